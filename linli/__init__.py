@@ -1,0 +1,1 @@
+"""邻里 Linli — participatory community planning platform."""
