@@ -1,0 +1,101 @@
+"""Plain dataclasses in and out of the opinion-groups engine (no framework types)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+AGREE = 1
+DISAGREE = -1
+PASS = 0
+
+
+@dataclass(frozen=True)
+class Vote:
+    """One vote. ``value`` is +1 agree, -1 disagree, 0 pass; ``timestamp`` orders re-votes."""
+
+    participant: int
+    statement: int
+    value: int
+    timestamp: float = 0.0
+
+
+@dataclass
+class Conversation:
+    """Votes plus moderation state. Missing votes are simply absent from ``votes``.
+
+    ``moderated_out`` statements stay in the matrix as all-pass columns (as Pol.is does) but are
+    never chosen as representative or consensus statements; ``meta`` statements are treated the
+    same way (Pol.is puts them in mod-out).
+    """
+
+    votes: list[Vote]
+    moderated_out: frozenset[int] = frozenset()
+    meta: frozenset[int] = frozenset()
+    # Participants Pol.is had already admitted to clustering in earlier runs ("once in, stays in").
+    prior_in_conv: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class Params:
+    """Pol.is's defaults (math/src/polismath/math/conversation.clj)."""
+
+    min_votes: int = 7  # participants need min(7, #statements) votes to be clustered
+    greedy_n: int = 15  # ...but the top voters are admitted until there are at least 15
+    base_k: int = 100
+    base_iters: int = 100
+    group_iters: int = 20  # Pol.is passes :cluster-iters, so kmeans keeps its default of 20
+    max_k: int = 5
+    pick_max: int = 5
+    z_90: float = 1.2816  # one-tailed 90 % critical value, as hard-coded in Pol.is
+
+
+@dataclass(frozen=True)
+class RepStatement:
+    """A statement that sets a group apart, with the z-tests that justify it."""
+
+    statement: int
+    direction: str  # "agree" | "disagree"
+    n_success: int
+    n_trials: int
+    p_success: float
+    p_test: float
+    repness: float
+    repness_test: float
+    best_agree: bool = False
+
+
+@dataclass(frozen=True)
+class ConsensusStatement:
+    statement: int
+    n_success: int
+    n_trials: int
+    p_success: float
+    p_test: float
+
+
+@dataclass
+class OpinionResult:
+    """Everything the map and report need.
+
+    ``projection`` covers every participant (the 2-D map); ``groups`` only those admitted to
+    clustering. Components use our sign convention (+1 = agree); Pol.is stores -1 = agree, so its
+    center and projections are ours negated (PCA signs are arbitrary anyway).
+    """
+
+    participants: list[int]
+    statements: list[int]
+    center: list[float]
+    components: list[list[float]]
+    projection: dict[int, tuple[float, float]]
+    in_conv: list[int]
+    base_clusters: list[list[int]]  # participant ids per base cluster
+    base_centers: list[tuple[float, float]]
+    groups: dict[int, int]  # participant -> group id
+    group_members: dict[int, list[int]]
+    k: int
+    silhouettes: dict[int, float]
+    repness: dict[int, list[RepStatement]]
+    consensus_agree: list[ConsensusStatement] = field(default_factory=list)
+    consensus_disagree: list[ConsensusStatement] = field(default_factory=list)
+    group_aware_consensus: dict[int, float] = field(default_factory=dict)
+    statement_projection: dict[int, tuple[float, float]] = field(default_factory=dict)

@@ -1,0 +1,320 @@
+"""Pol.is opinion-group math: PCA map, base + group clusters, repness, consensus.
+
+Follows polismath (``math/src/polismath/math/{conversation,pca,clusters,repness,stats}.clj``)
+step by step, because the point is to give residents the *same* groups and statements Pol.is
+would. Where Pol.is depends on its own history (earlier cluster centres, k-smoothing) we run
+the from-scratch path it takes for a new conversation; ``Conversation.prior_in_conv`` lets a
+caller carry over the one piece of state that changes who is clustered.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from linli.engine.opinions.clustering import kmeans, silhouette
+from linli.engine.opinions.model import (
+    ConsensusStatement,
+    Conversation,
+    OpinionResult,
+    Params,
+    RepStatement,
+)
+
+FloatArray = NDArray[np.float64]
+
+
+class OpinionInputError(ValueError):
+    """Input that cannot be analysed; the message is user-facing (Chinese)."""
+
+
+def vote_matrix(conv: Conversation) -> tuple[list[int], list[int], FloatArray]:
+    """Participants x statements matrix (NaN = not voted); the latest re-vote wins."""
+    if not conv.votes:
+        raise OpinionInputError("没有任何投票，无法计算观点群组")
+    latest: dict[tuple[int, int], tuple[float, int, int]] = {}
+    for i, v in enumerate(conv.votes):
+        if v.value not in (-1, 0, 1):
+            raise OpinionInputError(
+                f"投票值无效: {v.value}（参与者 {v.participant}，观点 {v.statement}），只允许 1 / -1 / 0"
+            )
+        key = (v.participant, v.statement)
+        stamp = (v.timestamp, i)
+        old = latest.get(key)
+        if old is None or stamp >= (old[0], old[1]):
+            latest[key] = (v.timestamp, i, v.value)
+    pids = sorted({p for p, _ in latest})
+    tids = sorted({t for _, t in latest})
+    prow = {p: i for i, p in enumerate(pids)}
+    tcol = {t: j for j, t in enumerate(tids)}
+    mat = np.full((len(pids), len(tids)), np.nan)
+    keys = np.array([(prow[p], tcol[t]) for p, t in latest], dtype=np.int64)
+    vals = np.array([x[2] for x in latest.values()], dtype=np.float64)
+    mat[keys[:, 0], keys[:, 1]] = vals
+    return pids, tids, mat
+
+
+def select_in_conv(
+    pids: list[int], raw: FloatArray, prior: frozenset[int], params: Params
+) -> list[int]:
+    """Who is clustered: min(7, #statements) votes, topped up with the keenest voters to 15."""
+    counts = np.sum(~np.isnan(raw), axis=1)
+    need = min(params.min_votes, raw.shape[1])
+    chosen = {p for p in prior if p in set(pids)}
+    chosen.update(p for p, c in zip(pids, counts, strict=True) if c >= need)
+    if len(chosen) < params.greedy_n:
+        order = sorted(
+            (i for i, p in enumerate(pids) if p not in chosen), key=lambda i: (-counts[i], i)
+        )
+        chosen.update(pids[i] for i in order[: params.greedy_n - len(chosen)])
+    return [p for p in pids if p in chosen]
+
+
+def pca(rating: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Centre and first two principal axes of the mean-imputed rating matrix.
+
+    Pol.is uses power iteration warm-started from its previous run, i.e. it converges to the
+    leading eigenvectors; we take them exactly. Signs are fixed so each axis sums to >= 0
+    (Pol.is's cold start vector is all ones), making the output deterministic.
+    """
+    center = np.nanmean(rating, axis=0) if rating.size else np.zeros(rating.shape[1])
+    filled = np.where(np.isnan(rating), center, rating)
+    centered = filled - center
+    n_comps = min(2, *centered.shape)
+    comps = np.zeros((2, rating.shape[1]))
+    if n_comps > 0:
+        gram = centered.T @ centered
+        vals, vecs = np.linalg.eigh(gram)
+        order = np.argsort(vals)[::-1][:n_comps]
+        for i, j in enumerate(order):
+            v = vecs[:, j]
+            comps[i] = v if v.sum() >= 0 else -v
+    return center, comps
+
+
+def project(rating: FloatArray, center: FloatArray, comps: FloatArray) -> FloatArray:
+    """Pol.is sparsity-aware projection: only voted cells count, scaled by sqrt(C / #votes)."""
+    voted = ~np.isnan(rating)
+    dev = np.where(voted, rating - center, 0.0)
+    proj = dev @ comps.T
+    n_votes = voted.sum(axis=1)
+    scale = np.sqrt(rating.shape[1] / np.maximum(n_votes, 1))
+    return proj * scale[:, None]
+
+
+def _prop_test(succ: FloatArray, n: FloatArray) -> FloatArray:
+    return 2.0 * np.sqrt(n + 1.0) * ((succ + 1.0) / (n + 1.0) - 0.5)
+
+
+def _two_prop_test(s1: FloatArray, s2: FloatArray, n1: FloatArray, n2: FloatArray) -> FloatArray:
+    s1, s2, n1, n2 = s1 + 1.0, s2 + 1.0, n1 + 1.0, n2 + 1.0
+    pi1, pi2 = s1 / n1, s2 / n2
+    pi_hat = (s1 + s2) / (n1 + n2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (pi1 - pi2) / np.sqrt(pi_hat * (1.0 - pi_hat) * (1.0 / n1 + 1.0 / n2))
+    return np.where(pi_hat == 1.0, 0.0, z)
+
+
+def _counts(mat: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
+    return (
+        np.sum(mat == 1, axis=0).astype(np.float64),
+        np.sum(mat == -1, axis=0).astype(np.float64),
+        np.sum(~np.isnan(mat), axis=0).astype(np.float64),
+    )
+
+
+def _finalize(tid: int, s: dict[str, float], best_agree: bool = False) -> RepStatement:
+    agree = s["rat"] > s["rdt"]
+    k = ("na", "pa", "pat", "ra", "rat") if agree else ("nd", "pd", "pdt", "rd", "rdt")
+    return RepStatement(
+        statement=tid,
+        direction="agree" if agree else "disagree",
+        n_success=int(s[k[0]]),
+        n_trials=int(s["ns"]),
+        p_success=float(s[k[1]]),
+        p_test=float(s[k[2]]),
+        repness=float(s[k[3]]),
+        repness_test=float(np.float32(s[k[4]])),  # Pol.is stores it as a float
+        best_agree=best_agree,
+    )
+
+
+def _beats_best_agree(s: dict[str, float], best: dict[str, float] | None, z: float) -> bool:
+    if s["na"] == 0 and s["nd"] == 0:
+        return False
+    if best is not None and best["ra"] > 1.0:
+        return s["ra"] * s["rat"] * s["pa"] * s["pat"] > (
+            best["ra"] * best["rat"] * best["pa"] * best["pat"]
+        )
+    if best is not None:
+        return s["pa"] * s["pat"] > best["pa"] * best["pat"]
+    return s["pat"] > z or (s["ra"] > 1.0 and s["pa"] > 0.5)
+
+
+def _metric(r: RepStatement) -> float:
+    return r.repness * r.repness_test * r.p_success * r.p_test
+
+
+def representative_statements(
+    rating: FloatArray,
+    tids: list[int],
+    labels: list[NDArray[np.bool_]],
+    excluded: frozenset[int],
+    params: Params,
+) -> list[list[RepStatement]]:
+    """Per group: statements whose agree (or disagree) rate is significantly higher in the group
+    than outside it (both one-tailed z-tests above the 90 % critical value), best first."""
+    z = params.z_90
+    per_group = [_counts(rating[mask]) for mask in labels]
+    tot_a = sum(g[0] for g in per_group)
+    tot_d = sum(g[1] for g in per_group)
+    tot_s = sum(g[2] for g in per_group)
+    out: list[list[RepStatement]] = []
+    for na, nd, ns in per_group:
+        ra_, rd_, rs_ = tot_a - na, tot_d - nd, tot_s - ns
+        pa = (1 + na) / (2 + ns)
+        pd = (1 + nd) / (2 + ns)
+        cols = {
+            "na": na,
+            "nd": nd,
+            "ns": ns,
+            "pa": pa,
+            "pd": pd,
+            "pat": _prop_test(na, ns),
+            "pdt": _prop_test(nd, ns),
+            "ra": pa / ((1 + ra_) / (2 + rs_)),
+            "rd": pd / ((1 + rd_) / (2 + rs_)),
+            "rat": _two_prop_test(na, ra_, ns, rs_),
+            "rdt": _two_prop_test(nd, rd_, ns, rs_),
+        }
+        sufficient: list[RepStatement] = []
+        best: RepStatement | None = None
+        best_agree: dict[str, float] | None = None
+        best_agree_tid = -1
+        for j, tid in enumerate(tids):
+            if tid in excluded:
+                continue
+            s = {key: float(col[j]) for key, col in cols.items()}
+            if (s["rat"] > z and s["pat"] > z) or (s["rdt"] > z and s["pdt"] > z):
+                sufficient.append(_finalize(tid, s))
+            if not sufficient and (best is None or max(s["rat"], s["rdt"]) > best.repness_test):
+                best = _finalize(tid, s)
+            if _beats_best_agree(s, best_agree, z):
+                best_agree, best_agree_tid = s, tid
+        head = [_finalize(best_agree_tid, best_agree, True)] if best_agree is not None else []
+        if not sufficient:
+            out.append(head or ([best] if best is not None else []))
+            continue
+        rest = sorted(
+            (r for r in sufficient if r.statement != best_agree_tid), key=lambda r: -_metric(r)
+        )
+        chosen = (head + rest)[: params.pick_max]
+        out.append(
+            [r for r in chosen if r.direction == "agree"]
+            + [r for r in chosen if r.direction == "disagree"]
+        )
+    return out
+
+
+def consensus_statements(
+    rating: FloatArray, tids: list[int], excluded: frozenset[int], params: Params
+) -> tuple[list[ConsensusStatement], list[ConsensusStatement]]:
+    """Statements most of *everyone* agrees (disagrees) with: p > 0.5 and z above 90 %."""
+    na, nd, ns = _counts(rating)
+    result = []
+    for n_succ in (na, nd):
+        p = (1 + n_succ) / (2 + ns)
+        pt = _prop_test(n_succ, ns)
+        cand = [
+            j
+            for j, t in enumerate(tids)
+            if t not in excluded and p[j] > 0.5 and pt[j] > params.z_90
+        ]
+        cand.sort(key=lambda j: -(p[j] * pt[j]))
+        result.append(
+            [
+                ConsensusStatement(tids[j], int(n_succ[j]), int(ns[j]), float(p[j]), float(pt[j]))
+                for j in cand[: params.pick_max]
+            ]
+        )
+    return result[0], result[1]
+
+
+def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
+    """Run the whole Pol.is pipeline on one conversation."""
+    params = params or Params()
+    pids, tids, raw = vote_matrix(conv)
+    excluded = frozenset(conv.moderated_out) | frozenset(conv.meta)
+    rating = raw.copy()
+    for j, t in enumerate(tids):
+        if t in excluded:
+            rating[:, j] = 0.0  # Pol.is zero-out-columns: everyone "passed"
+    center, comps = pca(rating)
+    proj = project(rating, center, comps)
+    # Virtual participant agreeing with one statement only -> where the statement sits.
+    eye = np.full((len(tids), len(tids)), np.nan)
+    np.fill_diagonal(eye, 1.0)
+    cmnt_proj = project(eye, center, comps) if tids else np.zeros((0, 2))
+
+    in_conv = select_in_conv(pids, raw, conv.prior_in_conv, params)
+    row = {p: i for i, p in enumerate(pids)}
+    in_idx = np.array([row[p] for p in in_conv], dtype=np.int64)
+    in_proj = proj[in_idx]
+
+    base_labels, base_centers = kmeans(in_proj, params.base_k, max_iters=params.base_iters)
+    base_weights = np.bincount(base_labels, minlength=len(base_centers)).astype(np.float64)
+    n_base = len(base_centers)
+    max_k = min(params.max_k, 2 + n_base // 12)
+    silhouettes: dict[int, float] = {}
+    clusterings: dict[int, np.ndarray] = {}
+    for k in range(2, max_k + 1):
+        if n_base < 2:
+            break
+        labels_k, _ = kmeans(base_centers, k, weights=base_weights, max_iters=params.group_iters)
+        clusterings[k] = labels_k
+        silhouettes[k] = silhouette(base_centers, labels_k)
+    if clusterings:
+        best_k = max(silhouettes, key=lambda k: (silhouettes[k], k))  # ties -> larger k
+        group_of_base = clusterings[best_k]
+    else:
+        group_of_base = np.zeros(n_base, dtype=np.int64)
+    ptpt_group = group_of_base[base_labels] if n_base else np.zeros(0, dtype=np.int64)
+    n_groups = int(ptpt_group.max()) + 1 if len(ptpt_group) else 0
+
+    masks = []
+    for g in range(n_groups):
+        mask = np.zeros(len(pids), dtype=bool)
+        mask[in_idx[ptpt_group == g]] = True
+        masks.append(mask)
+    rep = representative_statements(rating, tids, masks, excluded, params)
+    cons_a, cons_d = consensus_statements(rating, tids, excluded, params)
+
+    gac = np.ones(len(tids))
+    for mask in masks:
+        a, _, s = _counts(raw[mask])
+        gac *= (a + 1.0) / (s + 2.0)
+
+    groups = {p: int(g) for p, g in zip(in_conv, ptpt_group, strict=True)}
+    return OpinionResult(
+        participants=pids,
+        statements=tids,
+        center=center.tolist(),
+        components=comps.tolist(),
+        projection={p: (float(x), float(y)) for p, (x, y) in zip(pids, proj, strict=True)},
+        in_conv=in_conv,
+        base_clusters=[
+            [in_conv[i] for i in np.flatnonzero(base_labels == b)] for b in range(n_base)
+        ],
+        base_centers=[(float(x), float(y)) for x, y in base_centers],
+        groups=groups,
+        group_members={g: [p for p in in_conv if groups[p] == g] for g in range(n_groups)},
+        k=n_groups,
+        silhouettes=silhouettes,
+        repness={g: rep[g] for g in range(n_groups)},
+        consensus_agree=cons_a,
+        consensus_disagree=cons_d,
+        group_aware_consensus={t: float(v) for t, v in zip(tids, gac, strict=True)},
+        statement_projection={
+            t: (float(x), float(y)) for t, (x, y) in zip(tids, cmnt_proj, strict=True)
+        },
+    )
