@@ -42,6 +42,7 @@ def kmeans(
     *,
     weights: FloatArray | None = None,
     max_iters: int = 20,
+    init_centers: FloatArray | None = None,
 ) -> tuple[IntArray, FloatArray]:
     """Pol.is k-means. Returns (label per point, centers); labels index the returned centers.
 
@@ -52,7 +53,7 @@ def kmeans(
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, points.shape[1]))
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
-    centers = first_distinct_rows(points, k)
+    centers = first_distinct_rows(points, k) if init_centers is None else init_centers
     p_sq = np.einsum("ij,ij->i", points, points)
     iters = max_iters
     while True:
@@ -72,6 +73,56 @@ def kmeans(
             return labels.astype(np.int64), new_centers
         centers = new_centers
         iters -= 1
+
+
+def warm_start_centers(
+    points: FloatArray,
+    prior_members: list[IntArray],
+    k: int,
+    weights: FloatArray | None = None,
+) -> FloatArray | None:
+    """Pol.is ``clean-start-clusters``: re-centre last run's clusters on their members' current
+    positions, merge exact duplicates, then split off the most distant point until there are
+    min(k, #distinct points) clusters. ``None`` when nothing of the prior survives."""
+    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
+    groups: list[list[int]] = []
+    centers: list[FloatArray] = []
+
+    def center_of(idx: list[int]) -> FloatArray:
+        ww = w[idx]
+        return (points[idx] * ww[:, None]).sum(axis=0) / ww.sum()
+
+    for members in prior_members:
+        idx = [int(i) for i in members]
+        if not idx:
+            continue
+        c = center_of(idx)
+        for j, other in enumerate(centers):
+            if np.array_equal(other, c):  # uniqify-clusters
+                groups[j] = groups[j] + idx
+                centers[j] = center_of(groups[j])
+                break
+        else:
+            groups.append(idx)
+            centers.append(c)
+    if not centers:
+        return None
+    possible = min(k, len(np.unique(points, axis=0)))
+    while len(centers) < possible:
+        cs = np.array(centers)
+        d = np.sqrt(((points[:, None, :] - cs[None, :, :]) ** 2).sum(axis=2))
+        nearest = d.min(axis=1)
+        far = len(points) - 1 - int(np.argmax(nearest[::-1]))  # max-key: last of ties
+        if nearest[far] <= 0:
+            break
+        for j, g in enumerate(groups):
+            if far in g:
+                groups[j] = [i for i in g if i != far]
+        groups.append([far])
+        keep = [j for j, g in enumerate(groups) if g]
+        groups = [groups[j] for j in keep]
+        centers = [center_of(g) for g in groups]
+    return np.array(centers)
 
 
 def silhouette(points: FloatArray, labels: IntArray) -> float:

@@ -7,7 +7,7 @@ import json
 import pathlib
 from typing import Any
 
-from linli.engine.opinions.model import Conversation, Vote
+from linli.engine.opinions.model import Conversation, KSmoother, PriorState, Vote
 from linli.engine.opinions.pipeline import OpinionInputError
 
 
@@ -58,11 +58,34 @@ def load_opendata(folder: pathlib.Path) -> Conversation:
     return Conversation(votes=votes, moderated_out=frozenset(mod_out))
 
 
-def load_polis_math(folder: pathlib.Path, *, use_prior_in_conv: bool = False) -> Conversation:
+def polis_prior_state(math: dict[str, Any]) -> PriorState:
+    """Pol.is's persisted state (math-pca2.json) as the prior our next run starts from.
+
+    Pol.is keeps in-conv, base clusters, group clusters and the k-smoother between runs; the
+    output file holds all but the smoother's counter, so we restart it at the shown group count.
+    """
+    base = math.get("base-clusters") or {}
+    bid_members = {
+        int(b): tuple(int(p) for p in m)
+        for b, m in zip(base.get("id", []), base.get("members", []), strict=True)
+    }
+    groups = sorted(math.get("group-clusters") or [], key=lambda g: g["id"])
+    group_clusters = tuple(
+        tuple(p for b in g["members"] for p in bid_members.get(int(b), ())) for g in groups
+    )
+    return PriorState(
+        in_conv=frozenset(int(p) for p in math.get("in-conv", [])),
+        base_clusters=tuple(bid_members[b] for b in sorted(bid_members)),
+        group_clusters=group_clusters,
+        k_smoother=KSmoother(smoothed_k=len(groups) or None),
+    )
+
+
+def load_polis_math(folder: pathlib.Path, *, with_polis_state: bool = False) -> Conversation:
     """red-dwarf/Pol.is API fixture: votes.json, comments.json (+ math-pca2.json for state).
 
-    ``use_prior_in_conv`` carries over Pol.is's persisted ``in-conv`` set, the only piece of
-    history that changes who gets clustered.
+    ``with_polis_state`` continues from the state Pol.is's own last run left behind, the way
+    Pol.is's next run would.
     """
     try:
         raw_votes = json.loads((folder / "votes.json").read_text(encoding="utf-8"))
@@ -90,16 +113,19 @@ def load_polis_math(folder: pathlib.Path, *, use_prior_in_conv: bool = False) ->
                     mod_out.add(tid)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             raise OpinionInputError(f"comments.json 格式错误: {e}") from None
-    prior: frozenset[int] = frozenset()
-    if use_prior_in_conv and (folder / "math-pca2.json").exists():
-        math = json.loads((folder / "math-pca2.json").read_text(encoding="utf-8"))
-        prior = frozenset(int(p) for p in math.get("in-conv", []))
+    prior = None
+    if with_polis_state and (folder / "math-pca2.json").exists():
+        try:
+            math = json.loads((folder / "math-pca2.json").read_text(encoding="utf-8"))
+            prior = polis_prior_state(math)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
+            raise OpinionInputError(f"math-pca2.json 格式错误: {e}") from None
     return Conversation(
-        votes=votes, moderated_out=frozenset(mod_out), meta=frozenset(meta), prior_in_conv=prior
+        votes=votes, moderated_out=frozenset(mod_out), meta=frozenset(meta), prior=prior
     )
 
 
-def load_folder(folder: str | pathlib.Path, *, use_prior_in_conv: bool = False) -> Conversation:
+def load_folder(folder: str | pathlib.Path, *, with_polis_state: bool = False) -> Conversation:
     """Detect the export type of ``folder`` and load it."""
     path = pathlib.Path(folder)
     if not path.is_dir():
@@ -107,5 +133,5 @@ def load_folder(folder: str | pathlib.Path, *, use_prior_in_conv: bool = False) 
     if (path / "votes.csv").exists():
         return load_opendata(path)
     if (path / "votes.json").exists():
-        return load_polis_math(path, use_prior_in_conv=use_prior_in_conv)
+        return load_polis_math(path, with_polis_state=with_polis_state)
     raise OpinionInputError(f"{path} 中没有 votes.csv 或 votes.json")

@@ -31,8 +31,32 @@ class Conversation:
     votes: list[Vote]
     moderated_out: frozenset[int] = frozenset()
     meta: frozenset[int] = frozenset()
-    # Participants Pol.is had already admitted to clustering in earlier runs ("once in, stays in").
-    prior_in_conv: frozenset[int] = frozenset()
+    # What the previous run decided; Pol.is always carries this over (see PriorState).
+    prior: PriorState | None = None
+
+
+@dataclass(frozen=True)
+class KSmoother:
+    """Pol.is only switches to a new group count after it wins 4 runs in a row."""
+
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+
+
+@dataclass(frozen=True)
+class PriorState:
+    """State a previous run leaves for the next one, as Pol.is persists it between math ticks.
+
+    Clusters are stored as participant-id lists (not coordinates), so the state survives the
+    PCA axes rotating or flipping sign between runs: each old cluster is re-centred on the
+    current positions of its members, exactly like Pol.is's ``clean-start-clusters``.
+    """
+
+    in_conv: frozenset[int] = frozenset()  # "once in, stays in"
+    base_clusters: tuple[tuple[int, ...], ...] = ()
+    group_clusters: tuple[tuple[int, ...], ...] = ()
+    k_smoother: KSmoother = KSmoother()
 
 
 @dataclass(frozen=True)
@@ -45,6 +69,7 @@ class Params:
     base_iters: int = 100
     group_iters: int = 20  # Pol.is passes :cluster-iters, so kmeans keeps its default of 20
     max_k: int = 5
+    k_buffer: int = 4  # runs a new k must win in a row before the group count changes
     pick_max: int = 5
     z_90: float = 1.2816  # one-tailed 90 % critical value, as hard-coded in Pol.is
 
@@ -99,3 +124,4 @@ class OpinionResult:
     consensus_disagree: list[ConsensusStatement] = field(default_factory=list)
     group_aware_consensus: dict[int, float] = field(default_factory=dict)
     statement_projection: dict[int, tuple[float, float]] = field(default_factory=dict)
+    state: PriorState = PriorState()  # feed back as Conversation.prior on the next run

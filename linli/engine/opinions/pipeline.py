@@ -3,8 +3,8 @@
 Follows polismath (``math/src/polismath/math/{conversation,pca,clusters,repness,stats}.clj``)
 step by step, because the point is to give residents the *same* groups and statements Pol.is
 would. Where Pol.is depends on its own history (earlier cluster centres, k-smoothing) we run
-the from-scratch path it takes for a new conversation; ``Conversation.prior_in_conv`` lets a
-caller carry over the one piece of state that changes who is clustered.
+the from-scratch path it takes for a new conversation unless ``Conversation.prior`` hands us the
+state a previous run left (``OpinionResult.state``), which we then use the way Pol.is does.
 """
 
 from __future__ import annotations
@@ -12,12 +12,14 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from linli.engine.opinions.clustering import kmeans, silhouette
+from linli.engine.opinions.clustering import kmeans, silhouette, warm_start_centers
 from linli.engine.opinions.model import (
     ConsensusStatement,
     Conversation,
+    KSmoother,
     OpinionResult,
     Params,
+    PriorState,
     RepStatement,
 )
 
@@ -256,12 +258,24 @@ def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
     np.fill_diagonal(eye, 1.0)
     cmnt_proj = project(eye, center, comps) if tids else np.zeros((0, 2))
 
-    in_conv = select_in_conv(pids, raw, conv.prior_in_conv, params)
+    prior = conv.prior or PriorState()
+    in_conv = select_in_conv(pids, raw, prior.in_conv, params)
     row = {p: i for i, p in enumerate(pids)}
     in_idx = np.array([row[p] for p in in_conv], dtype=np.int64)
     in_proj = proj[in_idx]
+    in_row = {p: i for i, p in enumerate(in_conv)}
 
-    base_labels, base_centers = kmeans(in_proj, params.base_k, max_iters=params.base_iters)
+    def prior_index_lists(clusters: tuple[tuple[int, ...], ...]) -> list[np.ndarray]:
+        return [np.array([in_row[p] for p in c if p in in_row], dtype=np.int64) for c in clusters]
+
+    base_init = (
+        warm_start_centers(in_proj, prior_index_lists(prior.base_clusters), params.base_k)
+        if prior.base_clusters
+        else None
+    )
+    base_labels, base_centers = kmeans(
+        in_proj, params.base_k, max_iters=params.base_iters, init_centers=base_init
+    )
     base_weights = np.bincount(base_labels, minlength=len(base_centers)).astype(np.float64)
     n_base = len(base_centers)
     max_k = min(params.max_k, 2 + n_base // 12)
@@ -270,12 +284,30 @@ def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
     for k in range(2, max_k + 1):
         if n_base < 2:
             break
-        labels_k, _ = kmeans(base_centers, k, weights=base_weights, max_iters=params.group_iters)
+        group_init = None
+        if len(prior.group_clusters) == k:
+            # Prior groups are participant lists; re-centre them on the participants' current
+            # positions (equal to Pol.is's base-weighted mean when base clusters agree).
+            group_init = warm_start_centers(in_proj, prior_index_lists(prior.group_clusters), k)
+        labels_k, _ = kmeans(
+            base_centers,
+            k,
+            weights=base_weights,
+            max_iters=params.group_iters,
+            init_centers=group_init,
+        )
         clusterings[k] = labels_k
         silhouettes[k] = silhouette(base_centers, labels_k)
+    smoother = prior.k_smoother
     if clusterings:
-        best_k = max(silhouettes, key=lambda k: (silhouettes[k], k))  # ties -> larger k
-        group_of_base = clusterings[best_k]
+        this_k = max(silhouettes, key=lambda k: (silhouettes[k], k))  # ties -> larger k
+        count = smoother.last_k_count + 1 if smoother.last_k == this_k else 1
+        if count >= params.k_buffer or smoother.smoothed_k not in clusterings:
+            smoothed = this_k
+        else:
+            smoothed = smoother.smoothed_k
+        smoother = KSmoother(last_k=this_k, last_k_count=count, smoothed_k=smoothed)
+        group_of_base = clusterings[smoothed]
     else:
         group_of_base = np.zeros(n_base, dtype=np.int64)
     ptpt_group = group_of_base[base_labels] if n_base else np.zeros(0, dtype=np.int64)
@@ -295,6 +327,14 @@ def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
         gac *= (a + 1.0) / (s + 2.0)
 
     groups = {p: int(g) for p, g in zip(in_conv, ptpt_group, strict=True)}
+    base_lists = [[in_conv[i] for i in np.flatnonzero(base_labels == b)] for b in range(n_base)]
+    group_lists = [[p for p in in_conv if groups[p] == g] for g in range(n_groups)]
+    state = PriorState(
+        in_conv=frozenset(in_conv),
+        base_clusters=tuple(tuple(b) for b in base_lists),
+        group_clusters=tuple(tuple(g) for g in group_lists),
+        k_smoother=smoother,
+    )
     return OpinionResult(
         participants=pids,
         statements=tids,
@@ -302,12 +342,10 @@ def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
         components=comps.tolist(),
         projection={p: (float(x), float(y)) for p, (x, y) in zip(pids, proj, strict=True)},
         in_conv=in_conv,
-        base_clusters=[
-            [in_conv[i] for i in np.flatnonzero(base_labels == b)] for b in range(n_base)
-        ],
+        base_clusters=base_lists,
         base_centers=[(float(x), float(y)) for x, y in base_centers],
         groups=groups,
-        group_members={g: [p for p in in_conv if groups[p] == g] for g in range(n_groups)},
+        group_members=dict(enumerate(group_lists)),
         k=n_groups,
         silhouettes=silhouettes,
         repness={g: rep[g] for g in range(n_groups)},
@@ -317,4 +355,5 @@ def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
         statement_projection={
             t: (float(x), float(y)) for t, (x, y) in zip(tids, cmnt_proj, strict=True)
         },
+        state=state,
     )
