@@ -1,0 +1,271 @@
+"""Accounts (log in by mobile number) and role assignments scoped to the hierarchy."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+
+from linli.core.validators import validate_mobile, validate_no_script
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def create_user(self, mobile: str, password: str | None = None, **extra):
+        if not mobile:
+            raise ValueError("必须填写手机号")
+        user = self.model(mobile=mobile, **extra)
+        user.set_password(password)
+        user.full_clean(exclude=["password"])
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, mobile: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(mobile, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    mobile = models.CharField("手机号", max_length=11, unique=True, validators=[validate_mobile])
+    name = models.CharField("姓名", max_length=50, validators=[validate_no_script])
+    is_active = models.BooleanField("启用", default=True)
+    is_staff = models.BooleanField("可进入后台", default=False)
+    large_text = models.BooleanField("大字模式", default=False)
+    date_joined = models.DateTimeField("注册时间", default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        verbose_name = "账号"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.name or self.mobile
+
+    def get_full_name(self) -> str:
+        return self.name
+
+    def get_short_name(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    RESIDENT = "resident", "居民"
+    BUILDING_LEADER = "building_leader", "楼组长"
+    COMMITTEE_STAFF = "committee_staff", "居委会工作人员"
+    STREET_STAFF = "street_staff", "街道工作人员"
+    DISTRICT_ADMIN = "district_admin", "区级管理员"
+    PLANNER = "planner", "社区规划师"
+    OWNERS_COMMITTEE = "owners_committee", "业委会成员"
+    PROPERTY_COMPANY = "property_company", "物业服务企业"
+    PARTNER = "partner", "社区合伙人"
+
+
+# Which hierarchy level each role is scoped to. The scope field named here must be set and
+# the others left empty (checked in ``RoleAssignment.clean`` and by a DB constraint).
+ROLE_SCOPE_LEVEL: dict[str, str] = {
+    Role.RESIDENT: "flat",
+    Role.BUILDING_LEADER: "building",
+    Role.COMMITTEE_STAFF: "committee",
+    Role.STREET_STAFF: "street",
+    Role.DISTRICT_ADMIN: "district",
+    Role.PLANNER: "street",
+    Role.OWNERS_COMMITTEE: "compound",
+    Role.PROPERTY_COMPANY: "compound",
+    Role.PARTNER: "committee",
+}
+SCOPE_FIELDS = ["district", "street", "committee", "compound", "building", "flat"]
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    district = models.ForeignKey(
+        "places.District",
+        verbose_name="区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    street = models.ForeignKey(
+        "places.Street",
+        verbose_name="街道/镇",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    committee = models.ForeignKey(
+        "places.Committee",
+        verbose_name="居委会",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    compound = models.ForeignKey(
+        "places.Compound",
+        verbose_name="小区",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    building = models.ForeignKey(
+        "places.Building",
+        verbose_name="楼栋",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    flat = models.ForeignKey(
+        "places.Flat",
+        verbose_name="户室",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField("职务", max_length=40, blank=True, validators=[validate_no_script])
+    created_at = models.DateTimeField("授予时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "角色授权"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.CheckConstraint(
+                name="role_has_exactly_one_scope",
+                condition=(
+                    models.Q(
+                        district__isnull=False,
+                        street__isnull=True,
+                        committee__isnull=True,
+                        compound__isnull=True,
+                        building__isnull=True,
+                        flat__isnull=True,
+                    )
+                    | models.Q(
+                        district__isnull=True,
+                        street__isnull=False,
+                        committee__isnull=True,
+                        compound__isnull=True,
+                        building__isnull=True,
+                        flat__isnull=True,
+                    )
+                    | models.Q(
+                        district__isnull=True,
+                        street__isnull=True,
+                        committee__isnull=False,
+                        compound__isnull=True,
+                        building__isnull=True,
+                        flat__isnull=True,
+                    )
+                    | models.Q(
+                        district__isnull=True,
+                        street__isnull=True,
+                        committee__isnull=True,
+                        compound__isnull=False,
+                        building__isnull=True,
+                        flat__isnull=True,
+                    )
+                    | models.Q(
+                        district__isnull=True,
+                        street__isnull=True,
+                        committee__isnull=True,
+                        compound__isnull=True,
+                        building__isnull=False,
+                        flat__isnull=True,
+                    )
+                    | models.Q(
+                        district__isnull=True,
+                        street__isnull=True,
+                        committee__isnull=True,
+                        compound__isnull=True,
+                        building__isnull=True,
+                        flat__isnull=False,
+                    )
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.scope}"
+
+    @property
+    def scope_level(self) -> str:
+        return ROLE_SCOPE_LEVEL[self.role]
+
+    @property
+    def scope(self):
+        return getattr(self, self.scope_level)
+
+    def clean(self):
+        level = ROLE_SCOPE_LEVEL.get(self.role)
+        if level is None:
+            raise ValidationError({"role": "未知角色"})
+        if getattr(self, f"{level}_id") is None:
+            raise ValidationError(
+                f"角色“{self.get_role_display()}”必须指定所属的{RoleAssignment._meta.get_field(level).verbose_name}"
+            )
+        others = [f for f in SCOPE_FIELDS if f != level and getattr(self, f"{f}_id") is not None]
+        if others:
+            raise ValidationError(
+                f"角色“{self.get_role_display()}”只能指定一个范围（{RoleAssignment._meta.get_field(level).verbose_name}）"
+            )
+
+
+def hash_secret(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class SmsCode(models.Model):
+    """A one-time login code; only its hash is stored."""
+
+    mobile = models.CharField("手机号", max_length=11, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "短信验证码"
+        verbose_name_plural = verbose_name
+
+
+class ApiToken(models.Model):
+    """Bearer token for the REST API; the key is shown once and stored hashed."""
+
+    user = models.ForeignKey(
+        User, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField("用途", max_length=60, validators=[validate_no_script])
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API 令牌"
+        verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def new_key() -> str:
+        return "ll_" + secrets.token_urlsafe(30)

@@ -1,0 +1,114 @@
+"""The REST API under /api/ (django-ninja; OpenAPI docs at /api/docs).
+
+Authentication: ``Authorization: Bearer <token>`` (tokens from the account page or
+``api_token_create``) or the browser session. Handlers check the same named rules
+predicates as the pages and read through the same scoped selectors.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from linli.core.errors import ServiceError
+
+
+class ApiTokenBearer(HttpBearer):
+    def authenticate(self, request, token):
+        from linli.accounts.services import api_token_user
+
+        user = api_token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="邻里 Linli API",
+    version="1.0",
+    description="参与式社区规划平台接口。所有接口均按调用者的角色范围过滤数据。",
+    auth=[ApiTokenBearer(), django_auth],
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(ServiceError)
+def on_service_error(request, exc: ServiceError):
+    return api.create_response(
+        request, {"detail": exc.message, "code": exc.code, "errors": exc.details}, status=exc.status
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc) or "您无权访问该资源", "code": "forbidden"}, status=403
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(
+        request, {"detail": "对象不存在或您无权查看", "code": "not_found"}, status=404
+    )
+
+
+@api.exception_handler(ValidationError)
+def on_django_validation(request, exc: ValidationError):
+    messages = exc.messages if hasattr(exc, "messages") else [str(exc)]
+    return api.create_response(
+        request, {"detail": "；".join(messages), "code": "invalid"}, status=400
+    )
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation(request, exc: NinjaValidationError):
+    parts = []
+    for err in exc.errors:
+        loc = ".".join(
+            str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "payload")
+        )
+        parts.append(f"{loc}：{_zh(err)}" if loc else _zh(err))
+    return api.create_response(
+        request,
+        {"detail": "请求数据有误：" + "；".join(parts), "code": "invalid", "errors": exc.errors},
+        status=422,
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request, exc):
+    return api.create_response(
+        request, {"detail": "请先登录或提供有效的 API 令牌", "code": "unauthenticated"}, status=401
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    return api.create_response(
+        request, {"detail": str(exc), "code": "error"}, status=exc.status_code
+    )
+
+
+def _zh(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "missing":
+        return "缺少必填项"
+    if kind.startswith("int") or kind.startswith("float") or kind.startswith("decimal"):
+        return "应为数字"
+    if kind.startswith("string_too_long"):
+        return "文字过长"
+    if kind.startswith("string"):
+        return "应为文字"
+    if kind.startswith("json"):
+        return "JSON 格式不正确"
+    return err.get("msg", "格式不正确")
+
+
+api.add_router("/accounts/", "linli.accounts.api.router")
+api.add_router("/places/", "linli.places.api.router")
+api.add_router("/projects/", "linli.projects.api.router")

@@ -1,0 +1,22 @@
+"""Helpers that apply the named rules the same way in views and API handlers."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from linli.core.errors import ScopeError
+
+
+def require(user, perm: str, obj=None, message: str = "您无权进行此操作") -> None:
+    """Raise 403 (ScopeError) unless ``user`` has ``perm`` on ``obj``."""
+    if not user.has_perm(perm, obj):
+        raise ScopeError(message)
+
+
+def get_visible(queryset, **lookup):
+    """An object from a scoped queryset, or 404: objects outside one's scope do not exist."""
+    try:
+        return get_object_or_404(queryset, **lookup)
+    except (ValueError, TypeError) as exc:
+        raise Http404 from exc

@@ -1,0 +1,99 @@
+"""The project spine: a community planning project moving through the six-step loop."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from linli.core.validators import validate_no_script
+
+
+class Stage(models.TextChoices):
+    NEEDS = "needs", "需求征集"
+    DIAGNOSIS = "diagnosis", "规划师把脉"
+    DECISION = "decision", "方案与决策"
+    FUNDING = "funding", "筹资"
+    IMPLEMENTATION = "implementation", "实施"
+    ACCEPTANCE = "acceptance", "验收与运维"
+    EVALUATION = "evaluation", "评议"
+    DONE = "done", "完成"
+
+
+STAGE_ORDER: list[str] = [s.value for s in Stage]
+
+
+class Project(models.Model):
+    committee = models.ForeignKey(
+        "places.Committee",
+        verbose_name="所属居委会",
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    title = models.CharField("项目名称", max_length=80, validators=[validate_no_script])
+    summary = models.TextField(
+        "项目简介", max_length=4000, blank=True, validators=[validate_no_script]
+    )
+    stage = models.CharField(
+        "阶段", max_length=20, choices=Stage.choices, default=Stage.NEEDS, db_index=True
+    )
+    compounds = models.ManyToManyField(
+        "places.Compound", verbose_name="涉及小区", blank=True, related_name="projects"
+    )
+    buildings = models.ManyToManyField(
+        "places.Building", verbose_name="涉及楼栋", blank=True, related_name="projects"
+    )
+    microspaces = models.ManyToManyField(
+        "places.MicroSpace", verbose_name="涉及小微空间", blank=True, related_name="projects"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="创建人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    stage_changed_at = models.DateTimeField("进入当前阶段时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "社区规划项目"
+        verbose_name_plural = verbose_name
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def stage_index(self) -> int:
+        return STAGE_ORDER.index(self.stage)
+
+
+class ProjectEvent(models.Model):
+    """One entry on the project's timeline: creation, a stage change, or a note."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", "创建项目"
+        STAGE = "stage", "阶段变更"
+        NOTE = "note", "进展记录"
+
+    project = models.ForeignKey(
+        Project, verbose_name="项目", on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    from_stage = models.CharField("原阶段", max_length=20, choices=Stage.choices, blank=True)
+    to_stage = models.CharField("新阶段", max_length=20, choices=Stage.choices, blank=True)
+    note = models.TextField("说明", max_length=2000, blank=True, validators=[validate_no_script])
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("时间", default=timezone.now)
+
+    class Meta:
+        verbose_name = "项目进程"
+        verbose_name_plural = verbose_name
+        ordering = ["at", "id"]

@@ -1,0 +1,30 @@
+"""Root URL configuration: pages per app, the REST API under /api/, admin under /admin/."""
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from linli.api import api
+from linli.core import views as core_views
+
+admin.site.site_header = "邻里 · 后台管理"
+admin.site.site_title = "邻里后台"
+admin.site.index_title = "后台记录"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("linli.accounts.urls")),
+    path("places/", include("linli.places.urls")),
+    path("projects/", include("linli.projects.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+handler400 = "linli.core.views.bad_request"
+handler403 = "linli.core.views.permission_denied"
+handler404 = "linli.core.views.page_not_found"
+handler500 = "linli.core.views.server_error"

@@ -1,0 +1,28 @@
+"""Shared test setup: fast hasher, immediate tasks, in-memory SMS, temporary media."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.LINLI_SMS_SENDER = "linli.accounts.sms.MemorySmsSender"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    from linli.accounts.sms import MemorySmsSender
+
+    MemorySmsSender.outbox.clear()
+
+
+@pytest.fixture
+def world(db):
+    """Two committees in two streets of one district, each with a compound, flats and people."""
+    from tests.factories import build_world
+
+    return build_world()
