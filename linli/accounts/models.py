@@ -245,6 +245,9 @@ class SmsCode(models.Model):
         verbose_name = "短信验证码"
         verbose_name_plural = verbose_name
 
+    def __str__(self) -> str:
+        return f"{self.mobile[:3]}****{self.mobile[-4:]} @ {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class ApiToken(models.Model):
     """Bearer token for the REST API; the key is shown once and stored hashed."""

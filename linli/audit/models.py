@@ -19,6 +19,9 @@ class AuditChainHead(models.Model):
         verbose_name = "审计链头"
         verbose_name_plural = verbose_name
 
+    def __str__(self) -> str:
+        return f"审计链头（{self.count} 条）"
+
 
 class AuditEvent(models.Model):
     at = models.DateTimeField("时间", db_index=True)
@@ -48,6 +51,14 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not kwargs.pop("_allow_update", False):
+            raise RuntimeError("审计事件只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("审计事件只能追加，不能删除")
+
     def canonical_payload(self) -> str:
         """The exact text the hash covers; any change to a covered field changes the hash."""
         return json.dumps(
@@ -71,11 +82,3 @@ class AuditEvent(models.Model):
 
     def compute_hash(self) -> str:
         return hashlib.sha256(self.canonical_payload().encode("utf-8")).hexdigest()
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and not kwargs.pop("_allow_update", False):
-            raise RuntimeError("审计事件只能追加，不能修改")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise RuntimeError("审计事件只能追加，不能删除")

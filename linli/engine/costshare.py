@@ -308,8 +308,9 @@ def plan_matched_funding(
 ) -> Matching:
     """The least the residents must raise so that their money plus the match covers the cost.
 
-    The match is computed exactly as in :func:`match_contributions`; the total may exceed the
-    cost by at most a fen of rounding (never falls short).
+    The match is computed exactly as in :func:`match_contributions` (the funder matches what
+    residents actually give), so the total never falls short and exceeds the cost by at most
+    ``ratio`` fen, because contributions come in whole fen.
     """
     if isinstance(cost_fen, bool) or not isinstance(cost_fen, int) or cost_fen < 0:
         raise CostShareError("项目费用必须是非负整数（分）")

@@ -303,6 +303,9 @@ class Residency(models.Model):
             models.UniqueConstraint(fields=["household", "person"], name="uniq_residency")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.household}"
+
 
 class MicroSpace(models.Model):
     class Kind(models.TextChoices):
@@ -404,6 +407,9 @@ class MicroSpacePhoto(models.Model):
     class Meta:
         verbose_name = "小微空间照片"
         verbose_name_plural = verbose_name
+
+    def __str__(self) -> str:
+        return self.caption or f"{self.microspace} 照片"
 
 
 class Facility(models.Model):

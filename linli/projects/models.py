@@ -97,3 +97,6 @@ class ProjectEvent(models.Model):
         verbose_name = "项目进程"
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.get_kind_display()} · {self.at:%Y-%m-%d}"
