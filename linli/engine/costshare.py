@@ -310,7 +310,7 @@ def plan_matched_funding(
 
     The match is computed exactly as in :func:`match_contributions` (the funder matches what
     residents actually give), so the total never falls short and exceeds the cost by at most
-    ``ratio`` fen, because contributions come in whole fen.
+    ⌈ratio⌉ fen, because contributions come in whole fen.
     """
     if isinstance(cost_fen, bool) or not isinstance(cost_fen, int) or cost_fen < 0:
         raise CostShareError("项目费用必须是非负整数（分）")
