@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.places",
     "linli.projects",
+    "linli.demo",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
+    path("places/roster/", include("linli.places.roster_urls")),
     path("places/", include("linli.places.urls")),
     path("projects/", include("linli.projects.urls")),
     path("api/", api.urls),
