@@ -408,10 +408,16 @@ def tally_columns(
         raise TallyError("业主编号必须为非负整数")
     if choices.min() < 0 or choices.max() > max(Ballot):
         raise TallyError("表决意见编码无效")
-    n_persons = int(np.unique(owner_idx).size)
-    # Renumber densely so that owners never mentioned do not inflate the headcount.
-    if int(owner_idx.max()) + 1 != n_persons:
+    # Renumber densely so that owner numbers never used do not inflate the headcount.
+    top = int(owner_idx.max())
+    if top < 4 * n + 1024:  # linear-time presence table; a sort only for very sparse ids
+        present = np.bincount(owner_idx, minlength=top + 1) > 0
+        n_persons = int(present.sum())
+        if n_persons != top + 1:
+            owner_idx = (np.cumsum(present) - 1)[owner_idx]
+    else:
         _, owner_idx = np.unique(owner_idx, return_inverse=True)
+        n_persons = int(owner_idx.max()) + 1
     counts = _count(area_units, owner_idx, choices, n_persons=n_persons)
     split = tuple(str(i) for i in counts.split_persons)
     if split and split_vote is SplitVotePolicy.ERROR:

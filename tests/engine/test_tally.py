@@ -321,6 +321,8 @@ def test_columns_match_objects_and_report_split_indices():
     t = tally_columns(area, owner, choice, Matter.OTHER_MAJOR)
     assert t.total_owners == 3 and t.total_area == 220 and t.agreeing_owners == 2
     assert t.split_owners == ("1",)
+    sparse = tally_columns(area, owner * 10**12, choice, Matter.OTHER_MAJOR)  # sort path
+    assert sparse == t
     with pytest.raises(TallyError):
         tally_columns(area, owner, choice, Matter.OTHER_MAJOR, split_vote=SplitVotePolicy.ERROR)
     with pytest.raises(TallyError):
