@@ -70,6 +70,8 @@ class Params:
     group_iters: int = 20  # Pol.is passes :cluster-iters, so kmeans keeps its default of 20
     max_k: int = 5
     k_buffer: int = 4  # runs a new k must win in a row before the group count changes
+    # Re-apply the admission rule along the vote timestamps (Pol.is's "once in, stays in").
+    replay_history: bool = True
     pick_max: int = 5
     z_90: float = 1.2816  # one-tailed 90 % critical value, as hard-coded in Pol.is
 

@@ -72,6 +72,36 @@ def select_in_conv(
     return [p for p in pids if p in chosen]
 
 
+def replay_in_conv(conv: Conversation, params: Params) -> frozenset[int]:
+    """Pol.is's admission rule applied after every vote, in time order ("once in, stays in").
+
+    Pol.is evaluates the rule on every math run and never drops anyone, so early voters who
+    were among the 15 keenest when the conversation was young stay clustered with only one or
+    two votes. Replaying the vote stream reproduces that without Pol.is's stored state.
+    """
+    order = sorted(range(len(conv.votes)), key=lambda i: (conv.votes[i].timestamp, i))
+    counts: dict[int, int] = {}
+    seen: set[tuple[int, int]] = set()
+    statements: set[int] = set()
+    admitted: set[int] = set(conv.prior.in_conv) if conv.prior else set()
+    for i in order:
+        v = conv.votes[i]
+        if (v.participant, v.statement) not in seen:
+            seen.add((v.participant, v.statement))
+            counts[v.participant] = counts.get(v.participant, 0) + 1
+        if v.statement not in statements:
+            statements.add(v.statement)
+            if len(statements) <= params.min_votes:  # the threshold min(7, #statements) moved
+                need = len(statements)
+                admitted.update(p for p, c in counts.items() if c >= need)
+        if counts[v.participant] >= min(params.min_votes, len(statements)):
+            admitted.add(v.participant)
+        if len(admitted) < params.greedy_n:
+            rest = sorted((p for p in counts if p not in admitted), key=lambda p: (-counts[p], p))
+            admitted.update(rest[: params.greedy_n - len(admitted)])
+    return frozenset(admitted)
+
+
 def pca(rating: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Centre and first two principal axes of the mean-imputed rating matrix.
 
@@ -259,7 +289,10 @@ def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
     cmnt_proj = project(eye, center, comps) if tids else np.zeros((0, 2))
 
     prior = conv.prior or PriorState()
-    in_conv = select_in_conv(pids, raw, prior.in_conv, params)
+    earlier = prior.in_conv
+    if params.replay_history and any(v.timestamp for v in conv.votes):
+        earlier = earlier | replay_in_conv(conv, params)
+    in_conv = select_in_conv(pids, raw, earlier, params)
     row = {p: i for i, p in enumerate(pids)}
     in_idx = np.array([row[p] for p in in_conv], dtype=np.int64)
     in_proj = proj[in_idx]
