@@ -1,0 +1,376 @@
+"""Group near-duplicate resident needs written in Chinese.
+
+Residents report the same need many times in different words ("楼道灯坏了" /
+"樓道燈壞脫了，晚上看不見"). Staff want one entry per underlying need, with a count, so the
+needs list (需求清单) ranks real demand instead of who typed most.
+
+Pipeline (all deterministic, no model downloads):
+
+1. ``normalise``: NFKC (full-width → half-width), lower case, traditional → simplified from a
+   hand-written character map, strip punctuation/emoji, then dialect and synonym rewriting
+   (老人家/老年人 → 老人, 电瓶车 → 电动车, 阿拉 → 我们 …).
+2. Two TF-IDF views fitted on the texts being compared: jieba words (with a domain user
+   dictionary and a stopword list) and character 2–3-grams (robust to typos/错别字 and to
+   segmentation mistakes). Each view is L2-normalised and mixed with weight ``word_weight``,
+   so the cosine of the mixed vectors is the weighted mean of the two cosines.
+3. Average-link agglomerative clustering on cosine distance, cut at ``1 - threshold``. Average
+   link rather than connected components / single link because single link chains: "楼道灯坏了"
+   ~ "楼道堆物" ~ "楼道墙皮脱落" would end as one cluster through the shared word 楼道. Average
+   link only merges groups whose *mean* pairwise similarity passes the threshold.
+
+See ``docs/engine-textcluster.md`` for the evaluation and the threshold choice.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+
+import numpy as np
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize as l2_normalise
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "Cluster",
+    "ClusterMember",
+    "DuplicateCandidate",
+    "NeedText",
+    "cluster_needs",
+    "likely_duplicates",
+    "normalise",
+    "pairwise_prf",
+    "similarity_matrix",
+    "tokenise",
+]
+
+#: Cosine similarity (mixed word/char TF-IDF) above which two groups are merged. Tuned on the
+#: "tune" half of tests/engine/fixtures/needs_labelled.jsonl; see docs/engine-textcluster.md.
+DEFAULT_THRESHOLD = 0.225
+#: Share of the word view in the mixed similarity (the rest is character n-grams).
+DEFAULT_WORD_WEIGHT = 0.1
+
+
+@dataclass(frozen=True)
+class NeedText:
+    """One resident need as typed; ``id`` is whatever the caller uses to find it again."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ClusterMember:
+    """A need inside a cluster and its cosine similarity to the cluster centre (1 = typical)."""
+
+    id: str
+    text: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A group of needs judged to be the same underlying need.
+
+    ``members`` are ordered by similarity to the centre (most typical first), so
+    ``members[0]`` is a good representative text; ``label_terms`` are the words with the
+    highest weight in the centre, for a one-glance label.
+    """
+
+    members: tuple[ClusterMember, ...]
+    label_terms: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+    @property
+    def label(self) -> str:
+        return "·".join(self.label_terms)
+
+
+@dataclass(frozen=True)
+class DuplicateCandidate:
+    """An existing need that a newly submitted one may duplicate."""
+
+    id: str
+    text: str
+    similarity: float
+
+
+# --------------------------------------------------------------------------- resources
+
+
+def _data_lines(name: str) -> list[str]:
+    """Non-empty, non-comment lines of a file in ``linli.engine.data``."""
+    text = resources.files("linli.engine.data").joinpath(name).read_text(encoding="utf-8")
+    return [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+
+
+@functools.cache
+def _t2s_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for line in _data_lines("t2s.txt"):
+        for pair in line.split():
+            if len(pair) != 2:
+                raise ValueError(f"t2s.txt: bad entry {pair!r}")
+            table[ord(pair[0])] = pair[1]
+    return table
+
+
+@functools.cache
+def _synonyms() -> tuple[re.Pattern[str], dict[str, str]]:
+    mapping: dict[str, str] = {}
+    for line in _data_lines("synonyms.txt"):
+        src, dst = line.split()
+        mapping[src] = dst
+    for dst in list(mapping.values()):
+        mapping.setdefault(dst, dst)  # so 装电梯 → 加装电梯 does not fire inside 加装电梯
+    # Longest first so 老年人 wins over 老年; one pass, so replacements are not re-replaced.
+    keys = sorted(mapping, key=lambda k: (-len(k), k))
+    return re.compile("|".join(map(re.escape, keys))), mapping
+
+
+@functools.cache
+def _stopwords() -> frozenset[str]:
+    return frozenset(w for line in _data_lines("stopwords.txt") for w in line.split())
+
+
+@functools.cache
+def _tokenizer():  # noqa: ANN202 - jieba has no type hints
+    """A private jieba tokenizer with the domain dictionary (the global one stays untouched)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # jieba logs "Building prefix dict…" on init
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    for line in _data_lines("userdict.txt"):
+        parts = line.split()
+        tok.add_word(parts[0], int(parts[1]) if len(parts) > 1 else None)
+    for dst in _synonyms()[1].values():
+        tok.add_word(dst)  # canonical words must survive segmentation whole
+    return tok
+
+
+# --------------------------------------------------------------------------- text
+
+
+_KEEP = re.compile(r"[\u3400-\u9fff\uf900-\ufaffa-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Canonical form for comparison: half-width, simplified, no punctuation, synonyms unified.
+
+    Runs of kept characters are joined by single spaces so punctuation still separates words.
+    """
+    text = unicodedata.normalize("NFKC", text).lower().translate(_t2s_table())
+    text = " ".join(_KEEP.findall(text))
+    pattern, mapping = _synonyms()
+    return pattern.sub(lambda m: mapping[m.group(0)], text)
+
+
+def tokenise(text: str) -> list[str]:
+    """jieba words of the normalised text, without stopwords and whitespace."""
+    stop = _stopwords()
+    tok = _tokenizer()
+    words: list[str] = []
+    for chunk in normalise(text).split():
+        words.extend(w for w in tok.lcut(chunk, HMM=False) if w.strip() and w not in stop)
+    return words
+
+
+# --------------------------------------------------------------------------- vectors
+
+
+@dataclass(frozen=True)
+class _Vectors:
+    mixed: csr_matrix  # rows unit length (or zero for empty texts)
+    words: csr_matrix  # word view alone, for labels
+    vocabulary: np.ndarray  # word-view feature names
+
+
+def _char_features(tokens: list[str]) -> list[str]:
+    """Characters of the kept words plus the bigrams inside each word.
+
+    Characters carry most of the signal in short Chinese texts: paraphrases share 灯/坏/楼
+    even when jieba splits them differently or a typo (楼到, 电悌) breaks a word. Bigrams are
+    taken inside words only, so stopwords and word boundaries do not make spurious pairs.
+    """
+    feats = [ch for tok in tokens for ch in tok]
+    feats.extend(tok[i : i + 2] for tok in tokens for i in range(len(tok) - 1))
+    return feats
+
+
+def _fit(analyzer, docs: list[list[str]]) -> tuple[csr_matrix, np.ndarray]:  # noqa: ANN001
+    """TF-IDF over pre-tokenised docs; terms seen in one text only are dropped (min_df=2).
+
+    A term that occurs once cannot link two texts; keeping it only shrinks every cosine, so
+    the threshold would depend on how wordy a resident is.
+    """
+    vec = TfidfVectorizer(analyzer=analyzer, sublinear_tf=True, min_df=2, lowercase=False)
+    try:
+        return csr_matrix(vec.fit_transform(docs)), vec.get_feature_names_out()
+    except ValueError:  # empty vocabulary: fewer than two texts share any term
+        return csr_matrix((len(docs), 0)), np.array([], dtype=object)
+
+
+def _vectorise(texts: Sequence[str], word_weight: float) -> _Vectors:
+    """Fit both TF-IDF views on ``texts`` and return the mixed, row-normalised matrix."""
+    if not 0.0 <= word_weight <= 1.0:
+        raise ValueError("word_weight must be within [0, 1]")
+    tokens = [tokenise(t) for t in texts]
+    xw, vocab = _fit(_identity, tokens)
+    xc, _ = _fit(_char_features, tokens)
+    mixed = hstack([np.sqrt(word_weight) * xw, np.sqrt(1.0 - word_weight) * xc]).tocsr()
+    # A text may be empty in one view only; renormalise so its self-similarity stays 1.
+    mixed = l2_normalise(mixed, norm="l2")
+    return _Vectors(mixed=csr_matrix(mixed), words=xw, vocabulary=vocab)
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+def similarity_matrix(texts: Sequence[str], *, word_weight: float = DEFAULT_WORD_WEIGHT):
+    """Dense cosine similarity between all texts (mixed word/char TF-IDF fitted on them)."""
+    x = _vectorise(texts, word_weight).mixed
+    return np.asarray((x @ x.T).todense())
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def _cluster_labels(sim: np.ndarray, threshold: float) -> np.ndarray:
+    """Average-link clusters: groups whose mean pairwise similarity is ≥ threshold."""
+    n = sim.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=int)
+    if n == 1:
+        return np.zeros(1, dtype=int)
+    dist = np.clip(1.0 - sim, 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    dist = (dist + dist.T) / 2.0  # exact symmetry for squareform
+    iu = np.triu_indices(n, k=1)
+    z = linkage(dist[iu], method="average")
+    raw = fcluster(z, t=1.0 - threshold, criterion="distance")
+    # Renumber by first appearance so labels depend only on input order.
+    first: dict[int, int] = {}
+    return np.array([first.setdefault(int(c), len(first)) for c in raw], dtype=int)
+
+
+def _top_terms(weights: np.ndarray, vocabulary: np.ndarray, k: int) -> tuple[str, ...]:
+    order = sorted(
+        (i for i in range(len(weights)) if weights[i] > 0),
+        key=lambda i: (-round(float(weights[i]), 12), str(vocabulary[i])),
+    )
+    return tuple(str(vocabulary[i]) for i in order[:k])
+
+
+def cluster_needs(
+    texts: Sequence[NeedText],
+    *,
+    threshold: float = DEFAULT_THRESHOLD,
+    word_weight: float = DEFAULT_WORD_WEIGHT,
+    label_size: int = 3,
+) -> list[Cluster]:
+    """Cluster needs into groups of near-duplicates (singletons included).
+
+    Clusters come largest first, then by the position of their first member in ``texts``;
+    the result depends only on the input, never on hash seeds or thread timing.
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError("threshold must be within (0, 1]")
+    ids = [t.id for t in texts]
+    if len(set(ids)) != len(ids):
+        raise ValueError("NeedText ids must be unique")
+    if not texts:
+        return []
+    vec = _vectorise([t.text for t in texts], word_weight)
+    x = vec.mixed
+    sim = np.asarray((x @ x.T).todense())
+    labels = _cluster_labels(sim, threshold)
+
+    clusters: list[tuple[int, Cluster]] = []
+    for c in range(int(labels.max()) + 1):
+        idx = np.flatnonzero(labels == c)
+        centre = np.asarray(x[idx].mean(axis=0)).ravel()
+        c_norm = float(np.linalg.norm(centre))
+        sims = (x[idx] @ centre) / c_norm if c_norm > 0 else np.zeros(len(idx))
+        members = sorted(
+            (
+                ClusterMember(ids[i], texts[i].text, round(float(s), 6))
+                for i, s in zip(idx, np.asarray(sims).ravel(), strict=True)
+            ),
+            key=lambda m: (-m.similarity, ids.index(m.id)),
+        )
+        word_centre = np.asarray(vec.words[idx].mean(axis=0)).ravel()
+        label = _top_terms(word_centre, vec.vocabulary, label_size)
+        clusters.append((int(idx[0]), Cluster(tuple(members), label)))
+    clusters.sort(key=lambda pc: (-pc[1].size, pc[0]))
+    return [c for _, c in clusters]
+
+
+def likely_duplicates(
+    new_text: str,
+    existing: Sequence[NeedText],
+    k: int = 5,
+    *,
+    min_similarity: float = DEFAULT_THRESHOLD,
+    word_weight: float = DEFAULT_WORD_WEIGHT,
+) -> list[DuplicateCandidate]:
+    """Existing needs most similar to ``new_text``, for "has someone already reported this?"
+
+    Shown at intake so a resident can support an existing need instead of filing a copy.
+    Returns at most ``k`` candidates with similarity ≥ ``min_similarity``, best first.
+    """
+    if k <= 0 or not existing:
+        return []
+    vec = _vectorise([*(e.text for e in existing), new_text], word_weight).mixed
+    sims = np.asarray((vec[:-1] @ vec[-1].T).todense()).ravel()
+    order = sorted(range(len(existing)), key=lambda i: (-round(float(sims[i]), 12), i))
+    return [
+        DuplicateCandidate(existing[i].id, existing[i].text, round(float(sims[i]), 6))
+        for i in order[:k]
+        if sims[i] >= min_similarity
+    ]
+
+
+# --------------------------------------------------------------------------- evaluation
+
+
+def pairwise_prf(
+    predicted: Iterable[object], truth: Iterable[object]
+) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1 of a clustering against true labels.
+
+    A pair of texts is "duplicate" when both land in the same cluster; precision is the share
+    of predicted duplicate pairs that are true duplicates. Counts come from the contingency
+    table, so this is O(n) rather than O(n²).
+    """
+    pred, true = list(predicted), list(truth)
+    if len(pred) != len(true):
+        raise ValueError("predicted and truth must have the same length")
+
+    def pairs(counts: Iterable[int]) -> int:
+        return sum(c * (c - 1) // 2 for c in counts)
+
+    from collections import Counter
+
+    both = pairs(Counter(zip(pred, true, strict=True)).values())
+    pred_pairs = pairs(Counter(pred).values())
+    true_pairs = pairs(Counter(true).values())
+    precision = both / pred_pairs if pred_pairs else 1.0
+    recall = both / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
