@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from linli.accounts import services
 from linli.accounts.models import ApiToken
@@ -101,13 +101,16 @@ def list_tokens(request):
 @router.post("/tokens", response={201: TokenCreatedOut}, summary="创建 API 令牌（密钥只显示一次）")
 def create_token(request, payload: TokenIn):
     token, key = services.api_token_create(actor=request.auth, name=payload.name)
-    return 201, TokenCreatedOut(
-        id=token.pk,
-        name=token.name,
-        prefix=token.prefix,
-        created_at=token.created_at,
-        revoked=False,
-        key=key,
+    return Status(
+        201,
+        TokenCreatedOut(
+            id=token.pk,
+            name=token.name,
+            prefix=token.prefix,
+            created_at=token.created_at,
+            revoked=False,
+            key=key,
+        ),
     )
 
 
@@ -115,7 +118,7 @@ def create_token(request, payload: TokenIn):
 def revoke_token(request, token_id: int):
     token = get_visible(ApiToken.objects.filter(user=request.auth), pk=token_id)
     services.api_token_revoke(actor=request.auth, token=token)
-    return 204, None
+    return Status(204, None)
 
 
 class SmsRequestIn(Schema):
@@ -125,4 +128,4 @@ class SmsRequestIn(Schema):
 @router.post("/sms-code", auth=None, response={202: dict}, summary="发送登录验证码")
 def request_sms_code(request, payload: SmsRequestIn):
     services.sms_code_request(mobile=payload.mobile)
-    return 202, {"detail": "如该手机号已注册，验证码已发送"}
+    return Status(202, {"detail": "如该手机号已注册，验证码已发送"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from linli.core.permissions import get_visible
 from linli.places.selectors import committees_visible_to
@@ -102,7 +102,7 @@ def create_project(request, payload: ProjectIn):
     project = services.project_create(
         actor=request.auth, committee=committee, title=payload.title, summary=payload.summary
     )
-    return 201, _detail(project)
+    return Status(201, _detail(project))
 
 
 class StageIn(Schema):
@@ -127,4 +127,4 @@ class NoteIn(Schema):
 def add_note(request, project_id: int, payload: NoteIn):
     project = get_visible(selectors.projects_visible_to(request.auth), pk=project_id)
     services.project_add_note(actor=request.auth, project=project, note=payload.note)
-    return 201, _detail(project)
+    return Status(201, _detail(project))
