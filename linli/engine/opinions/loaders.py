@@ -48,14 +48,19 @@ def load_opendata(folder: pathlib.Path) -> Conversation:
                 )
             )
     mod_out: set[int] = set()
+    texts: dict[int, str] = {}
     cpath = folder / "comments.csv"
     if cpath.exists():
         with cpath.open(encoding="utf-8", newline="") as fh:
             for line, r in enumerate(csv.DictReader(fh), start=2):
                 where = f"{cpath.name} 第 {line} 行"
+                if "comment-id" not in r:
+                    raise OpinionInputError(f"{cpath.name} 缺少 comment-id 列")
+                tid = _int(r["comment-id"], "comment-id", where)
+                texts[tid] = r.get("comment-body") or ""
                 if _int(r.get("moderated") or 0, "moderated", where) == -1:
-                    mod_out.add(_int(r["comment-id"], "comment-id", where))
-    return Conversation(votes=votes, moderated_out=frozenset(mod_out))
+                    mod_out.add(tid)
+    return Conversation(votes=votes, moderated_out=frozenset(mod_out), texts=texts)
 
 
 def polis_prior_state(math: dict[str, Any]) -> PriorState:
@@ -102,11 +107,13 @@ def load_polis_math(folder: pathlib.Path, *, with_polis_state: bool = False) -> 
         raise OpinionInputError(f"votes.json 格式错误: {e}") from None
     mod_out: set[int] = set()
     meta: set[int] = set()
+    texts: dict[int, str] = {}
     cpath = folder / "comments.json"
     if cpath.exists():
         try:
             for c in json.loads(cpath.read_text(encoding="utf-8")):
                 tid = int(_pick(c, "statement_id", "tid", "comment-id"))
+                texts[tid] = str(c.get("txt") or "")
                 if c.get("is_meta"):
                     meta.add(tid)
                 if int(c.get("moderated", c.get("mod", 0)) or 0) == -1:
@@ -121,7 +128,11 @@ def load_polis_math(folder: pathlib.Path, *, with_polis_state: bool = False) -> 
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             raise OpinionInputError(f"math-pca2.json 格式错误: {e}") from None
     return Conversation(
-        votes=votes, moderated_out=frozenset(mod_out), meta=frozenset(meta), prior=prior
+        votes=votes,
+        moderated_out=frozenset(mod_out),
+        meta=frozenset(meta),
+        prior=prior,
+        texts=texts,
     )
 
 

@@ -33,6 +33,7 @@ class Conversation:
     meta: frozenset[int] = frozenset()
     # What the previous run decided; Pol.is always carries this over (see PriorState).
     prior: PriorState | None = None
+    texts: dict[int, str] = field(default_factory=dict)  # statement id -> text, for reports
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
 from linli.engine.opinions.clustering import kmeans, silhouette, warm_start_centers
 from linli.engine.opinions.model import (
@@ -278,8 +279,16 @@ def consensus_statements(
 
 
 def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
-    """Run the whole Pol.is pipeline on one conversation."""
-    params = params or Params()
+    """Run the whole Pol.is pipeline on one conversation.
+
+    BLAS is kept single-threaded: our matrices are small (≤ a few thousand x ~500), and on a
+    shared 2-core server multi-threaded BLAS was 10x *slower* than one thread.
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _analyze(conv, params or Params())
+
+
+def _analyze(conv: Conversation, params: Params) -> OpinionResult:
     pids, tids, raw = vote_matrix(conv)
     excluded = frozenset(conv.moderated_out) | frozenset(conv.meta)
     rating = raw.copy()
