@@ -454,3 +454,4 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+from linli.places.roster_models import RosterImport  # noqa: E402,F401
