@@ -248,8 +248,10 @@ class Flat:
     def __post_init__(self) -> None:
         if not isinstance(self.owners, frozenset):
             object.__setattr__(self, "owners", frozenset(self.owners))
+        if isinstance(self.area, float | bool):  # binary floats are not recorded areas
+            raise TallyError(f"专有部分面积请用 Decimal 或字符串表示，不能用浮点数：{self.id}")
         if not isinstance(self.area, Decimal):
-            object.__setattr__(self, "area", Decimal(str(self.area)))
+            object.__setattr__(self, "area", Decimal(self.area))
 
     @property
     def owner_key(self) -> frozenset[str]:
@@ -360,6 +362,9 @@ def tally(
     scale = _area_scale(f.area for f in flat_list)
     area_units = [int(Fraction(f.area) * scale) for f in flat_list]
     dtype = np.int64 if sum(area_units) < 2**62 else object
+    for flat_id, ballot in ballots.items():
+        if not isinstance(ballot, Ballot):
+            raise TallyError(f"表决意见无效：{flat_id}")
     choices = np.fromiter(
         (int(ballots.get(f.id, Ballot.NONE)) for f in flat_list),
         dtype=np.int8,
@@ -400,6 +405,8 @@ def tally_columns(
         raise TallyError("没有专有部分，无法计票")
     if len(owner_idx) != n or len(choices) != n:
         raise TallyError("列长度不一致")
+    if not (np.issubdtype(area_units.dtype, np.integer) or area_units.dtype == object):
+        raise TallyError("面积列必须是整数（按 area_scale 缩放），不能用浮点数")
     if area_scale <= 0:
         raise TallyError("面积单位必须为正数")
     if area_units.min() <= 0:

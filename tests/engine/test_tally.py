@@ -296,11 +296,23 @@ def test_bound_wording_and_validation():
         ([Flat("f0", Decimal("NaN"), frozenset({"A"}))], {}, "面积必须为正数"),
         ([Flat("f0", Decimal("10"))], {}, "没有登记业主"),
         (flats("10"), {"zz": A}, "选票对应的专有部分不存在：zz"),
+        (flats("10"), {"f0": "agree"}, "表决意见无效：f0"),
     ],
 )
 def test_bad_input_is_refused(fs, b, message):
     with pytest.raises(TallyError, match=message):
         tally(fs, b, Matter.OTHER_MAJOR)
+
+
+def test_float_areas_are_refused_ints_and_strings_accepted():
+    with pytest.raises(TallyError, match="浮点数"):
+        Flat("f0", 80.5, frozenset({"A"}))  # type: ignore[arg-type]
+    assert Flat("f0", "80.50", frozenset({"A"})).area == Decimal("80.50")  # type: ignore[arg-type]
+    assert Flat("f0", 80, ["A"]).owners == frozenset({"A"})  # type: ignore[arg-type]
+    with pytest.raises(TallyError, match="浮点数"):
+        tally_columns(
+            np.array([1.5]), np.array([0]), np.array([1], dtype=np.int8), Matter.OTHER_MAJOR
+        )
 
 
 def test_areas_with_many_decimals_stay_exact():
@@ -429,6 +441,19 @@ def test_agrees_with_the_naive_oracle(e):
     assert (t.total_area, t.participating_area, t.agreeing_area) == (total, part, agree)
     assert (t.total_owners, t.participating_owners, t.agreeing_owners) == (heads, p_heads, a_heads)
     assert t.passed == ok == (t.failures == ())
+
+
+@settings(max_examples=150, deadline=None)
+@given(elections())
+def test_error_policy_refuses_exactly_the_split_owners(e):
+    fs, b, matter = e
+    lenient = tally(fs, b, matter)
+    try:
+        strict = tally(fs, b, matter, split_vote=SplitVotePolicy.ERROR)
+    except TallyError:
+        assert lenient.split_owners != ()
+    else:
+        assert lenient.split_owners == () and strict == lenient
 
 
 @settings(max_examples=200, deadline=None)
