@@ -28,25 +28,49 @@ def _int(value: Any, what: str, where: str) -> int:
     return int(f)
 
 
+def _float(value: Any, what: str, where: str) -> float:
+    try:
+        return float(value or 0)
+    except (TypeError, ValueError):
+        raise OpinionInputError(f"{where}: {what} 不是数字: {value!r}") from None
+
+
 def load_opendata(folder: pathlib.Path) -> Conversation:
     """openData export: votes.csv (+1 agree, -1 disagree, 0 pass) and comments.csv moderation."""
     votes: list[Vote] = []
     path = folder / "votes.csv"
     with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        need = {"voter-id", "comment-id", "vote"}
-        if not reader.fieldnames or not need <= set(reader.fieldnames):
+        reader = csv.reader(fh)
+        header = next(reader, [])
+        need = ("voter-id", "comment-id", "vote")
+        if not set(need) <= set(header):
             raise OpinionInputError(f"{path.name} 缺少列: 需要 voter-id, comment-id, vote")
+        ip, ic, iv = (header.index(n) for n in need)
+        its = header.index("timestamp") if "timestamp" in header else None
         for line, r in enumerate(reader, start=2):
-            where = f"{path.name} 第 {line} 行"
-            votes.append(
-                Vote(
-                    participant=_int(r["voter-id"], "voter-id", where),
-                    statement=_int(r["comment-id"], "comment-id", where),
-                    value=_int(r["vote"], "vote", where),
-                    timestamp=float(r.get("timestamp") or 0),
+            if not r:
+                continue
+            try:
+                votes.append(
+                    Vote(
+                        int(r[ip]),
+                        int(r[ic]),
+                        int(r[iv]),
+                        float(r[its]) if its is not None else 0.0,
+                    )
                 )
-            )
+            except (ValueError, IndexError):
+                where = f"{path.name} 第 {line} 行"
+                if len(r) < len(header):
+                    raise OpinionInputError(f"{where}: 列数不足") from None
+                votes.append(
+                    Vote(
+                        participant=_int(r[ip], "voter-id", where),
+                        statement=_int(r[ic], "comment-id", where),
+                        value=_int(r[iv], "vote", where),
+                        timestamp=_float(r[its], "timestamp", where) if its is not None else 0.0,
+                    )
+                )
     mod_out: set[int] = set()
     texts: dict[int, str] = {}
     cpath = folder / "comments.csv"

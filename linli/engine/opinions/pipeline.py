@@ -36,26 +36,24 @@ def vote_matrix(conv: Conversation) -> tuple[list[int], list[int], FloatArray]:
     """Participants x statements matrix (NaN = not voted); the latest re-vote wins."""
     if not conv.votes:
         raise OpinionInputError("没有任何投票，无法计算观点群组")
-    latest: dict[tuple[int, int], tuple[float, int, int]] = {}
-    for i, v in enumerate(conv.votes):
-        if v.value not in (-1, 0, 1):
-            raise OpinionInputError(
-                f"投票值无效: {v.value}（参与者 {v.participant}，观点 {v.statement}），只允许 1 / -1 / 0"
-            )
-        key = (v.participant, v.statement)
-        stamp = (v.timestamp, i)
-        old = latest.get(key)
-        if old is None or stamp >= (old[0], old[1]):
-            latest[key] = (v.timestamp, i, v.value)
-    pids = sorted({p for p, _ in latest})
-    tids = sorted({t for _, t in latest})
-    prow = {p: i for i, p in enumerate(pids)}
-    tcol = {t: j for j, t in enumerate(tids)}
+    arr = np.array(
+        [(v.participant, v.statement, v.value) for v in conv.votes], dtype=np.int64
+    ).reshape(-1, 3)
+    stamps = np.array([v.timestamp for v in conv.votes], dtype=np.float64)
+    bad = np.flatnonzero((arr[:, 2] < -1) | (arr[:, 2] > 1))
+    if len(bad):
+        p, t, x = arr[bad[0]]
+        raise OpinionInputError(f"投票值无效: {x}（参与者 {p}，观点 {t}），只允许 1 / -1 / 0")
+    order = np.lexsort((np.arange(len(arr)), stamps))  # by time, then input order
+    arr = arr[order]
+    pids, rows = np.unique(arr[:, 0], return_inverse=True)
+    tids, cols = np.unique(arr[:, 1], return_inverse=True)
     mat = np.full((len(pids), len(tids)), np.nan)
-    keys = np.array([(prow[p], tcol[t]) for p, t in latest], dtype=np.int64)
-    vals = np.array([x[2] for x in latest.values()], dtype=np.float64)
-    mat[keys[:, 0], keys[:, 1]] = vals
-    return pids, tids, mat
+    cell = rows * len(tids) + cols
+    _, last_rev = np.unique(cell[::-1], return_index=True)  # last occurrence = latest vote
+    last = len(cell) - 1 - last_rev
+    mat[rows[last], cols[last]] = arr[last, 2]
+    return pids.tolist(), tids.tolist(), mat
 
 
 def select_in_conv(
@@ -102,6 +100,10 @@ def replay_in_conv(conv: Conversation, params: Params) -> frozenset[int]:
         if len(admitted) < params.greedy_n:
             rest = sorted((p for p in counts if p not in admitted), key=lambda p: (-counts[p], p))
             admitted.update(rest[: params.greedy_n - len(admitted)])
+        elif len(statements) >= params.min_votes:
+            # From here on the threshold is fixed and the top-up never fires again, so the
+            # rest of the stream only admits whoever ends with enough votes.
+            break
     return frozenset(admitted)
 
 
