@@ -1,0 +1,181 @@
+"""Log in (password or SMS code), log out, and the profile page with its preferences."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts import services
+from linli.accounts.forms import ApiTokenForm, PasswordLoginForm, SmsLoginForm, SmsRequestForm
+from linli.accounts.models import ApiToken
+from linli.core.errors import ServiceError
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+def login_view(request):
+    """One page, two tabs: mobile + password, or mobile + a code sent by SMS."""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(_next_url(request))
+    mode = request.POST.get("mode") or request.GET.get("mode") or "password"
+    if mode not in {"password", "sms"}:
+        mode = "password"
+    password_form = PasswordLoginForm(prefix="pw")
+    sms_form = SmsLoginForm(prefix="sms")
+    status = 200
+    code_sent = False
+
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        if action == "password":
+            password_form = PasswordLoginForm(request.POST, prefix="pw")
+            if password_form.is_valid():
+                user = authenticate(
+                    request,
+                    mobile=password_form.cleaned_data["mobile"],
+                    password=password_form.cleaned_data["password"],
+                )
+                if user is not None:
+                    login(request, user, backend="linli.accounts.backends.MobilePasswordBackend")
+                    return redirect(_next_url(request))
+                password_form.add_error(None, _("手机号或密码不正确"))
+            status = 400
+        elif action == "sms_request":
+            mode = "sms"
+            request_form = SmsRequestForm(request.POST, prefix="sms")
+            sms_form = SmsLoginForm(
+                initial={"mobile": request.POST.get("sms-mobile", "")}, prefix="sms"
+            )
+            if request_form.is_valid():
+                try:
+                    services.sms_code_request(mobile=request_form.cleaned_data["mobile"])
+                    code_sent = True
+                except ServiceError as exc:
+                    sms_form = SmsLoginForm(
+                        initial={"mobile": request_form.cleaned_data["mobile"]}, prefix="sms"
+                    )
+                    messages.error(request, exc.message)
+                    status = exc.status
+            else:
+                for error in request_form.errors.get("mobile", []):
+                    messages.error(request, error)
+                status = 400
+        elif action == "sms_login":
+            mode = "sms"
+            sms_form = SmsLoginForm(request.POST, prefix="sms")
+            if sms_form.is_valid():
+                user = authenticate(
+                    request,
+                    mobile=sms_form.cleaned_data["mobile"],
+                    sms_code=sms_form.cleaned_data["code"],
+                )
+                if user is not None:
+                    login(request, user, backend="linli.accounts.backends.SmsCodeBackend")
+                    return redirect(_next_url(request))
+                sms_form.add_error("code", _("验证码不正确或已过期"))
+            status = 400
+        else:
+            status = 400
+            messages.error(request, _("请求有误，请检查后重试"))
+
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "mode": mode,
+            "password_form": password_form,
+            "sms_form": sms_form,
+            "code_sent": code_sent,
+            "next": _next_url(request)
+            if (request.POST.get("next") or request.GET.get("next"))
+            else "",
+        },
+        status=status,
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")
+
+
+def _profile_context(request, **extra):
+    user = request.user
+    roles = user.roles.select_related(
+        "district",
+        "street",
+        "committee",
+        "compound__committee",
+        "building__compound",
+        "flat__building__compound",
+    ).order_by("role", "id")
+    tokens = user.api_tokens.order_by("-created_at")
+    context = {"roles": roles, "tokens": tokens, "token_form": ApiTokenForm()}
+    context.update(extra)
+    return context
+
+
+@login_required
+def profile(request):
+    return render(request, "accounts/profile.html", _profile_context(request))
+
+
+@login_required
+@require_POST
+def large_text(request):
+    """Turn large-text mode on or off; remembered on the account for every device."""
+    enabled = request.POST.get("enabled") in {"1", "true", "on"}
+    services.user_set_large_text(actor=request.user, enabled=enabled)
+    if request.htmx:
+        response = render(request, "accounts/_large_text.html", {"large_text": enabled})
+        response["HX-Trigger"] = '{"linli:large-text": {"enabled": %s}}' % (
+            "true" if enabled else "false"
+        )
+        return response
+    messages.success(request, _("已开启大字模式") if enabled else _("已关闭大字模式"))
+    return redirect(_next_url(request) if request.POST.get("next") else "accounts:profile")
+
+
+@login_required
+@require_POST
+def token_create(request):
+    form = ApiTokenForm(request.POST)
+    if not form.is_valid():
+        return render(
+            request, "accounts/profile.html", _profile_context(request, token_form=form), status=400
+        )
+    try:
+        token, key = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
+    except ServiceError as exc:
+        form.add_error("name", exc.message)
+        return render(
+            request,
+            "accounts/profile.html",
+            _profile_context(request, token_form=form),
+            status=exc.status,
+        )
+    return render(
+        request, "accounts/profile.html", _profile_context(request, new_key=key, new_token=token)
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
+    services.api_token_revoke(actor=request.user, token=token)
+    messages.success(request, _("令牌已撤销"))
+    return redirect("accounts:profile")

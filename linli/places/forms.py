@@ -1,0 +1,56 @@
+"""Forms for registry pages; validation messages are Chinese."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.places.models import Building, MicroSpace
+
+
+class MicroSpaceForm(forms.ModelForm):
+    class Meta:
+        model = MicroSpace
+        fields = [
+            "name",
+            "kind",
+            "building",
+            "condition",
+            "rights_holder",
+            "area_m2",
+            "lat",
+            "lng",
+            "plan_x",
+            "plan_y",
+            "description",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "lat": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+            "lng": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
+        }
+        help_texts = {
+            "lat": _("可在手机地图上长按获取，留空则不在地图上显示"),
+            "plan_x": _("在小区总平面图上的位置，0为最左，1为最右"),
+            "plan_y": _("0为最上，1为最下"),
+        }
+
+    def __init__(self, *args, compound, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.compound = compound
+        if self.instance.compound_id is None:
+            self.instance.compound = compound
+        self.fields["building"].queryset = Building.objects.filter(compound=compound).order_by(
+            "number"
+        )
+        self.fields["building"].required = False
+
+    def clean(self):
+        data = super().clean()
+        lat, lng = data.get("lat"), data.get("lng")
+        if (lat is None) != (lng is None):
+            raise forms.ValidationError(_("纬度和经度需同时填写或同时留空"))
+        px, py = data.get("plan_x"), data.get("plan_y")
+        if (px is None) != (py is None):
+            raise forms.ValidationError(_("总平面图横、纵坐标需同时填写或同时留空"))
+        return data

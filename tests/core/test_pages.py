@@ -1,0 +1,148 @@
+"""Every role's home page renders; the English catalogue is complete and used."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from linli.projects.services import project_create
+
+pytestmark = pytest.mark.django_db
+
+
+def _home(client, user):
+    client.force_login(user)
+    return client.get(reverse("home"), follow=True)
+
+
+def test_anonymous_home_goes_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
+
+
+def test_district_admin_home(client, world):
+    response = _home(client, world.users.district)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == reverse("places:district", args=[world.district.pk])
+    html = response.content.decode()
+    assert "殷行街道" in html and "五角场街道" in html
+
+
+def test_street_staff_home(client, world):
+    project_create(actor=world.users.staff_a, committee=world.committee_a, title="加装电梯")
+    response = _home(client, world.users.street_a)
+    assert response.redirect_chain[-1][0] == reverse("places:street", args=[world.street_a.pk])
+    html = response.content.decode()
+    assert "开鲁新村第一居委会" in html
+    assert "铁路新村居委会" not in html
+
+
+def test_committee_staff_home_is_workbench(client, world):
+    response = _home(client, world.users.staff_a)
+    assert response.redirect_chain[-1][0] == reverse(
+        "places:workbench", args=[world.committee_a.pk]
+    )
+    html = response.content.decode()
+    assert "开鲁一村" in html
+    assert f"/places/roster/committee/{world.committee_a.pk}/import/" in html
+    assert "铁路新村" not in html
+
+
+def test_planner_home_lists_paired_committees(client, world):
+    response = _home(client, world.users.planner_a)
+    assert response.redirect_chain[-1][0] == reverse("places:planner_home")
+    html = response.content.decode()
+    assert "殷行街道" in html and "开鲁新村第一居委会" in html
+    assert "铁路新村居委会" not in html
+
+
+def test_resident_home_shows_own_flat_and_open_projects(client, world):
+    project_create(actor=world.users.staff_a, committee=world.committee_a, title="楼道微更新")
+    project_create(actor=world.users.staff_b, committee=world.committee_b, title="别处的项目")
+    response = _home(client, world.users.resident_a)
+    assert response.redirect_chain[-1][0] == reverse("places:my_home")
+    html = response.content.decode()
+    assert "张建国" in html and "李秀英" in html  # own flat's owners
+    assert "王伟" not in html  # neighbour's flat is not shown
+    assert "楼道微更新" in html
+    assert "别处的项目" not in html
+
+
+def test_user_without_role_sees_explanation(client, world):
+    response = _home(client, world.users.outsider)
+    assert response.status_code == 200
+    assert "还没有任何角色" in response.content.decode()
+
+
+def test_pages_fit_a_phone(client, world):
+    client.force_login(world.users.staff_a)
+    html = client.get(reverse("places:workbench", args=[world.committee_a.pk])).content.decode()
+    assert 'name="viewport"' in html and "width=device-width" in html
+    css = (Path(settings.BASE_DIR) / "static" / "css" / "linli.css").read_text()
+    assert ".large-text" in css
+
+
+def _po_entries(text: str):
+    """(msgid, [msgstr...], flags) for each entry of a .po file; enough for this check."""
+    entries, current, key, flags = [], None, None, []
+    for line in text.splitlines() + [""]:
+        line = line.strip()
+        if not line:
+            if current is not None:
+                entries.append(current)
+            current, key, flags = None, None, []
+            continue
+        if line.startswith("#,"):
+            flags = [f.strip() for f in line[2:].split(",")]
+            continue
+        if line.startswith("#"):
+            continue
+        if current is None:
+            current = {"msgid": "", "msgstr": {}, "flags": flags}
+        if line.startswith("msgid_plural"):
+            key = None
+            continue
+        if line.startswith("msgid "):
+            key = "msgid"
+            current["msgid"] = line[6:].strip().strip('"')
+        elif line.startswith("msgstr"):
+            name, _, rest = line.partition(" ")
+            key = name
+            current["msgstr"][name] = rest.strip().strip('"')
+        elif line.startswith('"') and key:
+            if key == "msgid":
+                current["msgid"] += line.strip('"')
+            else:
+                current["msgstr"][key] += line.strip('"')
+    return entries
+
+
+def test_english_catalogue_is_complete():
+    po = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    mo = po.with_suffix(".mo")
+    assert po.exists() and mo.exists(), "run makemessages -l en and compilemessages"
+    entries = [e for e in _po_entries(po.read_text(encoding="utf-8")) if e["msgid"]]
+    assert len(entries) > 100
+    missing = [e["msgid"] for e in entries if not all(v for v in e["msgstr"].values())]
+    assert missing == [], f"untranslated: {missing[:10]}"
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert fuzzy == [], f"fuzzy: {fuzzy[:10]}"
+
+
+def test_page_renders_in_english(client, world):
+    client.force_login(world.users.staff_a)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    html = client.get(reverse("places:workbench", args=[world.committee_a.pk])).content.decode()
+    assert '<html lang="en">' in html
+    assert "Workbench" in html and "New project" in html
+    assert "工作台" not in html and "新建项目" not in html
+
+
+def test_page_renders_in_chinese_by_default(client, world):
+    client.force_login(world.users.staff_a)
+    html = client.get(reverse("places:workbench", args=[world.committee_a.pk])).content.decode()
+    assert "工作台" in html and "新建项目" in html
