@@ -33,9 +33,7 @@ class RosterImport(models.Model):
     file = models.FileField("名册文件", upload_to="roster_imports/%Y/%m/")
     original_name = models.CharField("原文件名", max_length=200, blank=True)
     sha256 = models.CharField("文件SHA-256", max_length=64, blank=True)
-    status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.QUEUED
-    )
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.QUEUED)
     total_rows = models.PositiveIntegerField("数据行数", default=0)
     processed_rows = models.PositiveIntegerField("已处理行数", default=0)
     message = models.CharField("说明", max_length=500, blank=True)
