@@ -1,0 +1,88 @@
+"""``python -m linli.engine opinions`` end to end, in a subprocess like an operator runs it."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+POLIS = REPO.parent / "shared" / "data" / "polis"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "linli.engine", "opinions", *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.skipif(not POLIS.exists(), reason="shared Pol.is data not available")
+def test_json_with_polis_state_reproduces_polis():
+    folder = POLIS / "polis-math" / "below-100-ptpts"
+    proc = run(str(folder), "--json", "--polis-state")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    math = json.loads((folder / "math-pca2.json").read_text(encoding="utf-8"))
+    base = dict(zip(math["base-clusters"]["id"], math["base-clusters"]["members"], strict=True))
+    expected = {
+        str(p): g["id"] for g in math["group-clusters"] for b in g["members"] for p in base[b]
+    }
+    assert out["groups"] == expected
+    assert out["consensus"] == {
+        d: [c["tid"] for c in math["consensus"][d]] for d in ("agree", "disagree")
+    }
+    assert out["repness"] == {g: [x["tid"] for x in v] for g, v in math["repness"].items()}
+
+
+@pytest.mark.skipif(not POLIS.exists(), reason="shared Pol.is data not available")
+def test_opendata_json_and_chinese_summary():
+    folder = POLIS / "opendata" / "brexit-consensus"
+    proc = run(str(folder), "--json")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert set(out) == {"groups", "consensus", "repness"}
+    assert set(out["repness"]) == {str(g) for g in set(out["groups"].values())}
+    text = run(str(folder))
+    assert text.returncode == 0
+    for heading in ("观点群组", "代表性观点", "共识观点"):
+        assert heading in text.stdout
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        ({}, "没有 votes.csv 或 votes.json"),
+        ({"votes.csv": "voter-id,comment-id,vote\n1,2,yes\n"}, "不是数字"),
+        ({"votes.csv": "who,what\n1,2\n"}, "缺少列"),
+        ({"votes.csv": "voter-id,comment-id,vote\n1,2,5\n"}, "投票值无效"),
+        ({"votes.csv": "voter-id,comment-id,vote\n"}, "没有任何投票"),
+        ({"votes.json": "{not json"}, "votes.json 格式错误"),
+        ({"votes.csv": b"voter-id,comment-id,vote\n1,2,\xff\n"}, "错误"),
+    ],
+)
+def test_bad_input_gives_chinese_error_and_exit_2(tmp_path, files, message):
+    for name, content in files.items():
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    proc = run(str(tmp_path), "--json")
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_missing_directory_and_bad_arguments():
+    proc = run("/nonexistent/folder")
+    assert proc.returncode == 2 and "目录不存在" in proc.stderr
+    proc = run()
+    assert proc.returncode == 2 and "参数错误" in proc.stderr and "Traceback" not in proc.stderr
