@@ -76,13 +76,13 @@ def load_opendata(folder: pathlib.Path) -> Conversation:
     cpath = folder / "comments.csv"
     if cpath.exists():
         with cpath.open(encoding="utf-8", newline="") as fh:
-            for line, r in enumerate(csv.DictReader(fh), start=2):
+            for line, c in enumerate(csv.DictReader(fh), start=2):
                 where = f"{cpath.name} 第 {line} 行"
-                if "comment-id" not in r:
+                if "comment-id" not in c:
                     raise OpinionInputError(f"{cpath.name} 缺少 comment-id 列")
-                tid = _int(r["comment-id"], "comment-id", where)
-                texts[tid] = r.get("comment-body") or ""
-                if _int(r.get("moderated") or 0, "moderated", where) == -1:
+                tid = _int(c["comment-id"], "comment-id", where)
+                texts[tid] = c.get("comment-body") or ""
+                if _int(c.get("moderated") or 0, "moderated", where) == -1:
                     mod_out.add(tid)
     return Conversation(votes=votes, moderated_out=frozenset(mod_out), texts=texts)
 
