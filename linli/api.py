@@ -112,3 +112,4 @@ def _zh(err: dict) -> str:
 api.add_router("/accounts/", "linli.accounts.api.router")
 api.add_router("/places/", "linli.places.api.router")
 api.add_router("/projects/", "linli.projects.api.router")
+api.add_router("/roster/", "linli.places.roster_api.router")
