@@ -146,3 +146,25 @@ def test_page_renders_in_chinese_by_default(client, world):
     client.force_login(world.users.staff_a)
     html = client.get(reverse("places:workbench", args=[world.committee_a.pk])).content.decode()
     assert "工作台" in html and "新建项目" in html
+
+
+def test_admin_changelists_render_in_chinese(client, world):
+    from django.contrib import admin
+
+    from linli.accounts.models import User
+
+    admin_user = User.objects.create_superuser(
+        mobile="13900000001", password="x" * 10, name="管理员"
+    )
+    client.force_login(admin_user)
+    index = client.get("/admin/").content.decode()
+    assert "邻里 · 后台管理" in index and "社区登记" in index
+    for model in admin.site._registry:
+        if model._meta.app_label not in {"accounts", "places", "projects"}:
+            continue
+        url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "选择" in response.content.decode()  # Chinese admin chrome
+    response = client.get(reverse("admin:places_flat_change", args=[world.flat_a.pk]))
+    assert response.status_code == 200

@@ -1,0 +1,98 @@
+"""Back-office records for accounts, in Chinese (labels come from the models)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+
+from linli.accounts.models import ApiToken, RoleAssignment, SmsCode, User
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    fields = ["role", "district", "street", "committee", "compound", "building", "flat", "title"]
+    raw_id_fields = ["district", "street", "committee", "compound", "building", "flat"]
+
+
+class LinliUserCreationForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ["mobile", "name"]
+
+
+class LinliUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    form = LinliUserChangeForm
+    add_form = LinliUserCreationForm
+    list_display = ["mobile", "name", "is_active", "is_staff", "large_text", "date_joined"]
+    list_filter = ["is_active", "is_staff", "is_superuser", "large_text"]
+    search_fields = ["mobile", "name"]
+    ordering = ["-date_joined"]
+    readonly_fields = ["date_joined", "last_login"]
+    inlines = [RoleInline]
+    fieldsets = [
+        (None, {"fields": ["mobile", "name", "password"]}),
+        ("偏好", {"fields": ["large_text"]}),
+        (
+            "权限",
+            {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
+        ("时间", {"fields": ["date_joined", "last_login"]}),
+    ]
+    add_fieldsets = [
+        (None, {"classes": ["wide"], "fields": ["mobile", "name", "password1", "password2"]}),
+    ]
+    filter_horizontal = ["groups", "user_permissions"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "scope_display", "title", "created_at"]
+    list_filter = ["role"]
+    search_fields = ["user__mobile", "user__name", "title"]
+    list_select_related = [
+        "user",
+        "district",
+        "street",
+        "committee",
+        "compound",
+        "building__compound",
+        "flat__building",
+    ]
+    raw_id_fields = ["user", "district", "street", "committee", "compound", "building", "flat"]
+
+    @admin.display(description="范围")
+    def scope_display(self, obj):
+        return str(obj.scope)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
+    list_filter = ["revoked_at"]
+    search_fields = ["name", "user__mobile", "user__name", "prefix"]
+    list_select_related = ["user"]
+    readonly_fields = ["user", "key_hash", "prefix", "created_at", "last_used_at"]
+
+    def has_add_permission(self, request):
+        return False  # keys are created on the profile page, where they are shown once
+
+
+@admin.register(SmsCode)
+class SmsCodeAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "expires_at", "used_at", "attempts"]
+    readonly_fields = ["mobile", "code_hash", "created_at", "expires_at", "used_at", "attempts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
