@@ -9,7 +9,7 @@ DISAGREE = -1
 PASS = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Vote:
     """One vote. ``value`` is +1 agree, -1 disagree, 0 pass; ``timestamp`` orders re-votes."""
 

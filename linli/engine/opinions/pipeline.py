@@ -36,10 +36,12 @@ def vote_matrix(conv: Conversation) -> tuple[list[int], list[int], FloatArray]:
     """Participants x statements matrix (NaN = not voted); the latest re-vote wins."""
     if not conv.votes:
         raise OpinionInputError("没有任何投票，无法计算观点群组")
-    arr = np.array(
-        [(v.participant, v.statement, v.value) for v in conv.votes], dtype=np.int64
-    ).reshape(-1, 3)
-    stamps = np.array([v.timestamp for v in conv.votes], dtype=np.float64)
+    n = len(conv.votes)
+    arr = np.empty((n, 3), dtype=np.int64)
+    arr[:, 0] = np.fromiter((v.participant for v in conv.votes), dtype=np.int64, count=n)
+    arr[:, 1] = np.fromiter((v.statement for v in conv.votes), dtype=np.int64, count=n)
+    arr[:, 2] = np.fromiter((v.value for v in conv.votes), dtype=np.int64, count=n)
+    stamps = np.fromiter((v.timestamp for v in conv.votes), dtype=np.float64, count=n)
     bad = np.flatnonzero((arr[:, 2] < -1) | (arr[:, 2] > 1))
     if len(bad):
         p, t, x = arr[bad[0]]
@@ -79,7 +81,7 @@ def replay_in_conv(conv: Conversation, params: Params) -> frozenset[int]:
     were among the 15 keenest when the conversation was young stay clustered with only one or
     two votes. Replaying the vote stream reproduces that without Pol.is's stored state.
     """
-    stamps = np.array([v.timestamp for v in conv.votes], dtype=np.float64)
+    stamps = np.fromiter((v.timestamp for v in conv.votes), dtype=np.float64, count=len(conv.votes))
     order = np.argsort(stamps, kind="stable").tolist()
     counts: dict[int, int] = {}
     seen: set[tuple[int, int]] = set()
