@@ -544,7 +544,7 @@ class DemoBuilder:
             case_by_street.setdefault(case["street"], []).append(case)
         rows = []
         self.committee_meta: list[dict] = []
-        for s_index, (sname, count, centre, roads) in enumerate(data.STREETS):
+        for _s_index, (sname, count, centre, roads) in enumerate(data.STREETS):
             cases = case_by_street.get(sname, [])
             names = [c["committee"] for c in cases]
             i = 0
@@ -690,7 +690,7 @@ class DemoBuilder:
         flat_info: list[
             tuple[int, Building, int, str, str | None]
         ] = []  # id, building, floor, era, key
-        for building, plan, compound, era, key in buildings:
+        for building, plan, _compound, era, key in buildings:
             lo, hi = plan.area
             # one layout per position on the floor, repeated on every floor (± survey noise)
             layout = [rng.uniform(lo, hi) for _ in range(plan.per_floor)]
@@ -820,7 +820,7 @@ class DemoBuilder:
 
         # micro-spaces
         spaces = []
-        for compound, era, plans, key in compounds:
+        for compound, era, _plans, key in compounds:
             spaces.extend(self._spaces(rng, compound, era, key, buildings))
         MicroSpace.objects.bulk_create(spaces, batch_size=self.batch_size)
         self.counts.add("microspaces", len(spaces))
@@ -941,7 +941,7 @@ class DemoBuilder:
         for committee, meta in zip(self.committees, self.committee_meta, strict=True):
             by_street.setdefault(meta["street"], []).append((committee, meta))
         rows = []
-        for sname, (count, centre, roads) in self.street_meta.items():
+        for sname, (_count, centre, roads) in self.street_meta.items():
             street = self.streets[sname]
             members = by_street[sname]
             short = sname.replace("街道", "").replace("新村", "")
