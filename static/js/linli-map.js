@@ -38,7 +38,7 @@
       },
       onEachFeature: function (f, lyr) {
         lyr.bindPopup(popup(f.properties));
-        lyr.bindTooltip(f.properties.name || "", { permanent: true, direction: "right", className: "map-label" });
+        lyr.bindTooltip(f.properties.name || "", { permanent: features.length <= 6, direction: "right", className: "map-label" });
       }
     }).addTo(m);
     var b = layer.getBounds();
