@@ -30,6 +30,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import numpy as np
 from scipy.cluster.hierarchy import fcluster, linkage
@@ -147,7 +148,7 @@ def _stopwords() -> frozenset[str]:
 
 
 @functools.cache
-def _tokenizer():  # noqa: ANN202 - jieba has no type hints
+def _tokenizer() -> Any:  # jieba has no type hints
     """A private jieba tokenizer with the domain dictionary (the global one stays untouched)."""
     import jieba
 
@@ -337,13 +338,14 @@ def cluster_needs(
         centre = np.asarray(x[idx].mean(axis=0)).ravel()
         c_norm = float(np.linalg.norm(centre))
         sims = (x[idx] @ centre) / c_norm if c_norm > 0 else np.zeros(len(idx))
-        members = sorted(
+        ranked = sorted(
             (
-                ClusterMember(ids[i], texts[i].text, round(float(s), 6))
+                (round(float(s), 6), int(i))
                 for i, s in zip(idx, np.asarray(sims).ravel(), strict=True)
             ),
-            key=lambda m: (-m.similarity, ids.index(m.id)),
+            key=lambda si: (-si[0], si[1]),
         )
+        members = [ClusterMember(ids[i], texts[i].text, s) for s, i in ranked]
         word_centre = np.asarray(vec.words[idx].mean(axis=0)).ravel()
         label = _top_terms(word_centre, vec.vocabulary, label_size)
         clusters.append((int(idx[0]), Cluster(tuple(members), label)))
