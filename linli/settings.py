@@ -99,6 +99,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+    # Tests use a file, not shared-cache memory, so concurrent-writer tests see the same
+    # locking (WAL + busy timeout) as the real embedded database.
+    # One file per test process, so parallel runs never share it.
+    import tempfile
+
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(
+        Path(tempfile.gettempdir()) / f"linli-test-{os.getpid()}.sqlite3"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
