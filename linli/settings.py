@@ -45,6 +45,9 @@ INSTALLED_APPS = [
     "linli.accounts",
     "linli.places",
     "linli.projects",
+    "linli.deliberation",
+    "linli.voting",
+    "linli.notices",
     "linli.demo",
 ]
 

@@ -19,6 +19,9 @@ urlpatterns = [
     path("places/roster/", include("linli.places.roster_urls")),
     path("places/", include("linli.places.urls")),
     path("projects/", include("linli.projects.urls")),
+    path("meetings/", include("linli.deliberation.urls")),
+    path("votes/", include("linli.voting.urls")),
+    path("notices/", include("linli.notices.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
