@@ -14,6 +14,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from linli.accounts.scopes import scopes_for
 from linli.core.permissions import get_visible, require
@@ -85,10 +86,10 @@ def upload(request, committee_id: int, file: UploadedFile = File(...)):
     )
     record = roster_import_start(actor=request.auth, committee=committee, upload=file)
     if record.status == RosterImport.Status.DONE:
-        return 201, _out(record)
+        return Status(201, _out(record))
     if record.status == RosterImport.Status.FAILED:
-        return 400, _out(record)
-    return 202, _out(record)
+        return Status(400, _out(record))
+    return Status(202, _out(record))
 
 
 @router.get(
