@@ -77,8 +77,9 @@ def test_meta_statements_are_excluded_like_moderated_ones():
 def test_latest_revote_wins_whatever_the_input_order():
     votes = [Vote(1, 1, 1, 5.0), Vote(1, 1, -1, 9.0), Vote(2, 1, 0, 1.0)]
     for perm in (votes, votes[::-1]):
-        _, _, mat = vote_matrix(Conversation(votes=perm))
-        assert mat[0, 0] == -1 and mat[1, 0] == 0
+        pids, _, mat = vote_matrix(Conversation(votes=perm))
+        assert pids == [2, 1]  # rows in order of first vote, as in Pol.is's matrix
+        assert mat[1, 0] == -1 and mat[0, 0] == 0
 
 
 def test_result_does_not_depend_on_vote_order():

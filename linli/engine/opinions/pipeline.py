@@ -33,7 +33,12 @@ class OpinionInputError(ValueError):
 
 
 def vote_matrix(conv: Conversation) -> tuple[list[int], list[int], FloatArray]:
-    """Participants x statements matrix (NaN = not voted); the latest re-vote wins."""
+    """Participants x statements matrix (NaN = not voted); the latest re-vote wins.
+
+    Rows are in the order participants first voted (ties: input order), as rows are appended
+    to Pol.is's named matrix; k-means seeds from the first distinct rows, so this order is part
+    of the result. Columns are statement ids in ascending order.
+    """
     if not conv.votes:
         raise OpinionInputError("没有任何投票，无法计算观点群组")
     n = len(conv.votes)
@@ -48,7 +53,11 @@ def vote_matrix(conv: Conversation) -> tuple[list[int], list[int], FloatArray]:
         raise OpinionInputError(f"投票值无效: {x}（参与者 {p}，观点 {t}），只允许 1 / -1 / 0")
     order = np.lexsort((np.arange(len(arr)), stamps))  # by time, then input order
     arr = arr[order]
-    pids, rows = np.unique(arr[:, 0], return_inverse=True)
+    uniq, first, rows = np.unique(arr[:, 0], return_index=True, return_inverse=True)
+    by_first = np.argsort(first, kind="stable")
+    rank = np.empty(len(uniq), dtype=np.int64)
+    rank[by_first] = np.arange(len(uniq))
+    pids, rows = uniq[by_first], rank[rows]
     tids, cols = np.unique(arr[:, 1], return_inverse=True)
     mat = np.full((len(pids), len(tids)), np.nan)
     cell = rows * len(tids) + cols
