@@ -11,6 +11,8 @@ import csv
 import json
 import pathlib
 import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given, settings
@@ -119,6 +121,28 @@ def test_cluster_needs_is_deterministic_and_order_stable():
     assert cluster_needs(SMALL) == first
     rev = cluster_needs(list(reversed(SMALL)))
     assert {frozenset(c.ids) for c in rev} == {frozenset(c.ids) for c in first}
+
+
+def test_same_result_under_another_hash_seed_and_jieba_stays_quiet():
+    texts = ["楼道灯坏了", "樓道燈壞了", "电瓶车乱停", "非机动车乱停放", "缺座椅", "老人没地方坐"]
+    code = (
+        "from linli.engine.textcluster import NeedText, cluster_needs\n"
+        f"texts = {texts!r}\n"
+        "cl = cluster_needs([NeedText(str(i), t) for i, t in enumerate(texts)])\n"
+        "print([(c.ids, c.label_terms, [m.similarity for m in c.members]) for c in cl])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "12345", "PATH": ""},
+        cwd=pathlib.Path(__file__).resolve().parents[2],
+    )
+    assert done.stderr == "", "jieba must not log while loading its dictionary"
+    here = cluster_needs([NeedText(str(i), t) for i, t in enumerate(texts)])
+    expected = [(c.ids, c.label_terms, [m.similarity for m in c.members]) for c in here]
+    assert done.stdout.strip() == repr(expected)
 
 
 def test_cluster_needs_edge_cases():
