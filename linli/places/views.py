@@ -164,7 +164,6 @@ def workbench(request, pk: int):
             "stage_counts": stage_counts,
             "chart": _chart_json(stage_counts),
             "recent_projects": projects.order_by("-stage_changed_at")[:8],
-            "roster_import_url": f"/places/roster/committee/{committee.pk}/import/",
             "other_committees": selectors.committees_managed_by(request.user).exclude(
                 pk=committee.pk
             )[:50],
