@@ -70,10 +70,11 @@ def vote_matrix(conv: Conversation) -> tuple[list[int], list[int], FloatArray]:
 def select_in_conv(
     pids: list[int], raw: FloatArray, prior: frozenset[int], params: Params
 ) -> list[int]:
-    """Who is clustered: min(7, #statements) votes, topped up with the keenest voters to 15."""
+    """Who is clustered: min(7, #statements) votes, topped up with the keenest voters to 15
+    (ties: earlier first vote), plus everyone admitted before."""
     counts = np.sum(~np.isnan(raw), axis=1)
     need = min(params.min_votes, raw.shape[1])
-    chosen = {p for p in prior if p in set(pids)}
+    chosen = set(prior) & set(pids)
     chosen.update(p for p, c in zip(pids, counts, strict=True) if c >= need)
     if len(chosen) < params.greedy_n:
         order = sorted(
@@ -109,7 +110,8 @@ def replay_in_conv(conv: Conversation, params: Params) -> frozenset[int]:
         if counts[v.participant] >= min(params.min_votes, len(statements)):
             admitted.add(v.participant)
         if len(admitted) < params.greedy_n:
-            rest = sorted((p for p in counts if p not in admitted), key=lambda p: (-counts[p], p))
+            # Ties go to whoever voted first (dict order), like the row order in select_in_conv.
+            rest = sorted((p for p in counts if p not in admitted), key=lambda p: -counts[p])
             admitted.update(rest[: params.greedy_n - len(admitted)])
         elif len(statements) >= params.min_votes:
             # From here on the threshold is fixed and the top-up never fires again, so the
