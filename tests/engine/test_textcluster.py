@@ -207,6 +207,23 @@ def test_accuracy_on_whole_set():
     assert p >= 0.65 and r >= 0.63 and f >= 0.65, (p, r, f)
 
 
+def test_intake_suggestions_on_held_out_half():
+    """Leave-one-out: would a resident typing this text be shown the need already filed?"""
+    rows = _rows("test")
+    label = {r["id"]: r["label"] for r in rows}
+    answered = top1 = top3 = 0
+    for r in rows[::2]:  # every second text keeps the test fast; full half in the docs
+        others = [NeedText(o["id"], o["text"]) for o in rows if o["id"] != r["id"]]
+        hits = likely_duplicates(r["text"], others, k=3)
+        if hits:
+            answered += 1
+            top1 += label[hits[0].id] == r["label"]
+            top3 += any(label[h.id] == r["label"] for h in hits)
+    # measured on this sample: 84 of 85 answered, top-1 right 76 (0.90), top-3 83 (0.99)
+    assert answered >= 80
+    assert top1 / answered >= 0.85 and top3 / answered >= 0.95
+
+
 # --------------------------------------------------------------------------- vTaiwan
 
 
