@@ -273,7 +273,9 @@ def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
 
-def similarity_matrix(texts: Sequence[str], *, word_weight: float = DEFAULT_WORD_WEIGHT):
+def similarity_matrix(
+    texts: Sequence[str], *, word_weight: float = DEFAULT_WORD_WEIGHT
+) -> np.ndarray:
     """Dense cosine similarity between all texts (mixed word/char TF-IDF fitted on them)."""
     x = _vectorise(texts, word_weight).mixed
     return np.asarray((x @ x.T).todense())

@@ -25,6 +25,7 @@ from linli.engine.textcluster import (
     likely_duplicates,
     normalise,
     pairwise_prf,
+    similarity_matrix,
     tokenise,
 )
 
@@ -166,6 +167,14 @@ def test_likely_duplicates_ranks_the_same_need_first():
     assert likely_duplicates("楼道灯坏了", SMALL, k=0) == []
     assert likely_duplicates("楼道灯坏了", [], k=3) == []
     assert likely_duplicates("量子计算机", SMALL, k=3) == []
+
+
+def test_similarity_matrix_is_symmetric_with_unit_diagonal():
+    sim = similarity_matrix([n.text for n in SMALL])
+    assert sim.shape == (len(SMALL), len(SMALL))
+    assert (abs(sim - sim.T) < 1e-12).all()
+    assert all(abs(sim[i, i] - 1.0) < 1e-9 for i in range(len(SMALL)))
+    assert sim[0, 1] > sim[0, 3]  # 楼道灯 is closer to 樓道燈 than to 座椅
 
 
 def test_pairwise_prf_small_cases():
