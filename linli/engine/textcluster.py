@@ -11,8 +11,9 @@ Pipeline (all deterministic, no model downloads):
    (老人家/老年人 → 老人, 电瓶车 → 电动车, 阿拉 → 我们 …).
 2. Two TF-IDF views fitted on the texts being compared: jieba words (with a domain user
    dictionary and a stopword list) and the characters of those words (robust to typos/错别字
-   and to segmentation mistakes); terms found in one text only are dropped. Each view is L2-normalised and mixed with weight ``word_weight``,
-   so the cosine of the mixed vectors is the weighted mean of the two cosines.
+   and to segmentation mistakes); terms found in one text only are dropped. Each view is
+   L2-normalised and mixed with weight ``word_weight``, so the cosine of the mixed vectors is
+   the weighted mean of the two cosines.
 3. Average-link agglomerative clustering on cosine distance, cut at ``1 - threshold``. Average
    link rather than connected components / single link because single link chains: "楼道灯坏了"
    ~ "楼道堆物" ~ "楼道墙皮脱落" would end as one cluster through the shared word 楼道. Average
