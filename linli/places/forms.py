@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from linli.core.templatetags.linli import CONDITION_LABELS, MICROSPACE_KIND_LABELS
 from linli.places.models import Building, MicroSpace
 
 
@@ -29,6 +30,19 @@ class MicroSpaceForm(forms.ModelForm):
             "lat": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
             "lng": forms.NumberInput(attrs={"step": "0.000001", "inputmode": "decimal"}),
         }
+        labels = {
+            "name": _("名称"),
+            "kind": _("类型"),
+            "building": _("所属楼栋"),
+            "condition": _("现状"),
+            "rights_holder": _("产权人"),
+            "area_m2": _("面积（㎡）"),
+            "lat": _("纬度"),
+            "lng": _("经度"),
+            "plan_x": _("总平面图横坐标（0-1）"),
+            "plan_y": _("总平面图纵坐标（0-1）"),
+            "description": _("描述"),
+        }
         help_texts = {
             "lat": _("可在手机地图上长按获取，留空则不在地图上显示"),
             "plan_x": _("在小区总平面图上的位置，0为最左，1为最右"),
@@ -44,6 +58,14 @@ class MicroSpaceForm(forms.ModelForm):
             "number"
         )
         self.fields["building"].required = False
+        self.fields["kind"].choices = [("", "---------")] + [
+            (value, MICROSPACE_KIND_LABELS.get(value, label))
+            for value, label in MicroSpace.Kind.choices
+        ]
+        self.fields["condition"].choices = [
+            (value, CONDITION_LABELS.get(value, label))
+            for value, label in MicroSpace.Condition.choices
+        ]
 
     def clean(self):
         data = super().clean()

@@ -16,6 +16,11 @@ from django.utils.translation import gettext as _
 from linli.accounts.scopes import scopes_for
 from linli.core.errors import ScopeError, ServiceError
 from linli.core.permissions import get_visible, require
+from linli.core.templatetags.linli import (
+    FACILITY_KIND_LABELS,
+    MICROSPACE_KIND_LABELS,
+    STAGE_LABELS,
+)
 from linli.places import selectors, services
 from linli.places.forms import MicroSpaceForm
 from linli.places.models import (
@@ -52,8 +57,6 @@ def _stage_matrix(projects, key: str) -> dict[int, dict[str, int]]:
 
 
 def _chart_json(stage_counts: list[dict]) -> dict:
-    from linli.core.templatetags.linli import STAGE_LABELS
-
     return {
         "labels": [str(STAGE_LABELS.get(c["stage"], c["label"])) for c in stage_counts],
         "values": [c["n"] for c in stage_counts],
@@ -304,7 +307,7 @@ def compound(request, pk: int):
                     name=m.name,
                     kind="microspace",
                     url=f"/places/microspaces/{m.pk}/",
-                    label=m.get_kind_display(),
+                    label=str(MICROSPACE_KIND_LABELS.get(m.kind, m.get_kind_display())),
                 )
                 for m in microspaces
             ]
@@ -502,7 +505,13 @@ def facilities(request):
         qs = qs.filter(street_id=int(street_id))
     items = list(qs.order_by("street__name", "kind", "name")[:500])
     features = [
-        _point(f.lat, f.lng, name=f.name, label=f.get_kind_display(), kind="facility")
+        _point(
+            f.lat,
+            f.lng,
+            name=f.name,
+            label=str(FACILITY_KIND_LABELS.get(f.kind, f.get_kind_display())),
+            kind="facility",
+        )
         for f in items
     ]
     return render(

@@ -91,3 +91,63 @@ def role_label(value):
 @register.filter
 def condition_label(value):
     return CONDITION_LABELS.get(str(value), value)
+
+
+MICROSPACE_KIND_LABELS = {
+    "stairwell": _("楼道"),
+    "stilt": _("架空层"),
+    "bike_garage": _("非机动车库"),
+    "garden": _("花园"),
+    "pavilion": _("凉亭"),
+    "activity_room": _("活动室"),
+    "gatehouse": _("门房间"),
+    "wall_entrance": _("景墙/门头"),
+    "electric_box": _("电箱"),
+    "phone_booth": _("电话亭"),
+    "green_strip": _("绿化带"),
+    "street_corner": _("街角"),
+    "square": _("广场"),
+    "wall": _("围墙"),
+    "pet": _("宠物设施"),
+    "seating": _("座椅"),
+    "hooks": _("晾晒挂钩"),
+    "other": _("其他"),
+}
+FACILITY_KIND_LABELS = {
+    "neighbourhood_centre": _("邻里中心/社区服务中心"),
+    "elderly_care": _("养老服务设施"),
+    "elderly_canteen": _("长者食堂"),
+    "clinic": _("社区卫生服务站"),
+    "kindergarten": _("幼儿园"),
+    "primary_school": _("小学"),
+    "market": _("菜市场"),
+    "bus_stop": _("公交站"),
+    "metro": _("地铁站"),
+    "park": _("公园/绿地"),
+    "sports": _("健身场地"),
+    "culture": _("文化活动室"),
+    "other": _("其他"),
+}
+RELATION_LABELS = {
+    "head": _("户主"),
+    "spouse": _("配偶"),
+    "child": _("子女"),
+    "parent": _("父母"),
+    "grandchild": _("孙辈"),
+    "other": _("其他"),
+}
+
+
+@register.filter
+def microspace_kind_label(value):
+    return MICROSPACE_KIND_LABELS.get(str(value), value)
+
+
+@register.filter
+def facility_kind_label(value):
+    return FACILITY_KIND_LABELS.get(str(value), value)
+
+
+@register.filter
+def relation_label(value):
+    return RELATION_LABELS.get(str(value), value)
