@@ -530,6 +530,8 @@ def _read_rows(data: bytes) -> tuple[list[tuple], int]:
         if not workbook.worksheets:
             raise _file_error("工作簿中没有工作表")
         sheet = workbook.worksheets[0]
+        if hasattr(sheet, "reset_dimensions"):
+            sheet.reset_dimensions()  # some writers declare a wrong <dimension>; read every cell
         rows: list[tuple] = []
         limit = MAX_DATA_ROWS + 11
         try:
@@ -1126,21 +1128,20 @@ def _natural(text: str) -> tuple:
     )
 
 
-def _person_cell(people: list[Person], year: int, with_info: bool) -> tuple[str, str]:
+def _person_cell(people: list[tuple], year: int, with_info: bool) -> tuple[str, str]:
+    """``people`` are (name, mobile, sex, birth_year) tuples, in registration order."""
     names = []
-    for person in people:
+    for name, _mobile, sex, birth_year in people:
+        info = []
         if with_info:
-            info = []
-            if person.birth_year:
-                info.append(str(max(0, year - person.birth_year)))
-            if person.sex in ("M", "F"):
-                info.append("男" if person.sex == "M" else "女")
-            names.append(f"{person.name}({','.join(info)})" if info else person.name)
-        else:
-            names.append(person.name)
+            if birth_year:
+                info.append(str(max(0, year - birth_year)))
+            if sex in ("M", "F"):
+                info.append("男" if sex == "M" else "女")
+        names.append(f"{name}({','.join(info)})" if info else name)
     phones = ""
-    if any(p.mobile for p in people):
-        phones = "、".join(p.mobile or "-" for p in people)
+    if any(p[1] for p in people):
+        phones = "、".join(p[1] or "-" for p in people)
     return "、".join(names), phones
 
 
@@ -1200,57 +1201,45 @@ def roster_template() -> bytes:
 
 def roster_export(*, actor, committee: Committee) -> bytes:
     """The committee's roster as .xlsx, in the import format (re-importing it is a no-op)."""
-    from django.db.models import Prefetch
-
     require(actor, "places.manage_committee", committee, "只有居委会管理人员可以导出住户名册")
     year = timezone.localdate().year
-    flats = (
-        Flat.objects.filter(building__compound__committee=committee)
-        .select_related("building__compound")
-        .prefetch_related(
-            Prefetch(
-                "ownerships", queryset=Ownership.objects.select_related("person").order_by("id")
-            ),
-            Prefetch(
-                "households",
-                queryset=Household.objects.order_by("id").prefetch_related(
-                    Prefetch(
-                        "residencies",
-                        queryset=Residency.objects.select_related("person").order_by("id"),
-                    )
-                ),
-            ),
+    in_committee = {"building__compound__committee": committee}
+    flats = list(
+        Flat.objects.filter(**in_committee).values_list(
+            "id", "building__compound__name", "building__number", "unit", "room", "floor", "area"
         )
     )
-    ordered = sorted(
-        flats,
-        key=lambda f: (
-            f.building.compound.name,
-            _natural(f.building.number),
-            _natural(f.unit),
-            _natural(f.room),
-        ),
-    )
+    person_fields = ("person__name", "person__mobile", "person__sex", "person__birth_year")
+    owners: dict[int, list[tuple]] = {}
+    for fid, *person in (
+        Ownership.objects.filter(flat__building__compound__committee=committee)
+        .order_by("id")
+        .values_list("flat_id", *person_fields)
+    ):
+        owners.setdefault(fid, []).append(tuple(person))
+    residents: dict[int, list[tuple]] = {}
+    seen: set[tuple[int, int]] = set()
+    for fid, pid, *person in (
+        Residency.objects.filter(household__flat__building__compound__committee=committee)
+        .order_by("household_id", "id")
+        .values_list("household__flat_id", "person_id", *person_fields)
+    ):
+        if (fid, pid) not in seen:
+            seen.add((fid, pid))
+            residents.setdefault(fid, []).append(tuple(person))
+    flats.sort(key=lambda f: (f[1], _natural(f[2]), _natural(f[3]), _natural(f[4])))
     rows = []
-    for flat in ordered:
-        owners = [o.person for o in flat.ownerships.all()]
-        residents = []
-        seen = set()
-        for household in flat.households.all():
-            for residency in household.residencies.all():
-                if residency.person_id not in seen:
-                    seen.add(residency.person_id)
-                    residents.append(residency.person)
-        owner_names, owner_phones = _person_cell(owners, year, with_info=False)
-        resident_names, resident_phones = _person_cell(residents, year, with_info=True)
+    for fid, compound, building, unit, room, floor, area in flats:
+        owner_names, owner_phones = _person_cell(owners.get(fid, []), year, with_info=False)
+        resident_names, resident_phones = _person_cell(residents.get(fid, []), year, with_info=True)
         rows.append(
             [
-                flat.building.compound.name,
-                flat.building.number,
-                flat.unit,
-                flat.room,
-                flat.floor,
-                flat.area,
+                compound,
+                building,
+                unit,
+                room,
+                floor,
+                area,
                 owner_names,
                 owner_phones,
                 resident_names,
