@@ -107,3 +107,20 @@ def test_export_returns_xlsx(world):
 def test_anonymous_is_401(client, world):
     response = client.get(f"/api/roster/committees/{world.committee_a.pk}/export")
     assert response.status_code == 401
+
+
+def test_queued_import_answers_202_and_the_worker_finishes_it(world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    api = ApiClient(world.users.staff_a)
+    response = post_file(api, world.committee_a.pk, xlsx(GOOD))
+    assert response.status_code == 202
+    body = response.json()
+    assert body["status"] == "queued" and body["percent"] == 0
+    assert not Flat.objects.filter(room="301").exists()
+
+    from linli.places.tasks import roster_import_run
+
+    assert roster_import_run.call(body["id"]) == "done 1/0/0"
+    status = api.get(f"/api/roster/imports/{body['id']}").json()
+    assert (status["status"], status["created"], status["percent"]) == ("done", 1, 100)
+    assert roster_import_run.call(body["id"]) == "skipped"  # a finished import is not re-run

@@ -164,3 +164,14 @@ def test_template_and_index(client, world):
 def test_anonymous_is_sent_to_login(client, world):
     response = client.get(reverse("roster:upload", args=[world.committee_a.pk]))
     assert response.status_code == 302
+
+
+def test_queued_upload_redirects_to_a_polling_status_page(client, world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    login(client, world.users.staff_a)
+    response = client.post(
+        reverse("roster:upload", args=[world.committee_a.pk]), {"file": upload_file(xlsx(GOOD))}
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert "排队中" in page and 'hx-trigger="every 1s"' in page
