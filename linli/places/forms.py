@@ -76,3 +76,21 @@ class MicroSpaceForm(forms.ModelForm):
         if (px is None) != (py is None):
             raise forms.ValidationError(_("总平面图横、纵坐标需同时填写或同时留空"))
         return data
+
+
+class MicroSpacePhotoForm(forms.Form):
+    image = forms.ImageField(
+        label=_("照片"),
+        error_messages={
+            "required": _("请选择照片"),
+            "invalid_image": _("请上传有效的图片文件（JPG、PNG等）"),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
+    caption = forms.CharField(label=_("说明"), max_length=100, required=False)
+    taken_at = forms.DateField(
+        label=_("拍摄日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("日期格式应为 年-月-日")},
+    )

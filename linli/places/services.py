@@ -8,7 +8,7 @@ from django.db import transaction
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ensure
-from linli.places.models import Building, Compound, MicroSpace
+from linli.places.models import Building, Compound, MicroSpace, MicroSpacePhoto
 
 MICROSPACE_FIELDS = (
     "name",
@@ -107,3 +107,29 @@ def microspace_update(*, actor, microspace: MicroSpace, **changes) -> MicroSpace
         after={k: v for k, v in after.items() if before.get(k) != v},
     )
     return ms
+
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+@transaction.atomic
+def microspace_photo_add(
+    *, actor, microspace: MicroSpace, image, caption: str = "", taken_at=None
+) -> MicroSpacePhoto:
+    """Attach a photo (taken on a phone, usually) to a micro-space."""
+    if not actor.has_perm("places.edit_microspace", microspace):
+        raise ScopeError("您无权为该小微空间上传照片")
+    ensure(image is not None, "请选择照片")
+    ensure(getattr(image, "size", 0) <= MAX_PHOTO_BYTES, "照片不能超过8MB")
+    photo = MicroSpacePhoto(
+        microspace=microspace, image=image, caption=(caption or "").strip(), taken_at=taken_at
+    )
+    photo.full_clean()
+    photo.save()
+    audit_record(
+        actor=actor,
+        action="microspace.photo_add",
+        obj=photo,
+        after={"microspace": microspace.pk, "caption": photo.caption, "file": photo.image.name},
+    )
+    return photo

@@ -19,5 +19,6 @@ urlpatterns = [
     path("flats/<int:pk>/", views.flat, name="flat"),
     path("microspaces/<int:pk>/", views.microspace, name="microspace"),
     path("microspaces/<int:pk>/edit/", views.microspace_edit, name="microspace_edit"),
+    path("microspaces/<int:pk>/photos/", views.microspace_photo_add, name="microspace_photo_add"),
     path("facilities/", views.facilities, name="facilities"),
 ]

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from linli.accounts.scopes import scopes_for
 from linli.core.errors import ScopeError, ServiceError
@@ -22,7 +23,7 @@ from linli.core.templatetags.linli import (
     STAGE_LABELS,
 )
 from linli.places import selectors, services
-from linli.places.forms import MicroSpaceForm
+from linli.places.forms import MicroSpaceForm, MicroSpacePhotoForm
 from linli.places.models import (
     District,
     Facility,
@@ -390,13 +391,21 @@ def flat(request, pk: int):
     )
 
 
-@login_required
-def microspace(request, pk: int):
+def _get_microspace(request, pk):
     obj = get_visible(
         selectors.microspaces_visible_to(request.user).select_related("compound__committee"),
         pk=pk,
     )
     require(request.user, "places.view_committee", obj)
+    return obj
+
+
+@login_required
+def microspace(request, pk: int):
+    return _microspace_page(request, _get_microspace(request, pk))
+
+
+def _microspace_page(request, obj, photo_form=None, status=200):
     photos = obj.photos.order_by("-taken_at", "-id")
     projects = projects_visible_to(request.user).filter(microspaces=obj).order_by("-created_at")
     point = _point(obj.lat, obj.lng, name=obj.name, kind="microspace")
@@ -408,6 +417,7 @@ def microspace(request, pk: int):
             "photos": photos,
             "projects": projects,
             "can_edit": request.user.has_perm("places.edit_microspace", obj),
+            "photo_form": photo_form or MicroSpacePhotoForm(),
             "map_data": {
                 "centre": [float(obj.lat), float(obj.lng)] if point else None,
                 "features": {"type": "FeatureCollection", "features": [point] if point else []},
@@ -419,6 +429,7 @@ def microspace(request, pk: int):
                 ),
             },
         },
+        status=status,
     )
 
 
@@ -531,3 +542,24 @@ def facilities(request):
             },
         },
     )
+
+
+@login_required
+@require_POST
+def microspace_photo_add(request, pk: int):
+    obj = _get_microspace(request, pk)
+    require(request.user, "places.edit_microspace", obj, "您无权为该小微空间上传照片")
+    form = MicroSpacePhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.microspace_photo_add(actor=request.user, microspace=obj, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_validation_error(form, exc)
+        except ScopeError:
+            raise
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("照片已上传"))
+            return redirect("places:microspace", obj.pk)
+    return _microspace_page(request, obj, photo_form=form, status=400)

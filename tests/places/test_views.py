@@ -267,3 +267,63 @@ def test_facility_list_is_scoped(client, world):
     assert "殷行社区卫生服务中心" in html and "五角场菜场" not in html
     html = _get(client, world.users.resident_a, "places:facilities", kind="market").content.decode()
     assert "殷行社区卫生服务中心" not in html
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (200, 16, 46)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_microspace_photo_upload(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ms = microspace_create(
+        actor=world.users.staff_a, compound=world.compound_a, name="架空层", kind="stilt"
+    )
+    url = reverse("places:microspace_photo_add", args=[ms.pk])
+    client.force_login(world.users.staff_a)
+    response = client.post(
+        url,
+        {
+            "image": SimpleUploadedFile("a.png", _png(), content_type="image/png"),
+            "caption": "改造前",
+            "taken_at": "2026-05-01",
+        },
+    )
+    assert response.status_code == 302
+    photo = ms.photos.get()
+    assert photo.caption == "改造前"
+    assert AuditEvent.objects.filter(action="microspace.photo_add").exists()
+    html = client.get(reverse("places:microspace", args=[ms.pk])).content.decode()
+    assert photo.image.url in html and "改造前" in html
+
+
+def test_microspace_photo_bad_file_and_scope(client, world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    ms = microspace_create(
+        actor=world.users.staff_a, compound=world.compound_a, name="架空层", kind="stilt"
+    )
+    url = reverse("places:microspace_photo_add", args=[ms.pk])
+    client.force_login(world.users.staff_a)
+    response = client.post(
+        url, {"image": SimpleUploadedFile("a.png", b"not an image", content_type="image/png")}
+    )
+    assert response.status_code == 400
+    assert "请上传有效的图片文件" in response.content.decode()
+    client.force_login(world.users.resident_a)
+    response = client.post(
+        url, {"image": SimpleUploadedFile("a.png", _png(), content_type="image/png")}
+    )
+    assert response.status_code == 403
+    client.force_login(world.users.staff_b)
+    response = client.post(
+        url, {"image": SimpleUploadedFile("a.png", _png(), content_type="image/png")}
+    )
+    assert response.status_code == 404
+    assert not ms.photos.exists()
