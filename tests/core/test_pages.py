@@ -168,3 +168,54 @@ def test_admin_changelists_render_in_chinese(client, world):
         assert "选择" in response.content.decode()  # Chinese admin chrome
     response = client.get(reverse("admin:places_flat_change", args=[world.flat_a.pk]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/places/mine/",
+        "/places/planner/",
+        "/places/district/1/",
+        "/places/street/1/",
+        "/places/committee/1/",
+        "/places/compounds/1/",
+        "/places/buildings/1/",
+        "/places/flats/1/",
+        "/places/facilities/",
+        "/projects/",
+        "/projects/new/",
+        "/projects/1/",
+        "/accounts/profile/",
+    ],
+)
+def test_pages_need_login(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_partner_and_owners_committee_land_on_community_home(client, world):
+    from linli.accounts.models import Role
+    from tests.factories import make_user
+
+    partner = make_user(Role.PARTNER, world.committee_a, name="社区合伙人小沈")
+    owners = make_user(Role.OWNERS_COMMITTEE, world.compound_a, name="业委会老魏")
+    for user in (partner, owners):
+        response = _home(client, user)
+        assert response.redirect_chain[-1][0] == reverse("places:my_home")
+        html = response.content.decode()
+        assert "开鲁一村" in html and "铁路新村" not in html
+
+
+def test_workbench_query_count_is_pinned(client, world, django_assert_max_num_queries):
+    from linli.places.services import microspace_create
+
+    for i in range(10):
+        microspace_create(
+            actor=world.users.staff_a, compound=world.compound_a, name=f"空间{i}", kind="garden"
+        )
+        project_create(actor=world.users.staff_a, committee=world.committee_a, title=f"项目{i}")
+    client.force_login(world.users.staff_a)
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("places:workbench", args=[world.committee_a.pk]))
+    assert response.status_code == 200
