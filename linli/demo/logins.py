@@ -236,7 +236,11 @@ def existing_logins() -> list[dict]:
                 "password": data.DEMO_PASSWORD,
                 "scope": scope,
                 "title": roles[0].title if roles else "",
-                "sees": str(scope) if scope is not None else "后台 /admin/",
+                "sees": (
+                    "后台 /admin/ 和全部页面（超级用户）"
+                    if user.is_superuser
+                    else "；".join(f"{r.title or r.get_role_display()}：{r.scope}" for r in roles)
+                ),
                 "user": user,
             }
         )

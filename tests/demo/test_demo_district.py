@@ -98,7 +98,9 @@ def test_default_build_is_realistic_and_fast():
     # owners: co-owned flats, owners of several flats, a developer holding unsold flats
     assert Ownership.objects.filter(share=Decimal("0.5")).exists()
     assert (
-        Person.objects.annotate(n=Count("ownerships")).filter(n__gt=1, is_organisation=False).exists()
+        Person.objects.annotate(n=Count("ownerships"))
+        .filter(n__gt=1, is_organisation=False)
+        .exists()
     )
     developer = Person.objects.filter(is_organisation=True).first()
     assert developer is not None and developer.ownerships.count() >= 4
@@ -241,3 +243,11 @@ def test_idempotent_and_reset_rebuilds_the_same_district():
     assert AuditEvent.objects.filter(action="demo.build").count() == 2
     assert AuditEvent.objects.filter(action="demo.reset").count() == 1
     call_command("verify_audit", stdout=io.StringIO())
+
+
+def test_refuses_a_half_built_or_foreign_district():
+    from django.core.management.base import CommandError
+
+    District.objects.create(name="杨浦区")
+    with pytest.raises(CommandError, match="--reset"):
+        demo("--scale", "small")

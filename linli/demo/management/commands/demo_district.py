@@ -53,6 +53,18 @@ class Command(BaseCommand):
         try:
             summary = builder.build()
         except DemoExists:
+            from linli.audit.models import AuditEvent
+            from linli.places.models import District
+
+            district = District.objects.get(name=data.DISTRICT_NAME)
+            complete = AuditEvent.objects.filter(
+                action="demo.build", object_type="places.district", object_id=str(district.pk)
+            ).exists()
+            if not complete:
+                raise CommandError(
+                    f"“{data.DISTRICT_NAME}”已存在但演示数据不完整（上次建设中断或并非演示数据），"
+                    "请用 --reset 重建"
+                ) from None
             self.stdout.write(
                 self.style.WARNING(f"演示区“{data.DISTRICT_NAME}”已存在，跳过（用 --reset 重建）。")
             )
