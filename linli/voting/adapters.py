@@ -1,0 +1,175 @@
+"""The one adapter from vote models to the decision engine (linli.engine.tally).
+
+Counting of owners' votes and meeting majorities happens in the engine only; this module
+turns electors and ballots into engine inputs and the engine's answer into a JSON record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from fractions import Fraction
+
+from linli.engine import tally as engine
+from linli.voting.models import Ballot, Choice, Elector, Vote
+
+MEETING_RULES: dict[str, engine.MeetingRule] = {
+    Vote.MeetingRule.RESIDENTS: engine.RESIDENTS_MEETING,
+    Vote.MeetingRule.TWO_THIRDS_QUORUM: engine.TWO_THIRDS_QUORUM_MEETING,
+    Vote.MeetingRule.TWO_THIRDS_MEMBERS: engine.TWO_THIRDS_OF_MEMBERS_MEETING,
+}
+
+_ENGINE_BALLOT = {
+    Choice.AGREE: engine.Ballot.AGREE,
+    Choice.DISAGREE: engine.Ballot.DISAGREE,
+    Choice.ABSTAIN: engine.Ballot.ABSTAIN,
+}
+
+
+def canonical(data) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sha256(data) -> str:
+    return hashlib.sha256(canonical(data).encode()).hexdigest()
+
+
+def electorate_rows(electors) -> list[list]:
+    return [[e.pk, e.flat_id, str(e.area), sorted(e.owner_ids), e.paper_code] for e in electors]
+
+
+def ballots_rows(ballots) -> list[list]:
+    return sorted(
+        [b.elector_id, b.choice, list(b.option_ids), b.channel, b.revision] for b in ballots
+    )
+
+
+def _bound(b: engine.Bound) -> dict:
+    return {"share": str(b.share), "inclusive": b.inclusive, "text": b.text_zh}
+
+
+def _m2(x: Fraction) -> str:
+    """An exact area sum as a decimal string (recorded areas have finitely many decimals)."""
+    from decimal import Decimal
+
+    return str(Decimal(x.numerator) / Decimal(x.denominator))
+
+
+def _pct(x: Fraction) -> str:
+    return f"{float(x) * 100:.2f}"
+
+
+def rule_record(vote: Vote) -> dict:
+    if vote.kind == Vote.Kind.OWNERS:
+        matter = engine.Matter(vote.matter)
+        rule = engine.rule_for(matter)
+        return {
+            "kind": "owners",
+            "matter": matter.value,
+            "matter_label": matter.label_zh,
+            "name": rule.name,
+            "participation_area": _bound(rule.participation_area),
+            "participation_owners": _bound(rule.participation_owners),
+            "agree_area": _bound(rule.agree_area),
+            "agree_owners": _bound(rule.agree_owners),
+            "source": rule.source,
+        }
+    if vote.kind == Vote.Kind.MEETING:
+        rule = MEETING_RULES[vote.meeting_rule]
+        return {
+            "kind": "meeting",
+            "name": rule.name,
+            "quorum": _bound(rule.quorum),
+            "majority": _bound(rule.majority),
+            "majority_base": rule.majority_base.value,
+            "source": rule.source,
+        }
+    return {"kind": "options", "method": vote.method, "name": vote.get_method_display()}
+
+
+def count(
+    vote: Vote, electors: list[Elector] | None = None, ballots: list[Ballot] | None = None
+) -> dict:
+    """Count the vote from its electorate snapshot and its ballots (deterministic JSON)."""
+    if electors is None:
+        electors = list(vote.electors.order_by("id"))
+    if ballots is None:
+        ballots = list(vote.ballots.order_by("elector_id"))
+    channels = Counter(b.channel for b in ballots)
+    base = {
+        "electors": len(electors),
+        "ballots": len(ballots),
+        "by_channel": dict(sorted(channels.items())),
+    }
+    if vote.kind == Vote.Kind.OWNERS:
+        return base | _count_owners(vote, electors, ballots)
+    if vote.kind == Vote.Kind.MEETING:
+        return base | _count_meeting(vote, electors, ballots)
+    return base | _count_options(vote, ballots)
+
+
+def _count_owners(vote, electors, ballots) -> dict:
+    flats = [
+        engine.Flat(id=str(e.pk), area=e.area, owners=frozenset(str(i) for i in e.owner_ids))
+        for e in electors
+    ]
+    marks = {str(b.elector_id): _ENGINE_BALLOT[Choice(b.choice)] for b in ballots}
+    t = engine.tally(flats, marks, engine.Matter(vote.matter))
+    choices = Counter(b.choice for b in ballots)
+    return {
+        "total_area": _m2(t.total_area),
+        "total_owners": t.total_owners,
+        "participating_area": _m2(t.participating_area),
+        "participating_owners": t.participating_owners,
+        "agreeing_area": _m2(t.agreeing_area),
+        "agreeing_owners": t.agreeing_owners,
+        "participation_area_pct": _pct(t.participation_area_share),
+        "participation_owners_pct": _pct(t.participation_owners_share),
+        "agree_area_pct": _pct(t.agree_area_share),
+        "agree_owners_pct": _pct(t.agree_owners_share),
+        "participation_met": t.participation_met,
+        "passed": t.passed,
+        "failures": [{"code": f.code, "message": f.message} for f in t.failures],
+        "split_owners": list(t.split_owners),
+        "choices": {c: choices.get(c, 0) for c in Choice.values},
+    }
+
+
+def _count_meeting(vote, electors, ballots) -> dict:
+    agree = sum(1 for b in ballots if b.choice == Choice.AGREE)
+    r = engine.meeting_decide(
+        members=len(electors),
+        present=len(ballots),
+        agree=agree,
+        rule=MEETING_RULES[vote.meeting_rule],
+    )
+    choices = Counter(b.choice for b in ballots)
+    return {
+        "members": r.members,
+        "present": r.present,
+        "agree": r.agree,
+        "present_pct": _pct(r.present_share),
+        "agree_pct": _pct(r.agree_share),
+        "quorum_met": r.quorum_met,
+        "passed": r.passed,
+        "failures": [{"code": f.code, "message": f.message} for f in r.failures],
+        "choices": {c: choices.get(c, 0) for c in Choice.values},
+    }
+
+
+def _count_options(vote, ballots) -> dict:
+    options = list(vote.options.order_by("position", "id"))
+    tally = Counter(oid for b in ballots for oid in b.option_ids)
+    rows = [{"id": o.pk, "label": o.label, "votes": tally.get(o.pk, 0)} for o in options]
+    top = max((r["votes"] for r in rows), default=0)
+    winners = [r["id"] for r in rows if top > 0 and r["votes"] == top]
+    n = len(ballots)
+    for r in rows:
+        r["pct"] = _pct(Fraction(r["votes"], n)) if n else "0.00"
+    return {"options": rows, "winners": winners, "tie": len(winners) > 1, "passed": None}
+
+
+def canonical_json(data):
+    """The value as it reads back from a JSON column (so stored and recomputed compare)."""
+    return json.loads(canonical(data))

@@ -1,0 +1,72 @@
+"""Forms of the vote pages (parsing only; the rules live in the services)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+
+from linli.places.models import Building, Compound
+from linli.voting.models import Vote
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class VoteCreateForm(forms.Form):
+    committee = forms.ModelChoiceField(label="居委会", queryset=None, empty_label=None)
+    title = forms.CharField(label="表决事项", max_length=100)
+    description = forms.CharField(
+        label="说明", required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    kind = forms.ChoiceField(label="表决类型", choices=Vote.Kind.choices)
+    matter = forms.ChoiceField(
+        label="业主共同决定事项（业主表决时必选）",
+        required=False,
+        choices=[("", "—")] + list(Vote.Matter.choices),
+    )
+    meeting_rule = forms.ChoiceField(
+        label="会议表决规则（居民/代表/楼组表决时必选）",
+        required=False,
+        choices=[("", "—")] + list(Vote.MeetingRule.choices),
+    )
+    method = forms.ChoiceField(
+        label="投票方式（方案选择/征名时必选）",
+        required=False,
+        choices=[("", "—")] + list(Vote.Method.choices),
+    )
+    options = forms.CharField(
+        label="选项（每行一个；征名可留空，由居民提出）",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    secret = forms.BooleanField(label="无记名投票（业主共同决定不可选）", required=False)
+    hide_results = forms.BooleanField(label="结束前不公开结果", required=False, initial=True)
+    compounds = forms.ModelMultipleChoiceField(
+        label="表决范围：小区", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    buildings = forms.ModelMultipleChoiceField(
+        label="表决范围：楼栋", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    project = forms.ModelChoiceField(label="关联项目", queryset=None, required=False)
+    opens_at = forms.DateTimeField(label="开始时间", widget=DT)
+    closes_at = forms.DateTimeField(label="截止时间", widget=DT)
+
+    def __init__(self, *args, committees, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["opens_at"].initial = now
+        self.fields["closes_at"].initial = now + timedelta(days=7)
+        self.fields["committee"].queryset = committees
+        self.fields["compounds"].queryset = Compound.objects.filter(committee__in=committees)
+        self.fields["buildings"].queryset = Building.objects.filter(
+            compound__committee__in=committees
+        ).select_related("compound")
+        self.fields["project"].queryset = projects
+
+    def option_lines(self) -> list[str]:
+        return [
+            line.strip()
+            for line in self.cleaned_data.get("options", "").splitlines()
+            if line.strip()
+        ]

@@ -1,0 +1,37 @@
+"""Scoped reads of votes: there is no unscoped list."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from linli.accounts.scopes import scopes_for
+from linli.voting.models import Elector, Vote
+
+
+def votes_visible_to(user) -> QuerySet[Vote]:
+    return Vote.objects.filter(
+        committee_id__in=scopes_for(user).visible_committee_ids
+    ).select_related("committee", "project")
+
+
+def votes_managed_by(user) -> QuerySet[Vote]:
+    return Vote.objects.filter(committee_id__in=scopes_for(user).managed_committee_ids)
+
+
+def electors_of_user(user, vote: Vote) -> QuerySet[Elector]:
+    """The flats of ``vote`` whose ballot ``user`` may cast online."""
+    if not getattr(user, "is_authenticated", False):
+        return Elector.objects.none()
+    return (
+        Elector.objects.filter(vote=vote, voters__person__user=user)
+        .select_related("flat")
+        .distinct()
+        .order_by("id")
+    )
+
+
+def electors_for(user, vote: Vote) -> QuerySet[Elector]:
+    """The electorate list: all flats for managers; one's own flats otherwise."""
+    if user.has_perm("voting.manage_vote", vote):
+        return vote.electors.order_by("id")
+    return electors_of_user(user, vote)

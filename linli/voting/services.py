@@ -1,0 +1,667 @@
+"""Business actions on votes. Each is one transaction, locks the vote row where ballots
+are concerned, and leaves an audit event. Refusals are ServiceErrors in Chinese and
+leave nothing recorded."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from linli.audit.services import audit_record
+from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.engine.tally import TallyError
+from linli.places.hierarchy import committee_id_of
+from linli.places.models import Building, Committee, Compound, Flat, Ownership, Residency
+from linli.voting import adapters
+from linli.voting.models import (
+    Ballot,
+    BallotCast,
+    Channel,
+    Choice,
+    Elector,
+    ElectorVoter,
+    Option,
+    PaperEntry,
+    Vote,
+    VoteResult,
+)
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_paper_code() -> str:
+    """An unguessable ballot code: 12 symbols of 32 (60 bits), shown as XXXX-XXXX-XXXX."""
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def normalise_code(code: str) -> str:
+    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else raw
+
+
+def _require(actor, perm: str, obj, message: str) -> None:
+    if actor is None or not actor.has_perm(perm, obj):
+        raise ScopeError(message)
+
+
+# ---------------------------------------------------------------------------------------
+# Setting a vote up
+
+
+@transaction.atomic
+def vote_create(
+    *,
+    actor,
+    committee: Committee,
+    title: str,
+    kind: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    description: str = "",
+    project=None,
+    matter: str = "",
+    meeting_rule: str = "",
+    method: str = "",
+    secret: bool = False,
+    hide_results: bool = True,
+    compounds: Iterable[Compound] = (),
+    buildings: Iterable[Building] = (),
+    options: Iterable[str] = (),
+) -> Vote:
+    _require(actor, "voting.manage_vote", committee, "您无权在该居委会发起表决")
+    compounds, buildings = list(compounds), list(buildings)
+    options = [o.strip() for o in options if o and o.strip()]
+    ensure(kind in Vote.Kind.values, "表决类型无效")
+    ensure(compounds or buildings, "请选择表决范围（小区或楼栋）")
+    for item in [*compounds, *buildings]:
+        ensure(committee_id_of(item) == committee.pk, f"“{item}”不属于{committee.name}")
+    if project is not None:
+        ensure(project.committee_id == committee.pk, "关联项目不属于该居委会")
+    if kind == Vote.Kind.OWNERS:
+        ensure(matter in Vote.Matter.values, "请选择业主共同决定的事项类别")
+        ensure(not secret, "业主共同决定应当公开表决，不能设为无记名")
+        meeting_rule = method = ""
+    elif kind == Vote.Kind.MEETING:
+        ensure(meeting_rule in Vote.MeetingRule.values, "请选择会议表决规则")
+        matter = method = ""
+    else:
+        ensure(method in Vote.Method.values, "请选择投票方式")
+        matter = meeting_rule = ""
+    ensure(len(set(options)) == len(options), "选项不能重复")
+    vote = Vote(
+        committee=committee,
+        project=project,
+        title=(title or "").strip(),
+        description=(description or "").strip(),
+        kind=kind,
+        matter=matter,
+        meeting_rule=meeting_rule,
+        method=method,
+        secret=secret,
+        hide_results=hide_results,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        created_by=actor,
+    )
+    ensure(vote.title, "请填写表决事项")
+    ensure(closes_at > opens_at, "截止时间必须晚于开始时间")
+    vote.full_clean()
+    vote.save()
+    vote.compounds.set(compounds)
+    vote.buildings.set(buildings)
+    for i, label in enumerate(options):
+        opt = Option(vote=vote, label=label, position=i)
+        opt.full_clean()
+        opt.save()
+    audit_record(
+        actor=actor,
+        action="vote.create",
+        obj=vote,
+        after={
+            "title": vote.title,
+            "kind": kind,
+            "matter": matter,
+            "meeting_rule": meeting_rule,
+            "method": method,
+            "compounds": [c.pk for c in compounds],
+            "buildings": [b.pk for b in buildings],
+            "options": options,
+            "opens_at": opens_at,
+            "closes_at": closes_at,
+        },
+    )
+    return vote
+
+
+@transaction.atomic
+def vote_start_proposals(*, actor, vote: Vote) -> Vote:
+    """Naming campaign (征名): residents propose names before the vote opens."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    ensure(vote.kind == Vote.Kind.OPTIONS, "只有方案选择/征名投票可以征集名称")
+    ensure(vote.status == Vote.Status.DRAFT, "只有草稿状态的投票可以开始征集")
+    vote.status = Vote.Status.PROPOSING
+    vote.save(update_fields=["status"])
+    audit_record(
+        actor=actor, action="vote.proposals_start", obj=vote, after={"status": vote.status}
+    )
+    return vote
+
+
+@transaction.atomic
+def option_propose(*, actor, vote: Vote, label: str, description: str = "") -> Option:
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    _require(actor, "voting.propose_option", vote, "现在不能提出名称")
+    label = (label or "").strip()
+    ensure(label, "请填写名称")
+    ensure(not vote.options.filter(label=label).exists(), f"“{label}”已经有人提出")
+    opt = Option(
+        vote=vote,
+        label=label,
+        description=(description or "").strip(),
+        proposed_by=actor,
+        position=vote.options.count(),
+    )
+    opt.full_clean()
+    opt.save()
+    audit_record(actor=actor, action="vote.option_propose", obj=opt, after={"label": label})
+    return opt
+
+
+def _scope_flats(vote: Vote):
+    return (
+        Flat.objects.filter(
+            Q(building__in=vote.buildings.all()) | Q(building__compound__in=vote.compounds.all())
+        )
+        .filter(building__compound__committee_id=vote.committee_id)
+        .select_related("building")
+        .distinct()
+        .order_by("building__number", "unit", "room", "id")
+    )
+
+
+@transaction.atomic
+def vote_open(*, actor, vote: Vote) -> Vote:
+    """Open the vote and snapshot its electorate: flats in scope, areas, owners, codes."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    ensure(
+        vote.status in (Vote.Status.DRAFT, Vote.Status.PROPOSING),
+        "只有草稿或征集中的表决可以开启",
+        code="state",
+    )
+    ensure(timezone.now() < vote.closes_at, "截止时间已过，不能开启")
+    if vote.kind == Vote.Kind.OPTIONS:
+        ensure(vote.options.count() >= 2, "至少需要两个选项")
+    flats = list(_scope_flats(vote))
+    ensure(flats, "表决范围内没有登记的户室")
+    flat_ids = [f.pk for f in flats]
+    owners: dict[int, list] = {}
+    for o in (
+        Ownership.objects.filter(flat_id__in=flat_ids)
+        .select_related("person")
+        .order_by("person_id")
+    ):
+        owners.setdefault(o.flat_id, []).append(o.person)
+    residents: dict[int, set[int]] = {}
+    if vote.kind != Vote.Kind.OWNERS:
+        for r in Residency.objects.filter(household__flat_id__in=flat_ids).values_list(
+            "household__flat_id", "person_id"
+        ):
+            residents.setdefault(r[0], set()).add(r[1])
+    if vote.kind == Vote.Kind.OWNERS:
+        missing = [str(f) for f in flats if not owners.get(f.pk)]
+        ensure(
+            not missing,
+            "以下户室没有登记业主，请先完善房屋名册：" + "、".join(missing[:10]),
+            code="no_owner",
+        )
+    electors = []
+    for f in flats:
+        persons = owners.get(f.pk, [])
+        e = Elector(
+            vote=vote,
+            flat=f,
+            label=f"{f.building}{f.unit}{f.room}室",
+            area=f.area,
+            owner_ids=[p.pk for p in persons],
+            owner_names="、".join(p.name for p in persons)[:200],
+            paper_code=new_paper_code(),
+        )
+        electors.append(e)
+    Elector.objects.bulk_create(electors)
+    electors = list(vote.electors.order_by("id"))
+    voters = []
+    for e in electors:
+        owner_ids = set(e.owner_ids)
+        for pid in sorted(owner_ids):
+            voters.append(ElectorVoter(elector=e, person_id=pid, is_owner=True))
+        for pid in sorted(residents.get(e.flat_id, set()) - owner_ids):
+            voters.append(ElectorVoter(elector=e, person_id=pid, is_owner=False))
+    ElectorVoter.objects.bulk_create(voters)
+    vote.electorate_hash = adapters.sha256(adapters.electorate_rows(electors))
+    before = vote.status
+    vote.status = Vote.Status.OPEN
+    vote.full_clean()
+    vote.save(update_fields=["status", "electorate_hash"])
+    audit_record(
+        actor=actor,
+        action="vote.open",
+        obj=vote,
+        before={"status": before},
+        after={
+            "status": vote.status,
+            "electors": len(electors),
+            "electorate_hash": vote.electorate_hash,
+        },
+    )
+    return vote
+
+
+# ---------------------------------------------------------------------------------------
+# Ballots
+
+
+def _clean_marks(vote: Vote, choice: str, option_ids) -> tuple[str, list[int]]:
+    if vote.is_yes_no:
+        ensure(choice in Choice.values, "请选择同意、反对或弃权", code="choice")
+        return choice, []
+    ids = []
+    for raw in option_ids or []:
+        try:
+            ids.append(int(raw))
+        except (TypeError, ValueError):
+            raise ServiceError("选项无效", code="choice") from None
+    ensure(ids, "请至少选择一个选项", code="choice")
+    ensure(len(set(ids)) == len(ids), "同一选项不能重复选择", code="choice")
+    valid = set(vote.options.values_list("id", flat=True))
+    ensure(set(ids) <= valid, "所选选项不属于本次投票", code="choice")
+    if vote.method == Vote.Method.SINGLE:
+        ensure(len(ids) == 1, "本次投票只能选择一项", code="choice")
+    return "", sorted(ids)
+
+
+def _locked_open_vote(vote: Vote) -> Vote:
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    now = timezone.now()
+    ensure(
+        vote.status == Vote.Status.OPEN, "本次表决未在进行中，不能投票", code="closed", status=409
+    )
+    ensure(now >= vote.opens_at, "表决尚未开始", code="not_started", status=409)
+    ensure(now < vote.closes_at, "表决已经截止，不能再投票", code="closed", status=409)
+    return vote
+
+
+def _apply(
+    *,
+    actor,
+    vote: Vote,
+    elector: Elector,
+    choice: str,
+    option_ids: list[int],
+    channel: str,
+    key: str,
+    proxy_name: str = "",
+    proxy_authorisation: str = "",
+) -> Ballot:
+    """Record one accepted cast and make it the flat's counted ballot (vote row locked)."""
+    ballot = Ballot.objects.filter(vote=vote, elector=elector).first()
+    before = (
+        {
+            "choice": ballot.choice,
+            "option_ids": ballot.option_ids,
+            "channel": ballot.channel,
+            "revision": ballot.revision,
+        }
+        if ballot
+        else None
+    )
+    now = timezone.now()
+    if ballot is None:
+        ballot = Ballot(vote=vote, elector=elector, revision=1)
+    else:
+        ballot.revision += 1
+    ballot.choice = choice
+    ballot.option_ids = option_ids
+    ballot.channel = channel
+    ballot.proxy_name = proxy_name
+    ballot.proxy_authorisation = proxy_authorisation
+    ballot.cast_by = actor
+    ballot.cast_at = now
+    ballot.full_clean(exclude=["vote", "elector"], validate_constraints=False)
+    ballot.save()
+    BallotCast.objects.create(
+        vote=vote,
+        elector=elector,
+        idempotency_key=key,
+        choice=choice,
+        option_ids=option_ids,
+        channel=channel,
+        cast_by=actor,
+        at=now,
+    )
+    audit_record(
+        actor=actor,
+        action="ballot.cast" if before is None else "ballot.change",
+        obj=ballot,
+        before=before,
+        after={
+            "vote": vote.pk,
+            "flat": elector.flat_id,
+            "choice": choice,
+            "option_ids": option_ids,
+            "channel": channel,
+            "proxy_name": proxy_name,
+            "proxy_authorisation": proxy_authorisation,
+            "revision": ballot.revision,
+        },
+    )
+    return ballot
+
+
+@transaction.atomic
+def ballot_cast(
+    *,
+    actor,
+    vote: Vote,
+    flat: Flat,
+    choice: str = "",
+    option_ids: Iterable[int] = (),
+    channel: str = Channel.ONLINE,
+    idempotency_key: str,
+    proxy_name: str = "",
+    proxy_authorisation: str = "",
+) -> Ballot:
+    """Cast (or change) the ballot of ``flat``. The same idempotency key twice is harmless.
+
+    Online: the actor must be linked to a person registered for the flat. Meeting and proxy
+    ballots are recorded by the vote's staff; a proxy needs the proxy's name and the
+    authorisation (委托书) recorded.
+    """
+    key = (idempotency_key or "").strip()
+    ensure(key and len(key) <= 64, "缺少有效的幂等键（idempotency key）", code="idempotency")
+    vote = _locked_open_vote(vote)
+    elector = Elector.objects.filter(vote=vote, flat=flat).first()
+    ensure(elector is not None, "该户不在本次表决范围内", code="not_in_scope", status=403)
+    previous = BallotCast.objects.filter(vote=vote, idempotency_key=key).first()
+    if previous is not None:
+        ensure(
+            previous.elector_id == elector.pk,
+            "该幂等键已用于其他户的投票",
+            code="idempotency",
+            status=409,
+        )
+        return Ballot.objects.get(vote=vote, elector=elector)
+    ensure(channel in Channel.values, "投票渠道无效")
+    ensure(channel != Channel.PAPER, "书面表决票须由两名工作人员分别录入", code="channel")
+    if channel == Channel.ONLINE:
+        ok = ElectorVoter.objects.filter(elector=elector, person__user=actor).exists()
+        if vote.kind == Vote.Kind.OWNERS and not ok:
+            raise ScopeError("您不是该户登记的业主，不能投票（请先在居委会核验身份并关联账号）")
+        if not ok:
+            raise ScopeError("您不是该户登记的业主或居民，不能投票")
+        proxy_name = proxy_authorisation = ""
+    else:
+        _require(actor, "voting.manage_vote", vote, "只有居委会工作人员可以登记现场或委托投票")
+        proxy_name, proxy_authorisation = (
+            (proxy_name or "").strip(),
+            (proxy_authorisation or "").strip(),
+        )
+        if channel == Channel.PROXY:
+            ensure(proxy_name, "委托投票须登记受托人姓名", code="proxy")
+            ensure(proxy_authorisation, "委托投票须登记授权委托书（编号或说明）", code="proxy")
+        else:
+            proxy_name = proxy_authorisation = ""
+    choice, ids = _clean_marks(vote, choice, option_ids)
+    return _apply(
+        actor=actor,
+        vote=vote,
+        elector=elector,
+        choice=choice,
+        option_ids=ids,
+        channel=channel,
+        key=key,
+        proxy_name=proxy_name,
+        proxy_authorisation=proxy_authorisation,
+    )
+
+
+@transaction.atomic
+def paper_entry_record(
+    *, actor, vote: Vote, code: str, choice: str = "", option_ids: Iterable[int] = ()
+) -> PaperEntry:
+    """Key a written ballot (书面表决票) by its code. Two staff enter each ballot
+    independently; equal entries count it, different entries flag it until resolved."""
+    vote = _locked_open_vote(vote)
+    _require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以录入书面表决票")
+    code = normalise_code(code)
+    elector = Elector.objects.filter(vote=vote, paper_code=code).first()
+    ensure(elector is not None, "选票编码无效：不是本次表决印发的书面表决票", code="bad_code")
+    choice, ids = _clean_marks(vote, choice, option_ids)
+    last = PaperEntry.objects.filter(vote=vote, elector=elector).order_by("-batch", "-slot").first()
+    if last is None or last.state in (PaperEntry.State.MATCHED, PaperEntry.State.RESOLVED):
+        batch, slot = (last.batch + 1 if last else 1), 1
+    elif last.state == PaperEntry.State.MISMATCH:
+        raise ServiceError("该票两次录入不一致，请先核对原票", code="mismatch", status=409)
+    else:
+        ensure(
+            last.entered_by_id != actor.pk,
+            "第二次录入须由另一名工作人员完成",
+            code="same_clerk",
+            status=409,
+        )
+        batch, slot = last.batch, 2
+    entry = PaperEntry(
+        vote=vote,
+        elector=elector,
+        batch=batch,
+        slot=slot,
+        choice=choice,
+        option_ids=ids,
+        entered_by=actor,
+    )
+    entry.full_clean(validate_constraints=False)
+    entry.save()
+    if slot == 2:
+        same = (last.choice, list(last.option_ids)) == (choice, ids)
+        state = PaperEntry.State.MATCHED if same else PaperEntry.State.MISMATCH
+        PaperEntry.objects.filter(pk__in=[last.pk, entry.pk]).update(state=state)
+        entry.state = state
+        if same:
+            _apply(
+                actor=actor,
+                vote=vote,
+                elector=elector,
+                choice=choice,
+                option_ids=ids,
+                channel=Channel.PAPER,
+                key=f"paper-{elector.pk}-{batch}",
+            )
+    audit_record(
+        actor=actor,
+        action="ballot.paper_entry",
+        obj=entry,
+        after={
+            "flat": elector.flat_id,
+            "batch": batch,
+            "slot": slot,
+            "choice": choice,
+            "option_ids": ids,
+            "state": entry.state,
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def paper_mismatch_resolve(
+    *,
+    actor,
+    vote: Vote,
+    elector: Elector,
+    choice: str = "",
+    option_ids: Iterable[int] = (),
+    note: str = "",
+) -> Ballot:
+    """After checking the paper ballot, staff record what it says; the flat's ballot counts."""
+    vote = _locked_open_vote(vote)
+    _require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以核对书面表决票")
+    ensure(elector.vote_id == vote.pk, "该户不在本次表决范围内", code="not_in_scope")
+    entries = list(
+        PaperEntry.objects.filter(vote=vote, elector=elector, state=PaperEntry.State.MISMATCH)
+    )
+    ensure(entries, "该户没有待核对的书面表决票", code="no_mismatch")
+    choice, ids = _clean_marks(vote, choice, option_ids)
+    batch = entries[0].batch
+    PaperEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
+        state=PaperEntry.State.RESOLVED
+    )
+    ballot = _apply(
+        actor=actor,
+        vote=vote,
+        elector=elector,
+        choice=choice,
+        option_ids=ids,
+        channel=Channel.PAPER,
+        key=f"paper-{elector.pk}-{batch}",
+    )
+    audit_record(
+        actor=actor,
+        action="ballot.paper_resolve",
+        obj=ballot,
+        before={"entries": [[e.slot, e.choice, e.option_ids, e.entered_by_id] for e in entries]},
+        after={"choice": choice, "option_ids": ids, "note": (note or "").strip()[:200]},
+    )
+    return ballot
+
+
+# ---------------------------------------------------------------------------------------
+# Closing, the signed record, recount
+
+
+def _sign(payload: dict) -> str:
+    return hmac.new(
+        settings.SECRET_KEY.encode(), adapters.canonical(payload).encode(), "sha256"
+    ).hexdigest()
+
+
+def _payload(vote: Vote, result: VoteResult) -> dict:
+    return {
+        "vote": vote.pk,
+        "counts": result.counts,
+        "rule": result.rule,
+        "passed": result.passed,
+        "electorate_hash": result.electorate_hash,
+        "ballots_hash": result.ballots_hash,
+        "audit_hash": result.audit_hash,
+    }
+
+
+@transaction.atomic
+def vote_close(*, actor, vote: Vote, reason: str = "") -> VoteResult:
+    """Close the vote, count it through the engine and sign the result record."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    ensure(vote.status == Vote.Status.OPEN, "只有进行中的表决可以结束", code="state", status=409)
+    reason = (reason or "").strip()
+    early = timezone.now() < vote.closes_at
+    if early:
+        ensure(reason, "截止时间未到，提前结束须说明原因", code="reason_required")
+    pending = PaperEntry.objects.filter(
+        vote=vote, state__in=[PaperEntry.State.PENDING, PaperEntry.State.MISMATCH]
+    ).count()
+    ensure(
+        pending == 0,
+        f"还有 {pending} 条书面表决票录入未完成或不一致，请先完成第二次录入或核对",
+        code="paper_pending",
+        status=409,
+    )
+    electors = list(vote.electors.order_by("id"))
+    ballots = list(vote.ballots.order_by("elector_id"))
+    try:
+        counts = adapters.count(vote, electors, ballots)
+    except TallyError as exc:
+        raise ServiceError(str(exc), code="tally") from exc
+    rule = adapters.rule_record(vote)
+    ballots_hash = adapters.sha256(adapters.ballots_rows(ballots))
+    event = audit_record(
+        actor=actor,
+        action="vote.count",
+        obj=vote,
+        after={
+            "counts": counts,
+            "ballots_hash": ballots_hash,
+            "electorate_hash": vote.electorate_hash,
+        },
+    )
+    result = VoteResult(
+        vote=vote,
+        counts=adapters.canonical_json(counts),
+        rule=adapters.canonical_json(rule),
+        passed=counts.get("passed"),
+        electorate_hash=vote.electorate_hash,
+        ballots_hash=ballots_hash,
+        audit_hash=event.hash,
+        closed_by=actor,
+    )
+    result.signature = _sign(_payload(vote, result))
+    result.full_clean()
+    result.save()
+    vote.status = Vote.Status.CLOSED
+    vote.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="vote.close",
+        obj=vote,
+        before={"status": "open"},
+        after={
+            "status": vote.status,
+            "passed": result.passed,
+            "signature": result.signature,
+            "early": early,
+            "reason": reason,
+        },
+    )
+    return result
+
+
+def result_verify(result: VoteResult) -> bool:
+    return hmac.compare_digest(result.signature, _sign(_payload(result.vote, result)))
+
+
+@transaction.atomic
+def vote_recount(*, actor, vote: Vote) -> dict:
+    """Recompute the closed vote from its ballots; it must agree with the signed record."""
+    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    _require(actor, "voting.view_results", vote, "您无权查看该表决结果")
+    ensure(vote.status == Vote.Status.CLOSED, "表决结束后才能复核计票", code="state", status=409)
+    result = VoteResult.objects.get(vote=vote)
+    electors = list(vote.electors.order_by("id"))
+    ballots = list(vote.ballots.order_by("elector_id"))
+    counts = adapters.canonical_json(adapters.count(vote, electors, ballots))
+    checks = {
+        "counts": counts == result.counts,
+        "ballots_hash": adapters.sha256(adapters.ballots_rows(ballots)) == result.ballots_hash,
+        "electorate_hash": adapters.sha256(adapters.electorate_rows(electors))
+        == result.electorate_hash,
+        "signature": result_verify(result),
+    }
+    agrees = all(checks.values())
+    audit_record(actor=actor, action="vote.recount", obj=vote, after={"agrees": agrees, **checks})
+    return {"agrees": agrees, "checks": checks, "counts": counts}
+
+
+def ballot_cast_safely(**kwargs) -> Ballot:
+    """ballot_cast, turning a lost race on the unique constraints into a clean answer."""
+    try:
+        return ballot_cast(**kwargs)
+    except IntegrityError as exc:
+        raise ServiceError("投票冲突，请重试", code="conflict", status=409) from exc
