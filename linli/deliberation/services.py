@@ -395,7 +395,13 @@ def minutes_save(
         if not text and agree in (None, ""):
             continue
         ensure(text, f"第{i}条决议须填写内容")
-        agree = None if agree in (None, "") else int(agree)
+        if agree in (None, ""):
+            agree = None
+        else:
+            try:
+                agree = int(agree)
+            except (TypeError, ValueError) as exc:
+                raise ServiceError(f"第{i}条决议的同意人数应为整数") from exc
         passed, outcome = _decide(meeting, agree)
         _clean_save(
             Resolution(

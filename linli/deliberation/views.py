@@ -1,0 +1,391 @@
+"""Meeting pages: list, create, detail (agenda, QR check-in, staff sign-in, live quorum),
+minutes edit/approve, the printable sign-in sheet and the 四议 track of a project."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.accounts.models import Role
+from linli.core.errors import ScopeError, ServiceError
+from linli.core.permissions import get_visible, require
+from linli.deliberation import selectors, services
+from linli.deliberation.documents import absolute_url, qr_svg, signin_sheet_pdf
+from linli.deliberation.forms import (
+    AgendaForm,
+    MeetingCreateForm,
+    SignInForm,
+    SiyiForm,
+    minutes_rows,
+)
+from linli.deliberation.meeting_types import rule_for_kind
+from linli.deliberation.models import Minutes
+from linli.projects.selectors import projects_visible_to
+
+PAGE_SIZE = 30
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ServiceError):
+        return exc.message
+    return "；".join(getattr(exc, "messages", [str(exc)]))
+
+
+def _get_meeting(request, pk):
+    meeting = get_visible(selectors.meetings_visible_to(request.user), pk=pk)
+    require(request.user, "deliberation.view_meeting", meeting)
+    return meeting
+
+
+@login_required
+def meeting_list(request):
+    meetings = selectors.meetings_visible_to(request.user).order_by("-starts_at", "-id")[:PAGE_SIZE]
+    return render(
+        request,
+        "deliberation/list.html",
+        {
+            "meetings": meetings,
+            "can_create": MeetingCreateForm(user=request.user)
+            .fields["committee"]
+            .queryset.exists(),
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    form = MeetingCreateForm(request.POST or None, user=request.user, initial=request.GET.dict())
+    if not form.fields["committee"].queryset.exists():
+        raise ScopeError("只有居委会工作人员或业委会成员可以召集会议")
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                meeting = services.meeting_create(
+                    actor=request.user,
+                    committee=d["committee"],
+                    kind=d["kind"],
+                    title=d["title"],
+                    convener=d["convener"],
+                    starts_at=d["starts_at"],
+                    expected_count=d["expected_count"],
+                    compound=d["compound"],
+                    project=d["project"],
+                    location=d["location"],
+                    invitee_roles=d["invitee_roles"],
+                    invitee_buildings=list(d["invitee_buildings"]),
+                    invited_officials=d["invited_officials"],
+                )
+            except ScopeError:
+                raise
+            except (ServiceError, ValidationError) as exc:
+                form.add_error(None, _error_text(exc))
+                status = getattr(exc, "status", 400)
+            else:
+                messages.success(request, _("会议已创建"))
+                return redirect("deliberation:detail", meeting.pk)
+    return render(request, "deliberation/create.html", {"form": form}, status=status)
+
+
+def _detail_context(request, meeting, **extra):
+    user = request.user
+    can_manage = user.has_perm("deliberation.manage_meeting", meeting)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    checkin_path = (
+        reverse("deliberation:checkin", args=[meeting.pk])
+        + "?t="
+        + (services.checkin_token(meeting))
+    )
+    context = {
+        "meeting": meeting,
+        "agenda": meeting.agenda.select_related("project"),
+        "quorum": services.meeting_quorum(meeting),
+        "rule": rule_for_kind(meeting.kind),
+        "can_manage": can_manage,
+        "is_open": meeting.status == meeting.Status.SCHEDULED,
+        "minutes": minutes,
+        "attendances": meeting.attendances.all() if can_manage else [],
+        "my_attendance": meeting.attendances.filter(user=user).first(),
+        "agenda_form": AgendaForm(meeting=meeting),
+        "signin_form": SignInForm(),
+        "invitee_buildings": meeting.invitee_buildings.select_related("compound"),
+        "invitee_role_labels": [Role(r).label for r in meeting.invitee_roles if r in Role.values],
+    }
+    if can_manage:
+        url = absolute_url(request, checkin_path)
+        context.update({"checkin_url": url, "checkin_qr": qr_svg(url)})
+    context.update(extra)
+    return context
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    return render(request, "deliberation/detail.html", _detail_context(request, meeting))
+
+
+@login_required
+def meeting_quorum(request, pk: int):
+    """The live count (htmx polls this fragment)."""
+    meeting = _get_meeting(request, pk)
+    return render(
+        request,
+        "deliberation/_quorum.html",
+        {"meeting": meeting, "quorum": services.meeting_quorum(meeting)},
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    require(request.user, "deliberation.manage_meeting", meeting, "您无权编辑该会议的议程")
+    form = AgendaForm(request.POST, meeting=meeting)
+    status = 400
+    if form.is_valid():
+        try:
+            services.agenda_add(
+                actor=request.user,
+                meeting=meeting,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                project=form.cleaned_data["project"],
+            )
+        except ScopeError:
+            raise
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+            status = getattr(exc, "status", 400)
+        else:
+            messages.success(request, _("议题已添加"))
+            return redirect("deliberation:detail", meeting.pk)
+    return render(
+        request,
+        "deliberation/detail.html",
+        _detail_context(request, meeting, agenda_form=form),
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def staff_sign_in(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    require(request.user, "deliberation.manage_meeting", meeting, "您无权为该会议代签")
+    form = SignInForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.meeting_sign_in(
+                actor=request.user,
+                meeting=meeting,
+                name=form.cleaned_data["name"],
+                note=form.cleaned_data["note"],
+                counts=not form.cleaned_data["observer"],
+            )
+        except ScopeError:
+            raise
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+            status = getattr(exc, "status", 400)
+        else:
+            messages.success(
+                request, _("已代为签到：%(name)s") % {"name": form.cleaned_data["name"]}
+            )
+            return redirect(reverse("deliberation:detail", args=[meeting.pk]) + "#signin")
+    return render(
+        request,
+        "deliberation/detail.html",
+        _detail_context(request, meeting, signin_form=form),
+        status=status,
+    )
+
+
+@login_required
+def check_in(request, pk: int):
+    """Opened by scanning the meeting's QR code: confirm and sign in as the logged-in user."""
+    meeting = _get_meeting(request, pk)
+    token = request.POST.get("t") or request.GET.get("t") or ""
+    if not services.checkin_token_valid(meeting, token):
+        raise ServiceError("签到二维码无效或不属于本次会议", status=403)
+    attendance = meeting.attendances.filter(user=request.user).first()
+    status = 200
+    error = ""
+    if request.method == "POST" and attendance is None:
+        try:
+            attendance = services.meeting_check_in(actor=request.user, meeting=meeting, token=token)
+        except ServiceError as exc:
+            error, status = exc.message, exc.status
+    return render(
+        request,
+        "deliberation/checkin.html",
+        {
+            "meeting": meeting,
+            "token": token,
+            "attendance": attendance,
+            "error": error,
+            "quorum": services.meeting_quorum(meeting),
+            "can_check_in": request.user.has_perm("deliberation.check_in", meeting),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def meeting_close(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    require(request.user, "deliberation.manage_meeting", meeting, "您无权结束该会议")
+    services.meeting_close(actor=request.user, meeting=meeting)
+    messages.success(request, _("会议已结束，签到已关闭"))
+    return redirect("deliberation:detail", meeting.pk)
+
+
+def _minutes_rows(minutes, post=None):
+    if post is not None:
+        return {
+            "points": minutes_rows(post, "points", ("speaker", "point")),
+            "resolutions": minutes_rows(post, "resolutions", ("text", "agree")),
+            "follow_ups": minutes_rows(post, "follow_ups", ("action", "owner", "due")),
+            "summary": post.get("summary", ""),
+        }
+    if minutes is None:
+        return {"points": [], "resolutions": [], "follow_ups": [], "summary": ""}
+    return {
+        "points": [{"speaker": p.speaker, "point": p.point} for p in minutes.points.all()],
+        "resolutions": [
+            {"text": r.text, "agree": "" if r.agree is None else r.agree}
+            for r in minutes.resolutions.all()
+        ],
+        "follow_ups": [
+            {"action": f.action, "owner": f.owner, "due": f.due.isoformat() if f.due else ""}
+            for f in minutes.follow_ups.all()
+        ],
+        "summary": minutes.summary,
+    }
+
+
+def _pad(rows: list[dict], fields: tuple[str, ...], blanks: int = 2) -> list[dict]:
+    return rows + [dict.fromkeys(fields, "") for _ in range(blanks)]
+
+
+@login_required
+def minutes_edit(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    require(request.user, "deliberation.edit_minutes", meeting, "您无权编辑该会议的纪要")
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is not None and minutes.is_frozen:
+        raise ServiceError("会议纪要已审定，不能再修改", status=409)
+    status, error = 200, ""
+    data = _minutes_rows(minutes)
+    if request.method == "POST":
+        data = _minutes_rows(None, request.POST)
+        try:
+            services.minutes_save(
+                actor=request.user,
+                meeting=meeting,
+                summary=data["summary"],
+                points=data["points"],
+                resolutions=data["resolutions"],
+                follow_ups=data["follow_ups"],
+            )
+        except ScopeError:
+            raise
+        except (ServiceError, ValidationError) as exc:
+            error, status = _error_text(exc), getattr(exc, "status", 400)
+        else:
+            messages.success(request, _("会议纪要已保存"))
+            return redirect(reverse("deliberation:detail", args=[meeting.pk]) + "#minutes")
+    return render(
+        request,
+        "deliberation/minutes_form.html",
+        {
+            "meeting": meeting,
+            "error": error,
+            "summary": data["summary"],
+            "points": _pad(data["points"], ("speaker", "point")),
+            "resolutions": _pad(data["resolutions"], ("text", "agree"), 1),
+            "follow_ups": _pad(data["follow_ups"], ("action", "owner", "due")),
+            "quorum": services.meeting_quorum(meeting),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def minutes_approve(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    require(request.user, "deliberation.approve_minutes", meeting, "您无权审定该会议的纪要")
+    services.minutes_approve(actor=request.user, meeting=meeting)
+    messages.success(request, _("会议纪要已审定，此后不能再修改"))
+    return redirect(reverse("deliberation:detail", args=[meeting.pk]) + "#minutes")
+
+
+@login_required
+def signin_sheet(request, pk: int):
+    meeting = _get_meeting(request, pk)
+    require(request.user, "deliberation.manage_meeting", meeting, "您无权打印该会议的签到表")
+    url = absolute_url(
+        request,
+        reverse("deliberation:checkin", args=[meeting.pk])
+        + "?t="
+        + services.checkin_token(meeting),
+    )
+    pdf = signin_sheet_pdf(
+        meeting,
+        meeting.attendances.all(),
+        quorum=services.meeting_quorum(meeting),
+        checkin_url=url,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="meeting-{meeting.pk}-signin.pdf"'
+    return response
+
+
+@login_required
+def siyi(request, project_pk: int):
+    project = get_visible(projects_visible_to(request.user), pk=project_pk)
+    require(request.user, "projects.view_project", project)
+    can_record = request.user.has_perm("deliberation.record_siyi", project)
+    form = SiyiForm(request.POST or None, project=project)
+    status = 200
+    if request.method == "POST":
+        require(request.user, "deliberation.record_siyi", project, "您无权记录该项目的四议环节")
+        status = 400
+        if form.is_valid():
+            try:
+                services.siyi_record(
+                    actor=request.user,
+                    project=project,
+                    step=form.cleaned_data["step"],
+                    meeting=form.cleaned_data["meeting"],
+                    note=form.cleaned_data["note"],
+                )
+            except ScopeError:
+                raise
+            except (ServiceError, ValidationError) as exc:
+                form.add_error(None, _error_text(exc))
+                status = getattr(exc, "status", 400)
+            else:
+                messages.success(request, _("四议环节已记录"))
+                return redirect("deliberation:siyi", project.pk)
+    return render(
+        request,
+        "deliberation/siyi.html",
+        {
+            "project": project,
+            "form": form,
+            "can_record": can_record,
+            "meetings": selectors.meetings_for_project(request.user, project),
+        },
+        status=status,
+    )
