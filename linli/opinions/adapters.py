@@ -1,0 +1,124 @@
+"""The one adapter between conversation models and the opinion engine (linli.engine.opinions)."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Max, Q
+
+from linli.engine.opinions import Conversation as EngineConversation
+from linli.engine.opinions import OpinionResult
+from linli.engine.opinions import Vote as EngineVote
+from linli.opinions.models import Conversation, OpinionVote, Statement
+
+GROUP_LABELS = "ABCDEFGH"
+
+
+def fingerprint(conversation: Conversation) -> str:
+    """Changes whenever a vote is cast or changed, or moderation changes: then results are stale."""
+    votes = OpinionVote.objects.filter(statement__conversation=conversation).aggregate(
+        n=Count("id"), last=Max("voted_at")
+    )
+    mod = conversation.statements.aggregate(
+        accepted=Count("id", filter=Q(status=Statement.Status.ACCEPTED)),
+        rejected=Count("id", filter=Q(status=Statement.Status.REJECTED)),
+    )
+    last = votes["last"].isoformat() if votes["last"] else "-"
+    return f"{votes['n']}|{last}|{mod['accepted']}|{mod['rejected']}"
+
+
+def to_engine(conversation: Conversation) -> EngineConversation:
+    rows = OpinionVote.objects.filter(
+        statement__conversation=conversation,
+        statement__status__in=[Statement.Status.ACCEPTED, Statement.Status.REJECTED],
+    ).values_list("participant_id", "statement_id", "value", "voted_at")
+    votes = [EngineVote(p, s, v, at.timestamp()) for p, s, v, at in rows.order_by("voted_at", "id")]
+    rejected = frozenset(
+        conversation.statements.filter(status=Statement.Status.REJECTED).values_list(
+            "id", flat=True
+        )
+    )
+    return EngineConversation(votes=votes, moderated_out=rejected)
+
+
+def result_to_data(conversation: Conversation, result: OpinionResult) -> dict:
+    """The engine's result as plain JSON for the cached row, the page and the API."""
+    texts = dict(conversation.statements.values_list("id", "text"))
+    group_ids = sorted(result.group_members)
+    label = {g: GROUP_LABELS[i % len(GROUP_LABELS)] for i, g in enumerate(group_ids)}
+    points = [
+        {
+            "participant": pid,
+            "x": round(float(x), 4),
+            "y": round(float(y), 4),
+            "group": label.get(result.groups[pid]) if pid in result.groups else None,
+        }
+        for pid, (x, y) in sorted(result.projection.items())
+    ]
+    groups = []
+    for g in group_ids:
+        groups.append(
+            {
+                "label": label[g],
+                "size": len(result.group_members[g]),
+                "statements": [
+                    {
+                        "statement": r.statement,
+                        "text": texts.get(r.statement, ""),
+                        "direction": r.direction,
+                        "percent": round(100 * r.n_success / r.n_trials) if r.n_trials else 0,
+                        "n_success": r.n_success,
+                        "n_trials": r.n_trials,
+                    }
+                    for r in result.repness.get(g, [])
+                ],
+            }
+        )
+
+    def consensus(items):
+        return [
+            {
+                "statement": c.statement,
+                "text": texts.get(c.statement, ""),
+                "percent": round(100 * c.n_success / c.n_trials) if c.n_trials else 0,
+                "n_success": c.n_success,
+                "n_trials": c.n_trials,
+            }
+            for c in items
+        ]
+
+    rejected = set(
+        conversation.statements.filter(status=Statement.Status.REJECTED).values_list(
+            "id", flat=True
+        )
+    )
+    gac = sorted(
+        ((s, p) for s, p in result.group_aware_consensus.items() if s not in rejected),
+        key=lambda sp: (-sp[1], sp[0]),
+    )[:5]
+    return {
+        "empty": False,
+        "n_participants": len(result.participants),
+        "n_clustered": len(result.groups),
+        "n_statements": len(result.statements),
+        "k": result.k,
+        "points": points,
+        "groups": groups,
+        "consensus_agree": consensus(result.consensus_agree),
+        "consensus_disagree": consensus(result.consensus_disagree),
+        "group_consensus": [
+            {"statement": s, "text": texts.get(s, ""), "score": round(float(p), 4)} for s, p in gac
+        ],
+    }
+
+
+EMPTY = {
+    "empty": True,
+    "n_participants": 0,
+    "n_clustered": 0,
+    "n_statements": 0,
+    "k": 0,
+    "points": [],
+    "groups": [],
+    "consensus_agree": [],
+    "consensus_disagree": [],
+    "group_consensus": [],
+}

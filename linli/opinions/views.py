@@ -1,0 +1,180 @@
+"""Conversation pages: list, start, vote one statement at a time, moderate, results."""
+
+from __future__ import annotations
+
+import functools
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import ServiceError
+from linli.core.permissions import get_visible, require
+from linli.opinions import selectors, services
+from linli.opinions.models import Conversation, Statement
+from linli.places.selectors import committees_managed_by
+
+
+def login_required_post(view):
+    """Anonymous POSTs get a 401 with a Chinese message instead of a silent redirect."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise ServiceError("请先登录", code="login_required", status=401)
+        return view(request, *args, **kwargs)
+
+    return require_POST(wrapper)
+
+
+def _get(request, pk: int) -> Conversation:
+    conv = get_visible(selectors.conversations_visible_to(request.user), pk=pk)
+    require(request.user, "opinions.view_conversation", conv)
+    return conv
+
+
+@login_required
+def conversation_list(request):
+    conversations = selectors.conversations_visible_to(request.user).order_by("-created_at", "-id")
+    return render(
+        request,
+        "opinions/list.html",
+        {
+            "conversations": conversations[:100],
+            "can_create": committees_managed_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def conversation_create(request):
+    committees = list(committees_managed_by(request.user).order_by("name"))
+    if not committees:
+        raise ServiceError("只有居委会工作人员可以发起议题征询", code="forbidden", status=403)
+    error = ""
+    if request.method == "POST":
+        committee = get_visible(
+            committees_managed_by(request.user), pk=request.POST.get("committee")
+        )
+        try:
+            conv = services.conversation_create(
+                actor=request.user,
+                committee=committee,
+                topic=request.POST.get("topic", ""),
+                description=request.POST.get("description", ""),
+                statements=request.POST.get("statements", "").splitlines(),
+            )
+        except ServiceError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "议题征询已发起")
+            return redirect("opinions:detail", conv.pk)
+    return render(
+        request,
+        "opinions/create.html",
+        {"committees": committees, "error": error, "data": request.POST},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def conversation_detail(request, pk: int):
+    conv = _get(request, pk)
+    statement = selectors.next_statement_for(request.user, conv)
+    done, total = selectors.progress_for(request.user, conv)
+    return render(
+        request,
+        "opinions/detail.html",
+        {
+            "conv": conv,
+            "statement": statement,
+            "done": done,
+            "total": total,
+            "can_participate": request.user.has_perm("opinions.participate", conv),
+            "can_manage": request.user.has_perm("opinions.manage_conversation", conv),
+            "pending": conv.statements.filter(status=Statement.Status.PENDING).count(),
+        },
+    )
+
+
+@login_required_post
+def vote(request, pk: int, statement_id: int):
+    conv = _get(request, pk)
+    statement = get_visible(conv.statements.all(), pk=statement_id)
+    services.opinion_vote_cast(
+        actor=request.user, statement=statement, value=request.POST.get("value")
+    )
+    return redirect("opinions:detail", conv.pk)
+
+
+@login_required_post
+def statement_add(request, pk: int):
+    conv = _get(request, pk)
+    st = services.statement_add(
+        actor=request.user, conversation=conv, text=request.POST.get("text", "")
+    )
+    if st.status == Statement.Status.PENDING:
+        messages.success(request, "观点已提交，审核通过后大家就能看到并投票")
+    else:
+        messages.success(request, "观点已发布")
+    return redirect("opinions:detail", conv.pk)
+
+
+@login_required
+def moderate(request, pk: int):
+    conv = _get(request, pk)
+    require(request.user, "opinions.moderate_statement", conv, "只有居委会工作人员可以审核观点")
+    statements = conv.statements.select_related("author").order_by("status", "-id")
+    return render(request, "opinions/moderate.html", {"conv": conv, "statements": statements[:500]})
+
+
+@login_required_post
+def statement_moderate(request, pk: int, statement_id: int):
+    conv = _get(request, pk)
+    statement = get_visible(conv.statements.all(), pk=statement_id)
+    accept = request.POST.get("decision") == "accept"
+    services.statement_moderate(
+        actor=request.user,
+        statement=statement,
+        accept=accept,
+        reason=request.POST.get("reason", ""),
+    )
+    messages.success(request, "已通过" if accept else "已设为不予通过")
+    return redirect("opinions:moderate", conv.pk)
+
+
+@login_required_post
+def set_status(request, pk: int):
+    conv = _get(request, pk)
+    services.conversation_set_status(
+        actor=request.user, conversation=conv, status=request.POST.get("status", "")
+    )
+    return redirect("opinions:detail", conv.pk)
+
+
+@login_required
+def results(request, pk: int):
+    conv = _get(request, pk)
+    require(request.user, "opinions.view_results", conv)
+    row = services.conversation_analyze(actor=None, conversation=conv, force=False)
+    return render(
+        request,
+        "opinions/results.html",
+        {
+            "conv": conv,
+            "row": row,
+            "data": row.data,
+            "stale": services.result_is_stale(conv),
+            "can_recompute": request.user.has_perm("opinions.recompute_results", conv),
+        },
+    )
+
+
+@login_required_post
+def recompute(request, pk: int):
+    conv = _get(request, pk)
+    require(request.user, "opinions.recompute_results", conv, "只有居委会工作人员可以重新计算")
+    services.conversation_analyze(actor=request.user, conversation=conv, force=True)
+    messages.success(request, "观点群组已重新计算")
+    return redirect("opinions:results", conv.pk)
