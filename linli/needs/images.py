@@ -1,0 +1,90 @@
+"""Uploaded photos: verified with Pillow, JPEG/PNG/WebP only, size-limited, EXIF location
+removed unless the resident chose to share it, and scaled down to at most 1600 px."""
+
+from __future__ import annotations
+
+import io
+import uuid
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from linli.core.errors import ServiceError
+
+MAX_BYTES = 8 * 1024 * 1024
+MAX_SIDE = 1600
+MAX_PHOTOS = 6
+ALLOWED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+GPS_IFD = 0x8825
+Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs early
+
+
+@dataclass
+class CleanPhoto:
+    content: ContentFile
+    width: int
+    height: int
+    location_kept: bool
+
+
+def clean_photo(upload, *, keep_location: bool = False) -> CleanPhoto:
+    """Validate and re-encode one uploaded photo; raise ServiceError with a Chinese reason."""
+    name = getattr(upload, "name", "照片") or "照片"
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ServiceError(f"照片“{name}”超过8MB，请压缩后再上传", code="photo_too_large")
+    try:
+        upload.seek(0)
+        raw = upload.read(MAX_BYTES + 1)
+    except Exception as exc:  # pragma: no cover - broken upload stream
+        raise ServiceError(f"照片“{name}”读取失败，请重新上传", code="photo_invalid") from exc
+    if len(raw) > MAX_BYTES:
+        raise ServiceError(f"照片“{name}”超过8MB，请压缩后再上传", code="photo_too_large")
+    try:
+        probe = Image.open(io.BytesIO(raw))
+        fmt = probe.format
+        probe.verify()
+        image = Image.open(io.BytesIO(raw))
+        image.load()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise ServiceError(
+            f"文件“{name}”不是有效的图片，请上传 JPG、PNG 或 WebP 格式的照片", code="photo_invalid"
+        ) from exc
+    if fmt not in ALLOWED:
+        raise ServiceError(
+            f"文件“{name}”的格式不受支持，请上传 JPG、PNG 或 WebP 格式的照片",
+            code="photo_format",
+        )
+    exif = image.getexif()
+    gps = dict(exif.get_ifd(GPS_IFD)) if keep_location else {}
+    image = ImageOps.exif_transpose(image)  # apply orientation before the EXIF goes
+    if image.mode not in ("RGB", "RGBA", "L"):
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    save_kwargs: dict = {}
+    if fmt == "JPEG":
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+        save_kwargs = {"quality": 85, "optimize": True}
+    elif fmt == "WEBP":
+        save_kwargs = {"quality": 85}
+    if gps:
+        new_exif = Image.Exif()
+        new_exif[GPS_IFD] = gps
+        save_kwargs["exif"] = new_exif.tobytes()
+    image.save(out, fmt, **save_kwargs)
+    filename = f"{uuid.uuid4().hex}.{ALLOWED[fmt]}"
+    return CleanPhoto(
+        content=ContentFile(out.getvalue(), name=filename),
+        width=image.width,
+        height=image.height,
+        location_kept=bool(gps),
+    )
