@@ -661,7 +661,7 @@ def _parse_row(
             error(column, str(exc))
     for column in COLUMNS:
         if column.required and column.key in texts and not texts[column.key]:
-            error(column, f"“{column.header}”未填写")
+            error(column, f"“{column.header}”未填写（如是合并单元格，请取消合并后逐行填写）")
     floor = area = None
     for column in (FLOOR, AREA):
         value = _cell(values, mapping, column)
@@ -789,13 +789,15 @@ class _Plan:
             self.flat_loose.setdefault(
                 (flat.building_id, unit_key(flat.unit), room_key(flat.room)), flat
             )
+        owner_ids = Ownership.objects.filter(flat__building__compound__committee=committee).values(
+            "person_id"
+        )
+        resident_ids = Residency.objects.filter(
+            household__flat__building__compound__committee=committee
+        ).values("person_id")
         self.persons: dict[int, Person] = {
             p.pk: p
-            for p in Person.objects.filter(
-                Q(ownerships__flat__building__compound__committee=committee)
-                | Q(residencies__household__flat__building__compound__committee=committee)
-            )
-            .distinct()
+            for p in Person.objects.filter(Q(pk__in=owner_ids) | Q(pk__in=resident_ids))
             .only("id", "name", "mobile", "sex", "birth_year")
             .order_by("id")
         }

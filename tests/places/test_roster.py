@@ -361,3 +361,36 @@ def test_an_xlsx_with_numbers_typed_as_numbers_is_read(world):
     roster_import(actor=world.users.staff_a, committee=world.committee_a, file=out.getvalue())
     flat = Flat.objects.get(building=world.building_a, room="301")
     assert flat.ownerships.get().person.mobile == "13900000001"
+
+
+def test_too_many_rows_is_a_file_error(world, monkeypatch):
+    import linli.places.roster as roster
+
+    monkeypatch.setattr(roster, "MAX_DATA_ROWS", 3)
+    rows = [row(room=f"30{i}", owners="", phones="", residents="") for i in range(1, 5)]
+    with pytest.raises(RosterInvalid) as info:
+        roster_import(actor=world.users.staff_a, committee=world.committee_a, file=xlsx(rows))
+    assert "数据行过多" in info.value.message
+
+
+def test_random_cells_never_crash(world):
+    """Whatever lands in the cells, the answer is an import or a Chinese report — never a 500."""
+    import datetime
+    import random
+
+    rng = random.Random(20261121)
+    pool = [
+        None, "", " ", 0, -1, 3, 7, 1.5, 1e30, -1e-9, True, "5号楼", "5", "５", "101", "1单元",
+        "开鲁一村", "张三", "张三、李四", "13900000001", "13900000001、-", "1390000000",
+        "张三(", "张三(68,男", "(68,男)", "、、", "<b>x</b>", "on" + "load=1", "x" * 3000,
+        "=SUM(A1:A2)", "#N/A", datetime.datetime(2020, 1, 1), datetime.time(1, 2),
+        "60.123456", "1e5", "NaN", "inf", "-0", "٣", "😀", "\n\n",
+    ]  # fmt: skip
+    for _ in range(5):
+        rows = [[rng.choice(pool) for _ in HEADERS] for _ in range(60)]
+        rows.append(row(room="999"))
+        try:
+            roster_import(actor=world.users.staff_a, committee=world.committee_a, file=xlsx(rows))
+        except RosterInvalid as exc:
+            assert exc.status == 400
+            assert all(isinstance(e["message"], str) and e["message"] for e in exc.errors)
