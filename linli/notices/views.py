@@ -1,0 +1,286 @@
+"""Notice pages: list (public to the committee's residents), create, detail with the
+objection form and staff responses, publish/extend/withdraw/close, the A4 poster PDF."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import ScopeError, ServiceError
+from linli.core.permissions import get_visible, require
+from linli.deliberation.documents import absolute_url
+from linli.notices import selectors, services
+from linli.notices.documents import notice_poster_pdf
+from linli.notices.forms import (
+    ExtendForm,
+    NoticeCreateForm,
+    ObjectionForm,
+    ResponseForm,
+    WithdrawForm,
+)
+from linli.notices.models import NoticeAttachment, ObjectionAttachment
+from linli.places.selectors import committees_managed_by
+
+PAGE_SIZE = 30
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ServiceError):
+        return exc.message
+    return "；".join(getattr(exc, "messages", [str(exc)]))
+
+
+def _get_notice(request, pk):
+    notice = get_visible(selectors.notices_visible_to(request.user), pk=pk)
+    require(request.user, "notices.view_notice", notice)
+    return notice
+
+
+@login_required
+def notice_list(request):
+    qs = selectors.notices_visible_to(request.user)
+    status = request.GET.get("status", "")
+    if status in ("draft", "published", "withdrawn", "closed"):
+        qs = qs.filter(status=status)
+    project = request.GET.get("project", "")
+    if project.isdigit():
+        qs = qs.filter(project_id=int(project))
+    return render(
+        request,
+        "notices/list.html",
+        {
+            "notices": qs.order_by("-starts_at", "-id")[:PAGE_SIZE],
+            "status": status,
+            "can_create": committees_managed_by(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def notice_create(request):
+    if not committees_managed_by(request.user).exists():
+        raise ScopeError("只有居委会、街道或区级工作人员可以发布公示")
+    initial = {k: v for k, v in request.GET.items() if k in ("project", "kind", "committee")}
+    form = NoticeCreateForm(
+        request.POST or None, request.FILES or None, user=request.user, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                notice = services.notice_create(
+                    actor=request.user,
+                    committee=d["committee"],
+                    kind=d["kind"],
+                    title=d["title"],
+                    body=d["body"],
+                    project=d["project"],
+                    posted_online=d["posted_online"],
+                    boards=d["boards"],
+                    attachments=d["attachments"],
+                    publish=d["publish"],
+                    days=d["days"],
+                )
+            except ScopeError:
+                raise
+            except (ServiceError, ValidationError) as exc:
+                form.add_error(None, _error_text(exc))
+                status = getattr(exc, "status", 400)
+            else:
+                messages.success(request, _("公示已发布") if d["publish"] else _("公示草稿已保存"))
+                return redirect("notices:detail", notice.pk)
+    return render(request, "notices/create.html", {"form": form}, status=status)
+
+
+def _detail_context(request, notice, **extra):
+    user = request.user
+    can_manage = user.has_perm("notices.manage_notice", notice)
+    objections = selectors.objections_visible_to(user).filter(notice=notice)
+    context = {
+        "notice": notice,
+        "can_manage": can_manage,
+        "can_object": user.has_perm("notices.object", notice),
+        "objections": objections.prefetch_related("attachments"),
+        "n_objections": notice.objections.count(),
+        "n_unanswered": notice.objections.filter(responded_at__isnull=True).count(),
+        "events": notice.events.select_related("actor"),
+        "attachments": notice.attachments.all(),
+        "objection_form": ObjectionForm(),
+        "response_form": ResponseForm(),
+        "extend_form": ExtendForm(),
+        "withdraw_form": WithdrawForm(),
+        "subject": notice.subject if notice.subject_type_id else None,
+    }
+    context.update(extra)
+    return context
+
+
+@login_required
+def notice_detail(request, pk: int):
+    notice = _get_notice(request, pk)
+    return render(request, "notices/detail.html", _detail_context(request, notice))
+
+
+def _rerender(request, notice, status, **forms):
+    return render(
+        request, "notices/detail.html", _detail_context(request, notice, **forms), status=status
+    )
+
+
+@login_required
+@require_POST
+def objection_lodge(request, pk: int):
+    notice = _get_notice(request, pk)
+    form = ObjectionForm(request.POST, request.FILES)
+    status = 400
+    if form.is_valid():
+        try:
+            services.objection_lodge(
+                actor=request.user,
+                notice=notice,
+                reason=form.cleaned_data["reason"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+            status = getattr(exc, "status", 400)
+        else:
+            messages.success(request, _("异议已提交，居委会将作出答复"))
+            return redirect(reverse("notices:detail", args=[notice.pk]) + "#objections")
+    return _rerender(request, notice, status, objection_form=form)
+
+
+@login_required
+@require_POST
+def objection_respond(request, pk: int, objection_pk: int):
+    notice = _get_notice(request, pk)
+    require(request.user, "notices.respond", notice, "您无权答复该异议")
+    objection = get_visible(
+        selectors.objections_visible_to(request.user).filter(notice=notice), pk=objection_pk
+    )
+    form = ResponseForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.objection_respond(
+                actor=request.user, objection=objection, response=form.cleaned_data["response"]
+            )
+        except ScopeError:
+            raise
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+            status = getattr(exc, "status", 400)
+        else:
+            messages.success(request, _("答复已记录"))
+            return redirect(reverse("notices:detail", args=[notice.pk]) + "#objections")
+    return _rerender(request, notice, status, response_form=form, response_for=objection.pk)
+
+
+@login_required
+@require_POST
+def notice_publish(request, pk: int):
+    notice = _get_notice(request, pk)
+    require(request.user, "notices.manage_notice", notice, "您无权发布该公示")
+    services.notice_publish(actor=request.user, notice=notice)
+    messages.success(request, _("公示已发布"))
+    return redirect("notices:detail", notice.pk)
+
+
+@login_required
+@require_POST
+def notice_extend(request, pk: int):
+    notice = _get_notice(request, pk)
+    require(request.user, "notices.manage_notice", notice, "您无权延长该公示")
+    form = ExtendForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.notice_extend(
+                actor=request.user,
+                notice=notice,
+                ends_at=form.cleaned_data["ends_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+            status = getattr(exc, "status", 400)
+        else:
+            messages.success(request, _("公示期已延长"))
+            return redirect("notices:detail", notice.pk)
+    return _rerender(request, notice, status, extend_form=form)
+
+
+@login_required
+@require_POST
+def notice_withdraw(request, pk: int):
+    notice = _get_notice(request, pk)
+    require(request.user, "notices.manage_notice", notice, "您无权撤回该公示")
+    form = WithdrawForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            services.notice_withdraw(
+                actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
+            )
+        except (ServiceError, ValidationError) as exc:
+            form.add_error(None, _error_text(exc))
+            status = getattr(exc, "status", 400)
+        else:
+            messages.success(request, _("公示已撤回"))
+            return redirect("notices:detail", notice.pk)
+    return _rerender(request, notice, status, withdraw_form=form)
+
+
+@login_required
+@require_POST
+def notice_close(request, pk: int):
+    notice = _get_notice(request, pk)
+    require(request.user, "notices.manage_notice", notice, "您无权结束该公示")
+    services.notice_close(actor=request.user, notice=notice)
+    messages.success(request, _("公示已结束"))
+    return redirect("notices:detail", notice.pk)
+
+
+@login_required
+def notice_poster(request, pk: int):
+    notice = _get_notice(request, pk)
+    if notice.starts_at is None:
+        raise ServiceError("公示尚未发布，不能打印海报", status=409)
+    url = absolute_url(request, reverse("notices:detail", args=[notice.pk]))
+    pdf = notice_poster_pdf(notice, notice_url=url)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
+    return response
+
+
+def _file_response(field_file, name):
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, filename=name, as_attachment=False)
+
+
+@login_required
+def notice_attachment(request, pk: int, attachment_pk: int):
+    notice = _get_notice(request, pk)
+    attachment = get_visible(NoticeAttachment.objects.filter(notice=notice), pk=attachment_pk)
+    return _file_response(attachment.file, attachment.name)
+
+
+@login_required
+def objection_attachment(request, pk: int, attachment_pk: int):
+    notice = _get_notice(request, pk)
+    visible = selectors.objections_visible_to(request.user).filter(notice=notice)
+    attachment = get_visible(
+        ObjectionAttachment.objects.filter(objection__in=visible), pk=attachment_pk
+    )
+    return _file_response(attachment.file, attachment.name)
