@@ -1,0 +1,55 @@
+"""Scoped reads of surveys, the audience of a survey and a user's own response."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from linli.accounts.scopes import scopes_for
+from linli.places.models import Flat, Household, Person
+from linli.surveys.models import Response, Survey
+
+
+def surveys_visible_to(user) -> QuerySet[Survey]:
+    s = scopes_for(user)
+    return (
+        Survey.objects.filter(
+            Q(committee_id__in=s.managed_committee_ids)
+            | (Q(committee_id__in=s.visible_committee_ids) & ~Q(status=Survey.Status.DRAFT))
+        )
+        .select_related("committee", "compound", "building", "building__compound")
+        .annotate(n_responses=Count("responses"))
+    )
+
+
+def audience_flats(survey: Survey) -> QuerySet[Flat]:
+    if survey.scope == Survey.Scope.BUILDING:
+        return Flat.objects.filter(building_id=survey.building_id)
+    if survey.scope == Survey.Scope.COMPOUND:
+        return Flat.objects.filter(building__compound_id=survey.compound_id)
+    return Flat.objects.filter(building__compound__committee_id=survey.committee_id)
+
+
+def audience_households(survey: Survey) -> QuerySet[Household]:
+    return Household.objects.filter(flat__in=audience_flats(survey)).select_related(
+        "flat", "flat__building"
+    )
+
+
+def audience_people(survey: Survey) -> QuerySet[Person]:
+    return Person.objects.filter(residencies__household__flat__in=audience_flats(survey)).distinct()
+
+
+def audience_size(survey: Survey) -> int:
+    if survey.unit == Survey.Unit.HOUSEHOLD:
+        return audience_households(survey).count()
+    return audience_people(survey).count()
+
+
+def response_of(user, survey: Survey) -> Response | None:
+    from linli.surveys.services import respondent_for_user
+
+    try:
+        key, *_ = respondent_for_user(user, survey)
+    except Exception:  # noqa: BLE001 - not in the audience: no response
+        return None
+    return Response.objects.filter(survey=survey, respondent_key=key).first()
