@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible, require
@@ -184,7 +184,7 @@ def create_vote(request, payload: VoteIn):
         opens_at=payload.opens_at,
         closes_at=payload.closes_at,
     )
-    return 201, _out(vote)
+    return Status(201, _out(vote))
 
 
 @router.get("/{vote_id}", response=VoteOut, summary="表决详情")

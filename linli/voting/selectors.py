@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from linli.accounts.scopes import scopes_for
 from linli.voting.models import Elector, Vote
 
 
 def votes_visible_to(user) -> QuerySet[Vote]:
-    return Vote.objects.filter(
-        committee_id__in=scopes_for(user).visible_committee_ids
-    ).select_related("committee", "project")
+    """Votes of the committees the user sees, plus votes the user is a voter in (an owner
+    who does not live in the community still sees the votes of their flats)."""
+    q = Q(committee_id__in=scopes_for(user).visible_committee_ids)
+    if getattr(user, "is_authenticated", False):
+        q |= Q(pk__in=Elector.objects.filter(voters__person__user=user).values("vote_id"))
+    return Vote.objects.filter(q).select_related("committee", "project")
 
 
 def votes_managed_by(user) -> QuerySet[Vote]:
