@@ -404,7 +404,7 @@ STREET_FACILITIES = [
     (F.KINDERGARTEN, "{road}幼儿园", 3),
     (F.PRIMARY_SCHOOL, "{road}路小学", 2),
     (F.MARKET, "{road}菜市场", 2),
-    (F.BUS_STOP, "{road}路公交站", 6),
+    (F.BUS_STOP, "{road}路公交站", 6),  # named after the crossing below
     (F.PARK, "{road}街心绿地", 2),
     (F.SPORTS, "{road}市民健身步道", 2),
     (F.CULTURE, "{road}文化活动室", 2),
@@ -945,13 +945,23 @@ class DemoBuilder:
             street = self.streets[sname]
             members = by_street[sname]
             short = sname.replace("街道", "").replace("新村", "")
-            for kind, pattern, n in STREET_FACILITIES:
+            seen: set[str] = set()
+            for k_index, (kind, pattern, n) in enumerate(STREET_FACILITIES):
                 for i in range(n):
                     committee, meta = members[(i * 7 + len(rows)) % len(members)]
-                    road = roads[(i + len(rows)) % len(roads)]
+                    road = roads[(i + k_index) % len(roads)]
                     name = pattern.format(street=short, road=road)
-                    if n > 1 and "{road}" not in pattern:
-                        name = f"{name}{i + 1}"
+                    if kind == F.BUS_STOP:
+                        cross = roads[(i + k_index + 3) % len(roads)]
+                        if cross == road:
+                            cross = roads[(roads.index(road) + 1) % len(roads)]
+                        name = f"{road}路{cross}路公交站"
+                    k = 2
+                    base = name
+                    while name in seen:
+                        name = f"{base}（{k}）" if kind != F.NEIGHBOURHOOD_CENTRE else f"{base}{k}"
+                        k += 1
+                    seen.add(name)
                     rows.append(
                         Facility(
                             street=street,
