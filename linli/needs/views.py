@@ -1,0 +1,614 @@
+"""Needs pages: intake (online, QR, offline), the live needs board, triage (merge/split),
+weights, versioned needs lists (page, public page, PDF, xlsx), 发现小微 and QR sheets.
+
+Views are thin: scoped lookup (404 outside one's scope), a named rule (403), one service.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from linli.accounts.scopes import scopes_for
+from linli.core.errors import ScopeError, ServiceError
+from linli.core.permissions import get_visible, require
+from linli.engine.priority import hints_from_text
+from linli.needs import adapters, exports, selectors, services
+from linli.needs.forms import (
+    AssessForm,
+    NeedForm,
+    OfflineNeedForm,
+    OfflineSupportForm,
+    ProjectForm,
+    SpaceReportForm,
+    VerifySpaceForm,
+    WeightsForm,
+)
+from linli.needs.models import WEIGHT_FIELDS, Need, NeedSupport, SpaceReport
+from linli.places.models import Building, Compound, MicroSpace
+from linli.places.selectors import (
+    committees_visible_to,
+    compounds_visible_to,
+    streets_managed_by,
+)
+
+
+def _committee(request, committee_id):
+    committee = get_visible(committees_visible_to(request.user), pk=committee_id)
+    require(request.user, "needs.view_needs", committee)
+    return committee
+
+
+def _managed_committee(request, committee_id):
+    committee = _committee(request, committee_id)
+    require(request.user, "needs.manage_needs", committee, "只有居委会工作人员可以进行此操作")
+    return committee
+
+
+def _supported_groups(user, committee) -> set[int]:
+    rows = NeedSupport.objects.filter(user=user, need__committee=committee).values_list(
+        "need_id", "need__merged_into_id"
+    )
+    return {merged or need for need, merged in rows}
+
+
+def _ctx(request, committee, **extra):
+    return {
+        "committee": committee,
+        "can_manage": request.user.has_perm("needs.manage_needs", committee),
+        "can_offline": request.user.has_perm("needs.open_offline_form", committee),
+        **extra,
+    }
+
+
+# ------------------------------------------------------------------ board and detail
+
+
+@login_required
+def board(request, committee_id: int):
+    """The live needs list of a committee, ranked by the committee's weights."""
+    committee = _committee(request, committee_id)
+    weights = adapters.weights_for(committee)
+    entries = adapters.ranked_entries([committee.pk], weights)
+    category = request.GET.get("category") or ""
+    if category:
+        entries = [e for e in entries if e["category"] == category]
+    return render(
+        request,
+        "needs/board.html",
+        _ctx(
+            request,
+            committee,
+            entries=entries,
+            supported=_supported_groups(request.user, committee),
+            weights=adapters.weights_record(weights),
+            category=category,
+            categories=adapters.CATEGORY_LABELS,
+            compounds=committee.compounds.all(),
+        ),
+    )
+
+
+@login_required
+def detail(request, need_id: int):
+    need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
+    primary = services.primary_of(need)
+    committee = need.committee
+    weights = adapters.weights_for(committee)
+    entry = next(
+        (
+            e
+            for e in adapters.ranked_entries([committee.pk], weights, statuses=list(Need.Status))
+            if e["need_id"] == primary.pk
+        ),
+        None,
+    )
+    members = [primary, *Need.objects.filter(merged_into=primary).order_by("created_at", "id")]
+    can_manage = request.user.has_perm("needs.manage_needs", committee)
+    return render(
+        request,
+        "needs/detail.html",
+        _ctx(
+            request,
+            committee,
+            need=need,
+            primary=primary,
+            members=members,
+            photos=[p for m in members for p in m.photos.all()],
+            entry=entry,
+            supported=primary.pk in _supported_groups(request.user, committee),
+            assess_form=AssessForm(initial={f: getattr(primary, f) for f in services.ASSESS_FIELDS})
+            if can_manage
+            else None,
+            hints=hints_from_text(" ".join(m.text for m in members)) if can_manage else None,
+            project_form=ProjectForm(initial={"title": primary.text[:40]}) if can_manage else None,
+            support_form=OfflineSupportForm(committee=committee)
+            if request.user.has_perm("needs.open_offline_form", committee)
+            else None,
+        ),
+    )
+
+
+# ------------------------------------------------------------------ intake
+
+
+def _place_initial(request, committee) -> dict:
+    initial = {}
+    for key, model in (("building", Building), ("microspace", MicroSpace)):
+        value = request.GET.get(key)
+        if value and value.isdigit():
+            obj = model.objects.filter(pk=int(value)).first()
+            if obj is None:
+                continue
+            services._check_place(committee, obj)  # another community's code → clear 400
+            initial[key] = obj
+    return initial
+
+
+@login_required
+def submit(request, committee_id: int):
+    committee = get_visible(committees_visible_to(request.user), pk=committee_id)
+    if not request.user.has_perm("needs.submit_need", committee):
+        raise ScopeError(f"您不是{committee.name}的居民或工作人员，不能在此提交需求")
+    initial = _place_initial(request, committee)
+    form = NeedForm(
+        request.POST or None, request.FILES or None, committee=committee, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                need = services.need_submit(
+                    actor=request.user,
+                    committee=committee,
+                    text=data["text"],
+                    category=data["category"],
+                    building=data["building"],
+                    microspace=data["microspace"],
+                    anonymous=data["anonymous"],
+                    lat=data["lat"],
+                    lng=data["lng"],
+                    plan_x=data["plan_x"],
+                    plan_y=data["plan_y"],
+                    photos=data["photos"],
+                    share_location=data["share_location"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "谢谢！您的需求已提交，邻居们可以看到并支持它。")
+                return redirect("needs:detail", need.pk)
+        status = 400
+    return render(
+        request,
+        "needs/submit.html",
+        _ctx(request, committee, form=form, place=initial),
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def duplicates(request, committee_id: int):
+    """htmx: "someone already said this" while the resident types."""
+    committee = _committee(request, committee_id)
+    text = (request.GET.get("text") or "")[:500]
+    found = adapters.duplicate_suggestions(committee, text) if len(text.strip()) >= 4 else []
+    return render(
+        request,
+        "needs/_duplicates.html",
+        {"found": found, "supported": _supported_groups(request.user, committee)},
+    )
+
+
+@login_required
+def offline(request, committee_id: int):
+    committee = _committee(request, committee_id)
+    require(
+        request.user,
+        "needs.open_offline_form",
+        committee,
+        "只有居委会工作人员和楼组长可以录入线下需求",
+    )
+    scopes = scopes_for(request.user)
+    initial = {}
+    if not request.user.has_perm("needs.manage_needs", committee) and scopes.led_building_ids:
+        initial["building"] = Building.objects.filter(id__in=scopes.led_building_ids).first()
+    form = OfflineNeedForm(
+        request.POST or None, request.FILES or None, committee=committee, initial=initial
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                need = services.need_record_offline(
+                    actor=request.user,
+                    committee=committee,
+                    text=data["text"],
+                    channel=data["channel"],
+                    meeting_kind=data["meeting_kind"] or "",
+                    meeting_date=data["meeting_date"],
+                    category=data["category"],
+                    building=data["building"],
+                    microspace=data["microspace"],
+                    reporter_label=data["reporter_label"],
+                    reporter_age_group=data["reporter_age_group"],
+                    photos=data["photos"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, f"已录入：{need}")
+                return redirect("needs:offline", committee.pk)
+        status = 400
+    return render(request, "needs/offline.html", _ctx(request, committee, form=form), status=status)
+
+
+# ------------------------------------------------------------------ actions on one need
+
+
+def _back(request, default: str):
+    target = request.POST.get("next") or ""
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default)
+
+
+@login_required
+@require_POST
+def support(request, need_id: int):
+    need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
+    try:
+        services.need_support(actor=request.user, need=need)
+        ok, text = True, "已支持：我也需要"
+    except ServiceError as exc:
+        if exc.status == 403:
+            raise
+        ok, text = False, exc.message
+    if request.htmx:
+        entry_supporters = next(
+            (
+                g["supporters"]
+                for g in adapters.group_stats([need.committee_id])
+                if g["primary"].pk == services.primary_of(need).pk
+            ),
+            None,
+        )
+        return render(
+            request,
+            "needs/_support_result.html",
+            {"ok": ok, "text": text, "supporters": entry_supporters},
+            status=200 if ok else 409,
+        )
+    (messages.success if ok else messages.error)(request, text)
+    return _back(request, reverse("needs:detail", args=[need.pk]))
+
+
+@login_required
+@require_POST
+def support_offline(request, need_id: int):
+    need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
+    form = OfflineSupportForm(request.POST, committee=need.committee)
+    if not form.is_valid():
+        raise ServiceError("；".join(e for errs in form.errors.values() for e in errs))
+    services.need_support_offline(
+        actor=request.user,
+        need=need,
+        channel=form.cleaned_data["channel"],
+        building=form.cleaned_data["building"],
+        age_group=form.cleaned_data["age_group"],
+    )
+    messages.success(request, "已记录一位线下支持的居民")
+    return redirect("needs:detail", need.pk)
+
+
+@login_required
+@require_POST
+def split(request, need_id: int):
+    need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
+    require(request.user, "needs.manage_needs", need.committee)
+    services.need_split(actor=request.user, need=need)
+    messages.success(request, f"已拆分：“{need}”重新单独计数")
+    return _back(request, reverse("needs:triage", args=[need.committee_id]))
+
+
+@login_required
+@require_POST
+def assess(request, need_id: int):
+    need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
+    require(request.user, "needs.manage_needs", need.committee)
+    form = AssessForm(request.POST)
+    if not form.is_valid():
+        raise ServiceError("；".join(e for errs in form.errors.values() for e in errs))
+    services.need_assess(actor=request.user, need=services.primary_of(need), **form.cleaned_data)
+    messages.success(request, "已保存评估，排序已更新")
+    return redirect("needs:detail", need.pk)
+
+
+@login_required
+@require_POST
+def to_project(request, need_id: int):
+    need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
+    require(request.user, "needs.manage_needs", need.committee)
+    form = ProjectForm(request.POST)
+    if not form.is_valid():
+        raise ServiceError("请填写项目名称（不超过80字）")
+    project = services.need_to_project(actor=request.user, need=need, **form.cleaned_data)
+    messages.success(request, f"已转为项目“{project.title}”")
+    return redirect("projects:detail", project.pk)
+
+
+# ------------------------------------------------------------------ triage
+
+
+@login_required
+def triage(request, committee_id: int):
+    committee = _managed_committee(request, committee_id)
+    clusters = adapters.duplicate_clusters(committee)
+    merged = {}
+    for n in (
+        Need.objects.filter(committee=committee, merged_into__isnull=False)
+        .select_related("merged_into")
+        .order_by("merged_into_id", "created_at")
+    ):
+        merged.setdefault(n.merged_into, []).append(n)
+    counts = {g["primary"].pk: g["supporters"] for g in adapters.group_stats([committee.pk])}
+    return render(
+        request,
+        "needs/triage.html",
+        _ctx(
+            request,
+            committee,
+            clusters=clusters,
+            merged=list(merged.items()),
+            counts=counts,
+            reports=SpaceReport.objects.filter(committee=committee, status="new").count(),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def merge(request, committee_id: int):
+    committee = _managed_committee(request, committee_id)
+    ids = [int(i) for i in request.POST.getlist("need") if i.isdigit()]
+    target_id = request.POST.get("target") or ""
+    scoped = selectors.needs_visible_to(request.user).filter(committee=committee)
+    if not target_id.isdigit():
+        raise ServiceError("请选择保留哪一条作为主需求")
+    target = get_visible(scoped, pk=int(target_id))
+    others = list(scoped.filter(pk__in=[i for i in ids if i != target.pk]))
+    services.need_merge(actor=request.user, target=target, needs=others)
+    messages.success(request, f"已把{len(others)}条重复需求合并到“{target}”，原话和支持者全部保留")
+    return _back(request, reverse("needs:triage", args=[committee.pk]))
+
+
+@login_required
+def weights(request, committee_id: int):
+    committee = _managed_committee(request, committee_id)
+    current = adapters.weights_for(committee)
+    form = WeightsForm(
+        request.POST or None, initial={f: getattr(current, f) for f in WEIGHT_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.weights_update(actor=request.user, committee=committee, **form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "权重已保存；下一版需求清单将使用新权重")
+            return redirect("needs:board", committee.pk)
+    return render(
+        request,
+        "needs/weights.html",
+        _ctx(request, committee, form=form, current=adapters.weights_record(current)),
+        status=400 if form.errors else 200,
+    )
+
+
+# ------------------------------------------------------------------ needs lists
+
+
+@login_required
+def lists(request, committee_id: int):
+    committee = _committee(request, committee_id)
+    if request.method == "POST":
+        require(request.user, "needs.manage_needs", committee)
+        lst = services.needs_list_create(
+            actor=request.user, committee=committee, title=request.POST.get("title", "")
+        )
+        messages.success(request, f"已生成第{lst.version}版需求清单")
+        return redirect("needs:list_detail", lst.pk)
+    qs = selectors.needs_lists_visible_to(request.user).filter(committee=committee)
+    if not request.user.has_perm("needs.manage_needs", committee):
+        qs = qs.filter(published_at__isnull=False)
+    return render(request, "needs/lists.html", _ctx(request, committee, lists=qs))
+
+
+@login_required
+def street_lists(request, street_id: int):
+    street = get_visible(streets_managed_by(request.user), pk=street_id)
+    if request.method == "POST":
+        lst = services.needs_list_create(actor=request.user, street=street)
+        messages.success(request, f"已生成第{lst.version}版街道汇总清单")
+        return redirect("needs:list_detail", lst.pk)
+    qs = selectors.needs_lists_visible_to(request.user).filter(street=street)
+    return render(request, "needs/street_lists.html", {"street": street, "lists": qs})
+
+
+def _visible_list(request, list_id: int):
+    lst = get_visible(selectors.needs_lists_visible_to(request.user), pk=list_id)
+    require(request.user, "needs.view_list", lst)
+    if not lst.is_published and not request.user.has_perm("needs.manage_list", lst):
+        raise ScopeError("这一版需求清单尚未公开")
+    return lst
+
+
+@login_required
+def list_detail(request, list_id: int):
+    lst = _visible_list(request, list_id)
+    return render(
+        request,
+        "needs/list_detail.html",
+        {
+            "lst": lst,
+            "can_manage": request.user.has_perm("needs.manage_list", lst),
+            "public": False,
+        },
+    )
+
+
+@login_required
+@require_POST
+def list_publish(request, list_id: int):
+    lst = _visible_list(request, list_id)
+    lst = services.needs_list_publish(actor=request.user, needs_list=lst)
+    messages.success(request, "已公开：居民可通过公开链接和PDF查看这一版需求清单")
+    return redirect("needs:list_detail", lst.pk)
+
+
+@login_required
+def list_pdf(request, list_id: int):
+    return exports.list_pdf_response(request, _visible_list(request, list_id))
+
+
+@login_required
+def list_xlsx(request, list_id: int):
+    return exports.list_xlsx_response(_visible_list(request, list_id))
+
+
+@require_GET
+def public_list(request, token: str):
+    lst = selectors.published_list(token)
+    return render(request, "needs/list_detail.html", {"lst": lst, "public": True})
+
+
+@require_GET
+def public_pdf(request, token: str):
+    return exports.list_pdf_response(request, selectors.published_list(token))
+
+
+# ------------------------------------------------------------------ QR codes
+
+
+def _scan(request, obj, query: str):
+    """A printed QR code: open the need form pre-filled with where it was scanned."""
+    from linli.places.hierarchy import committee_id_of
+
+    if not request.user.is_authenticated:
+        messages.info(request, "请先登录，登录后会回到需求表单")
+        return redirect_to_login(request.get_full_path())
+    cid = committee_id_of(obj)
+    if cid not in scopes_for(request.user).visible_committee_ids:
+        raise ScopeError(
+            "这个二维码属于其他社区，您不是该社区的居民，不能在那里提交需求。"
+            "请扫描您所在小区张贴的二维码，或联系本社区居委会。"
+        )
+    return redirect(reverse("needs:submit", args=[cid]) + query)
+
+
+@require_GET
+def scan_building(request, building_id: int):
+    building = get_visible(Building.objects.select_related("compound"), pk=building_id)
+    return _scan(request, building, f"?building={building.pk}")
+
+
+@require_GET
+def scan_microspace(request, microspace_id: int):
+    ms = get_visible(MicroSpace.objects.select_related("compound"), pk=microspace_id)
+    return _scan(request, ms, f"?microspace={ms.pk}")
+
+
+@require_GET
+def scan_compound(request, compound_id: int):
+    compound = get_visible(Compound.objects.all(), pk=compound_id)
+    return _scan(request, compound, "")
+
+
+@login_required
+def qr_sheet(request, compound_id: int):
+    compound = get_visible(compounds_visible_to(request.user), pk=compound_id)
+    require(request.user, "needs.manage_needs", compound, "只有居委会工作人员可以打印二维码")
+    return exports.qr_sheet_response(request, compound)
+
+
+# ------------------------------------------------------------------ 发现小微
+
+
+@login_required
+def space_report_new(request, committee_id: int):
+    committee = _committee(request, committee_id)
+    require(request.user, "needs.report_space", committee)
+    form = SpaceReportForm(request.POST or None, request.FILES or None, committee=committee)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.space_report_submit(
+                    actor=request.user,
+                    committee=committee,
+                    compound=data["compound"],
+                    building=data["building"],
+                    kind=data["kind"],
+                    place=data["place"],
+                    problem=data["problem"],
+                    photo=data["photo"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "谢谢！居委会核实后会登记到小微空间名录")
+                return redirect("needs:board", committee.pk)
+        status = 400
+    return render(
+        request, "needs/space_report_form.html", _ctx(request, committee, form=form), status=status
+    )
+
+
+@login_required
+def space_reports(request, committee_id: int):
+    committee = _committee(request, committee_id)
+    reports = selectors.space_reports_visible_to(request.user).filter(committee=committee)
+    can_manage = request.user.has_perm("needs.manage_needs", committee)
+    forms_by_id = {
+        r.pk: VerifySpaceForm(prefix=f"r{r.pk}", initial={"name": r.place[:60], "kind": r.kind})
+        for r in reports
+        if can_manage and r.status == SpaceReport.Status.NEW
+    }
+    return render(
+        request,
+        "needs/space_reports.html",
+        _ctx(request, committee, reports=reports, verify_forms=forms_by_id),
+    )
+
+
+@login_required
+@require_POST
+def space_verify(request, report_id: int):
+    report = get_visible(selectors.space_reports_visible_to(request.user), pk=report_id)
+    require(request.user, "needs.manage_needs", report.committee)
+    form = VerifySpaceForm(request.POST, prefix=f"r{report.pk}")
+    if not form.is_valid():
+        raise ServiceError("请填写登记名称和类型")
+    ms = services.space_report_verify(actor=request.user, report=report, **form.cleaned_data)
+    messages.success(request, f"已登记为小微空间“{ms.name}”")
+    return redirect("places:microspace", ms.pk)
+
+
+@login_required
+@require_POST
+def space_reject(request, report_id: int):
+    report = get_visible(selectors.space_reports_visible_to(request.user), pk=report_id)
+    require(request.user, "needs.manage_needs", report.committee)
+    services.space_report_reject(
+        actor=request.user, report=report, note=request.POST.get("note", "")
+    )
+    messages.success(request, "已标记为未采纳")
+    return redirect("needs:space_reports", report.committee_id)
