@@ -53,7 +53,7 @@ def build_survey(world, *, unit="resident", scope="committee", title="中心花�
     q["long"] = services.question_add(
         actor=staff, survey=s, kind="long", text="其他意见", required=False
     )
-    services.survey_set_status(actor=staff, survey=s, status="open")
+    s = services.survey_set_status(actor=staff, survey=s, status="open")
     return s, q
 
 
