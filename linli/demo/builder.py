@@ -384,12 +384,6 @@ CASE_SPACES = {
     ],
 }
 
-CASE_BUILDINGS = {
-    # case key -> list of (count, era) or explicit building plans by number
-    "anshun": "anshun",
-    "mingfeng": "mingfeng",
-}
-
 
 # ---------------------------------------------------------------- facilities
 
