@@ -10,10 +10,17 @@ from linli.accounts.models import ApiToken, RoleAssignment, SmsCode, User
 
 
 class RoleInline(admin.TabularInline):
+    """Roles are listed here; granting and revoking go through 角色授权 (audited services)."""
+
     model = RoleAssignment
     extra = 0
     fields = ["role", "district", "street", "committee", "compound", "building", "flat", "title"]
-    raw_id_fields = ["district", "street", "committee", "compound", "building", "flat"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class LinliUserCreationForm(AdminUserCreationForm):
@@ -68,10 +75,35 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
         "flat__building",
     ]
     raw_id_fields = ["user", "district", "street", "committee", "compound", "building", "flat"]
+    readonly_fields = ["created_at"]
 
     @admin.display(description="范围")
     def scope_display(self, obj):
         return str(obj.scope)
+
+    def save_model(self, request, obj, form, change):
+        """New grants go through ``role_assign`` so they are checked and audited."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from linli.accounts.models import ROLE_SCOPE_LEVEL
+        from linli.accounts.services import role_assign
+
+        scope = getattr(obj, ROLE_SCOPE_LEVEL[obj.role])
+        assignment = role_assign(
+            actor=request.user, user=obj.user, role=obj.role, scope=scope, title=obj.title
+        )
+        obj.pk = assignment.pk
+        obj.created_at = assignment.created_at
+
+    def delete_model(self, request, obj):
+        from linli.accounts.services import role_revoke
+
+        role_revoke(actor=request.user, assignment=obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
 
 
 @admin.register(ApiToken)

@@ -219,3 +219,28 @@ def test_workbench_query_count_is_pinned(client, world, django_assert_max_num_qu
     with django_assert_max_num_queries(14):
         response = client.get(reverse("places:workbench", args=[world.committee_a.pk]))
     assert response.status_code == 200
+
+
+def test_admin_role_grant_goes_through_the_audited_service(client, world):
+    from linli.accounts.models import RoleAssignment, User
+    from linli.audit.models import AuditEvent
+
+    admin_user = User.objects.create_superuser(
+        mobile="13900000002", password="x" * 10, name="管理员"
+    )
+    client.force_login(admin_user)
+    target = world.users.outsider
+    response = client.post(
+        reverse("admin:accounts_roleassignment_add"),
+        {"user": target.pk, "role": "resident", "flat": world.flat_a2.pk, "title": ""},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    ra = RoleAssignment.objects.get(user=target)
+    assert ra.flat == world.flat_a2
+    assert AuditEvent.objects.filter(action="role.assign", object_id=str(ra.pk)).exists()
+    response = client.post(
+        reverse("admin:accounts_roleassignment_delete", args=[ra.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not RoleAssignment.objects.filter(user=target).exists()
+    assert AuditEvent.objects.filter(action="role.revoke").exists()
