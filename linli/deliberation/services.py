@@ -173,14 +173,19 @@ def agenda_add(*, actor, meeting: Meeting, title: str, text: str = "", project=N
 
 
 def checkin_token(meeting: Meeting) -> str:
-    """A signed token naming the meeting and its current check-in key (shown as a QR code)."""
-    return signing.dumps({"m": meeting.pk, "k": meeting.checkin_key}, salt=CHECKIN_SALT)
+    """A signed token naming the meeting and its current check-in key (shown as a QR code).
+
+    Deterministic (no timestamp), so the QR code on a printed sign-in sheet stays valid;
+    rotating ``checkin_key`` invalidates every earlier code of the meeting.
+    """
+    signer = signing.Signer(salt=CHECKIN_SALT)
+    return signer.sign_object({"m": meeting.pk, "k": meeting.checkin_key}, compress=False)
 
 
 def checkin_token_valid(meeting: Meeting, token: str) -> bool:
     try:
-        data = signing.loads(token or "", salt=CHECKIN_SALT)
-    except signing.BadSignature:
+        data = signing.Signer(salt=CHECKIN_SALT).unsign_object(token or "")
+    except (signing.BadSignature, ValueError, UnicodeDecodeError):
         return False
     return (
         isinstance(data, dict)

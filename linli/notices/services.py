@@ -52,6 +52,18 @@ def _subject_committee_id(subject) -> int | None:
     return None
 
 
+def _subject_project(subject):
+    """The project a published object belongs to, directly or through its meeting."""
+    from linli.projects.models import Project
+
+    if isinstance(subject, Project):
+        return subject
+    for holder in (subject, getattr(subject, "meeting", None)):
+        if holder is not None and getattr(holder, "project_id", None):
+            return holder.project
+    return None
+
+
 def _event(notice, kind, *, actor, note="", ends_before=None, ends_after=None) -> NoticeEvent:
     event = NoticeEvent(
         notice=notice,
@@ -127,8 +139,8 @@ def notice_create(
             "公示对象不属于该居委会",
             code="subject",
         )
-        if project is None and getattr(subject, "project_id", None):
-            project = subject.project
+        if project is None:
+            project = _subject_project(subject)
     files = _check_files(attachments)
     notice = Notice(
         committee=committee,
