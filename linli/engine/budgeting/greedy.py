@@ -40,6 +40,7 @@ def greedy(
     exclusive: Iterable[Iterable[str]] = (),
     reserve_fraction: Fraction = Fraction(4, 5),
     tie_break: TieBreak = by_id,
+    use_meta_threshold: bool = True,
 ) -> Outcome:
     """Fund projects in order of score (desc), ties by ``tie_break``; see module doc for variants.
 
@@ -55,7 +56,11 @@ def greedy(
         scores = dict(approval_counts(instance, profile))
     else:
         scores = project_scores(instance, profile)
-    if threshold is None and instance.meta.get("min_project_score_threshold"):
+    if (
+        threshold is None
+        and use_meta_threshold
+        and instance.meta.get("min_project_score_threshold")
+    ):
         threshold = Fraction(instance.meta["min_project_score_threshold"])
     conflicts: dict[str, set[str]] = {}
     for group in exclusive:

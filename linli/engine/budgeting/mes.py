@@ -22,6 +22,7 @@ Two implementations with identical outcomes:
 from __future__ import annotations
 
 import heapq
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -54,12 +55,14 @@ class Groups:
         order = sorted(instance.projects.values(), key=tie_break)
         pids = [p.id for p in order]
         index = {pid: i for i, pid in enumerate(pids)}
-        counter: dict[frozenset[str], int] = {}
-        for b in profile.ballots:
-            key = frozenset(b.projects)
-            counter[key] = counter.get(key, 0) + 1
-        ballots = [tuple(sorted(index[p] for p in k)) for k in counter]
-        mult = np.fromiter(counter.values(), dtype=np.int64, count=len(counter))
+        # Counter over raw tuples runs in C; tuples listing the same set are merged after
+        raw = Counter(b.projects for b in profile.ballots)
+        merged: dict[tuple[int, ...], int] = {}
+        for tup, k in raw.items():
+            key = tuple(sorted(map(index.__getitem__, tup)))
+            merged[key] = merged.get(key, 0) + k
+        ballots = list(merged)
+        mult = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
         members: list[list[int]] = [[] for _ in pids]
         for g, ballot in enumerate(ballots):
             for j in ballot:
@@ -79,8 +82,8 @@ class Groups:
     def approvals(self) -> np.ndarray:
         """Dense group × project 0/1 matrix (int64), built only when exact sums are needed."""
         a = np.zeros((len(self.ballots), len(self.pids)), dtype=np.int64)
-        for g, ballot in enumerate(self.ballots):
-            a[g, list(ballot)] = 1
+        for j, sup in enumerate(self.supporters):
+            a[sup, j] = 1
         return a
 
 
@@ -363,10 +366,10 @@ class FastMES:
             self._fund(st, win, run, rho_x)
             if explain:
                 self._check_drops(st, alive, heap, run, rnd, win)
-        self._exact_chain(st)
-        for j in st.selected:
-            run.rho.setdefault(j, st.alpha_x[j] / self.sat[j] if self.sat[j] else Fraction(0))
-        if explain:
+        if explain:  # exact prices are only needed to explain the final outcome
+            self._exact_chain(st)
+            for j in st.selected:
+                run.rho.setdefault(j, st.alpha_x[j] / self.sat[j] if self.sat[j] else Fraction(0))
             self._explain_drops(st, run, last_rho)
         return run
 
