@@ -31,6 +31,26 @@ class ProjectAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [EventInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        return fields + ["created_by"] if obj is None else fields
+
+    def save_model(self, request, obj, form, change):
+        """A new project is created by ``project_create`` (timeline event + audit trail)."""
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        from linli.projects.services import project_create
+
+        project = project_create(
+            actor=request.user, committee=obj.committee, title=obj.title, summary=obj.summary
+        )
+        obj.pk = project.pk
+        obj.created_by = project.created_by
+        obj.created_at = project.created_at
+        obj.stage_changed_at = project.stage_changed_at
+        obj._state.adding = False
+
 
 @admin.register(ProjectEvent)
 class ProjectEventAdmin(admin.ModelAdmin):

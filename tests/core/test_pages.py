@@ -244,3 +244,29 @@ def test_admin_role_grant_goes_through_the_audited_service(client, world):
     assert response.status_code == 302
     assert not RoleAssignment.objects.filter(user=target).exists()
     assert AuditEvent.objects.filter(action="role.revoke").exists()
+
+
+def test_admin_project_add_uses_the_service(client, world):
+    from linli.accounts.models import User
+    from linli.projects.models import Project
+
+    admin_user = User.objects.create_superuser(
+        mobile="13900000003", password="x" * 10, name="管理员"
+    )
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("admin:projects_project_add"),
+        {
+            "committee": world.committee_a.pk,
+            "title": "后台创建的项目",
+            "summary": "",
+            "compounds": [world.compound_a.pk],
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    project = Project.objects.get(title="后台创建的项目")
+    assert project.created_by == admin_user
+    assert project.events.filter(kind="created").count() == 1
+    assert list(project.compounds.all()) == [world.compound_a]
