@@ -212,6 +212,25 @@ def need_submit(
 
 
 @transaction.atomic
+def need_add_photos(*, actor, need: Need, photos: Sequence, share_location: bool = False) -> Need:
+    """The author (or staff) adds photos to a need; at most six in all."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    is_author = need.author_id is not None and need.author_id == getattr(actor, "pk", None)
+    if not (is_author or actor.has_perm("needs.manage_needs", need.committee)):
+        raise ScopeError("只有提出人或居委会工作人员可以为这条需求上传照片")
+    ensure(photos, "请选择照片", code="empty")
+    ensure(
+        need.photos.count() + len(photos) <= MAX_PHOTOS,
+        f"每条需求最多{MAX_PHOTOS}张照片",
+        code="too_many_photos",
+    )
+    cleaned = _photos(photos, share_location)
+    _save_photos(need, cleaned)
+    audit_record(actor=actor, action="need.add_photos", obj=need, after={"added": len(cleaned)})
+    return need
+
+
+@transaction.atomic
 def need_record_offline(
     *,
     actor,
