@@ -256,7 +256,9 @@ def _open_workbook(data: bytes):
     if len(data) > MAX_FILE_BYTES:
         raise _file_error(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 10 MB")
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        raise _file_error("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传")
+        raise _file_error(
+            "这是旧版 Excel（.xls）文件或加密的工作簿，请取消密码并“另存为” .xlsx 格式后再上传"
+        )
     if not data.startswith(b"PK\x03\x04"):
         raise _file_error("文件不是有效的 Excel 工作簿（.xlsx），请检查文件类型")
     try:
