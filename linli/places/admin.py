@@ -149,6 +149,27 @@ class MicroSpaceAdmin(admin.ModelAdmin):
     raw_id_fields = ["compound", "building"]
     inlines = [PhotoInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        return ["compound"] if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        """Through ``microspace_create`` / ``microspace_update``: checked and audited."""
+        from linli.places.services import MICROSPACE_FIELDS, microspace_create, microspace_update
+
+        if change:
+            changes = {f: getattr(obj, f) for f in form.changed_data if f in MICROSPACE_FIELDS}
+            if changes:
+                original = MicroSpace.objects.get(pk=obj.pk)
+                microspace_update(actor=request.user, microspace=original, **changes)
+            return
+        created = microspace_create(
+            actor=request.user,
+            compound=obj.compound,
+            **{f: getattr(obj, f) for f in MICROSPACE_FIELDS},
+        )
+        obj.pk = created.pk
+        obj._state.adding = False
+
 
 @admin.register(MicroSpacePhoto)
 class MicroSpacePhotoAdmin(admin.ModelAdmin):

@@ -270,3 +270,32 @@ def test_admin_project_add_uses_the_service(client, world):
     assert project.created_by == admin_user
     assert project.events.filter(kind="created").count() == 1
     assert list(project.compounds.all()) == [world.compound_a]
+
+
+def test_admin_microspace_add_and_change_are_audited(client, world):
+    from linli.accounts.models import User
+    from linli.audit.models import AuditEvent
+    from linli.places.models import MicroSpace
+
+    admin_user = User.objects.create_superuser(
+        mobile="13900000004", password="x" * 10, name="管理员"
+    )
+    client.force_login(admin_user)
+    data = {
+        "compound": world.compound_a.pk,
+        "name": "后台登记的花园",
+        "kind": "garden",
+        "condition": "fair",
+        "photos-TOTAL_FORMS": "0",
+        "photos-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("admin:places_microspace_add"), data)
+    assert response.status_code == 302
+    ms = MicroSpace.objects.get(name="后台登记的花园")
+    assert AuditEvent.objects.filter(action="microspace.create", object_id=str(ms.pk)).exists()
+    data.update(name="改名的花园", condition="good")
+    response = client.post(reverse("admin:places_microspace_change", args=[ms.pk]), data)
+    assert response.status_code == 302
+    ms.refresh_from_db()
+    assert ms.name == "改名的花园" and ms.condition == "good"
+    assert AuditEvent.objects.filter(action="microspace.update", object_id=str(ms.pk)).exists()
