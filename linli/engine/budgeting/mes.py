@@ -474,9 +474,7 @@ def mes(
     n = groups.n_voters
     budget = instance.budget
     rule = f"mes-{utility}" + (f"+{completion}" if completion else "")
-    if n == 0:
-        return Outcome(rule=rule, budget=budget, selected=[])
-    b0 = Fraction(budget) / n
+    b0 = Fraction(budget) / n if n else Fraction(0)
     fast = FastMES(groups, utility)
 
     def one(b: Fraction, explain: bool) -> Run:
@@ -485,7 +483,9 @@ def mes(
         return fast.run(b, explain=explain)
 
     iterations = 1
-    if "add1" in comps:
+    if n == 0:  # nobody voted: nothing is funded by MES (as in pabutools)
+        final = Run(b0, [], {}, {}, {}, {}, {}, {})
+    elif "add1" in comps:
         available = fast.candidates + fast.zero_cost
         prev: Run | None = None
         b = b0
