@@ -175,3 +175,14 @@ def test_queued_upload_redirects_to_a_polling_status_page(client, world, setting
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
     assert "排队中" in page and 'hx-trigger="every 1s"' in page
+
+
+def test_files_over_10_mb_are_refused(client, world):
+    login(client, world.users.staff_a)
+    big = b"PK\x03\x04" + b"\0" * (10 * 1024 * 1024)
+    response = client.post(
+        reverse("roster:upload", args=[world.committee_a.pk]), {"file": upload_file(big)}
+    )
+    assert response.status_code == 400
+    assert "文件过大" in response.content.decode()
+    assert not RosterImport.objects.exists()
