@@ -333,6 +333,8 @@ class FastMES:
         heapq.heapify(heap)
         last_rho: dict[int, float] = {}
         alive = set(self.candidates)
+        if explain:  # projects that no equal shares could ever pay for
+            self._check_drops(st, alive, heap, run, 0, None)
         rnd = 0
         while heap:
             rnd += 1
@@ -397,7 +399,7 @@ class FastMES:
         st.exact_now.clear()
 
     def _check_drops(
-        self, st: _State, alive: set[int], heap: list, run: Run, rnd: int, win: int
+        self, st: _State, alive: set[int], heap: list, run: Run, rnd: int, win: int | None
     ) -> None:
         """After funding ``win``, note every project its supporters can no longer afford."""
         for j in sorted(alive):
