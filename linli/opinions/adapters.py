@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Max, Q
 
 from linli.engine.opinions import Conversation as EngineConversation
-from linli.engine.opinions import OpinionResult
+from linli.engine.opinions import KSmoother, OpinionResult, PriorState
 from linli.engine.opinions import Vote as EngineVote
 from linli.opinions.models import Conversation, OpinionVote, Statement
 
@@ -25,7 +25,36 @@ def fingerprint(conversation: Conversation) -> str:
     return f"{votes['n']}|{last}|{mod['accepted']}|{mod['rejected']}"
 
 
-def to_engine(conversation: Conversation) -> EngineConversation:
+def state_to_json(state: PriorState) -> dict:
+    return {
+        "in_conv": sorted(state.in_conv),
+        "base_clusters": [list(c) for c in state.base_clusters],
+        "group_clusters": [list(c) for c in state.group_clusters],
+        "k_smoother": {
+            "last_k": state.k_smoother.last_k,
+            "last_k_count": state.k_smoother.last_k_count,
+            "smoothed_k": state.k_smoother.smoothed_k,
+        },
+    }
+
+
+def state_from_json(data: dict | None) -> PriorState | None:
+    if not data:
+        return None
+    ks = data.get("k_smoother") or {}
+    return PriorState(
+        in_conv=frozenset(int(p) for p in data.get("in_conv", [])),
+        base_clusters=tuple(tuple(int(p) for p in c) for c in data.get("base_clusters", [])),
+        group_clusters=tuple(tuple(int(p) for p in c) for c in data.get("group_clusters", [])),
+        k_smoother=KSmoother(
+            last_k=ks.get("last_k"),
+            last_k_count=int(ks.get("last_k_count") or 0),
+            smoothed_k=ks.get("smoothed_k"),
+        ),
+    )
+
+
+def to_engine(conversation: Conversation, prior: PriorState | None = None) -> EngineConversation:
     rows = OpinionVote.objects.filter(
         statement__conversation=conversation,
         statement__status__in=[Statement.Status.ACCEPTED, Statement.Status.REJECTED],
@@ -36,7 +65,7 @@ def to_engine(conversation: Conversation) -> EngineConversation:
             "id", flat=True
         )
     )
-    return EngineConversation(votes=votes, moderated_out=rejected)
+    return EngineConversation(votes=votes, moderated_out=rejected, prior=prior)
 
 
 def result_to_data(conversation: Conversation, result: OpinionResult) -> dict:

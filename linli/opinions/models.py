@@ -173,6 +173,8 @@ class ConversationResult(models.Model):
     computed_at = models.DateTimeField("计算时间")
     fingerprint = models.CharField("投票指纹", max_length=100)
     data = models.JSONField("结果", default=dict)
+    # the engine's PriorState, handed back on the next run so groups stay stable (as in Pol.is)
+    state = models.JSONField("引擎状态", default=dict, blank=True)
 
     class Meta:
         verbose_name = "观点群组结果"

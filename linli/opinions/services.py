@@ -234,16 +234,23 @@ def conversation_analyze(
         and (now - row.computed_at).total_seconds() < STALE_AFTER_SECONDS
     ):
         return row
-    engine_conv = adapters.to_engine(conv)
+    # Pol.is never starts from scratch: the previous run's clusters seed this one.
+    engine_conv = adapters.to_engine(
+        conv, prior=adapters.state_from_json(row.state if row else None)
+    )
+    state: dict = {}
     if not engine_conv.votes:
         data = dict(adapters.EMPTY)
     else:
         try:
-            data = adapters.result_to_data(conv, analyze(engine_conv))
+            result = analyze(engine_conv)
         except OpinionInputError as exc:
             raise ServiceError(f"无法计算观点群组：{exc}", code="engine") from exc
+        data = adapters.result_to_data(conv, result)
+        state = adapters.state_to_json(result.state)
     row, _ = ConversationResult.objects.update_or_create(
-        conversation=conv, defaults={"computed_at": now, "fingerprint": fp, "data": data}
+        conversation=conv,
+        defaults={"computed_at": now, "fingerprint": fp, "data": data, "state": state},
     )
     audit_record(
         actor=actor,
@@ -279,6 +286,10 @@ def conversation_seed(
     ensure((folder / "votes.csv").exists(), f"{folder} 中没有 votes.csv", code="invalid")
     if actor is not None and not actor.has_perm("opinions.create_conversation", committee):
         raise ScopeError("您无权在该居委会发起议题征询")
+    source = f"openData:{folder.name}"[:200]
+    existing = Conversation.objects.filter(committee=committee, source=source).first()
+    if existing is not None:
+        return existing  # idempotent: seeding twice leaves one conversation
     try:
         data = load_opendata(folder)
     except (OpinionInputError, OSError, UnicodeDecodeError) as exc:
@@ -289,7 +300,7 @@ def conversation_seed(
         committee=committee,
         topic=topic,
         description=f"演示数据：由 Pol.is 公开数据 {folder.name} 导入",
-        source=f"openData:{folder.name}"[:200],
+        source=source,
         created_by=actor,
     )
     conv.full_clean()
@@ -318,7 +329,7 @@ def conversation_seed(
         [Participant(conversation=conv, external_id=str(p)) for p in pids]
     )
     p_by_ext = dict(conv.participants.values_list("external_id", "id"))
-    latest: dict[tuple[int, int], tuple[float, int]] = {}
+    latest: dict[tuple[int, int], tuple[float, int]] = {}  # the last vote counts
     for v in data.votes:
         key = (v.participant, v.statement)
         if key not in latest or v.timestamp >= latest[key][0]:

@@ -154,9 +154,14 @@ def question_remove(*, actor, question: Question) -> None:
         actor=actor, action="survey.question_remove", obj=question, before={"text": question.text}
     )
     question.delete()
-    for q in survey.questions.filter(position__gt=pos).order_by("position"):
-        q.position -= 1
-        q.save(update_fields=["position"])
+    for q in survey.questions.order_by("position"):
+        # Later questions move up one place; jump targets follow them.
+        skip = {o: (t - 1 if t > pos else t) for o, t in (q.skip or {}).items()}
+        skip = {o: t for o, t in skip.items() if t > q.position + (1 if q.position < pos else 0)}
+        if q.position > pos:
+            q.position -= 1
+        q.skip = skip
+        q.save(update_fields=["position", "skip"])
 
 
 @transaction.atomic

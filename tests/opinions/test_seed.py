@@ -69,3 +69,21 @@ def test_seed_bad_folder(world, tmp_path):
     with pytest.raises(CommandError, match="不存在"):
         call_command("seed_conversation", committee=999999, folder=str(LONDON))
     assert not Conversation.objects.exists()
+
+
+def test_seed_is_idempotent_and_state_carries_over(world, capsys):
+    call_command("seed_conversation", committee=world.committee_a.pk, folder=str(LONDON))
+    call_command("seed_conversation", committee=world.committee_a.pk, folder=str(LONDON) + "/")
+    assert "已存在" in capsys.readouterr().out
+    conv = Conversation.objects.get()
+    first = conv.result
+    assert set(first.state["in_conv"]) and first.state["group_clusters"]
+    # a resident joins and votes; the next run starts from the stored state
+    from linli.opinions import services
+
+    for st in conv.statements.filter(status="accepted")[:8]:
+        services.opinion_vote_cast(actor=world.users.resident_a, statement=st, value=1)
+    row = services.conversation_analyze(actor=world.users.staff_a, conversation=conv, force=True)
+    assert row.data["n_participants"] == 27
+    assert set(first.state["in_conv"]) <= set(row.state["in_conv"])  # once in, stays in
+    assert row.data["k"] == first.data["k"]  # k-smoother: no switch after one run

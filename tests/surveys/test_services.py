@@ -176,3 +176,22 @@ def test_building_scope_audience(world):
     assert audience_size(s) == 2
     s2, _ = build_survey(world, title="全体居民")
     assert audience_size(s2) == 3
+
+
+def test_removing_a_question_renumbers_and_keeps_jumps(world):
+    staff = world.users.staff_a
+    s = services.survey_create(actor=staff, committee=world.committee_a, title="问卷")
+    q1 = services.question_add(
+        actor=staff, survey=s, kind="single", text="一", options=["是", "否"], skip={"否": 4}
+    )
+    q2 = services.question_add(actor=staff, survey=s, kind="short", text="二")
+    services.question_add(actor=staff, survey=s, kind="short", text="三")
+    q4 = services.question_add(actor=staff, survey=s, kind="short", text="四")
+    services.question_remove(actor=staff, question=q2)
+    q1.refresh_from_db()
+    q4.refresh_from_db()
+    assert q4.position == 3 and q1.skip == {"否": 3}
+    assert [q.text for q in s.questions.all()] == ["一", "三", "四"]
+    services.survey_set_status(actor=staff, survey=s, status="open")
+    with pytest.raises(ServiceError, match="已发布"):
+        services.question_remove(actor=staff, question=q4)

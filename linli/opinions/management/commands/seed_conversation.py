@@ -24,6 +24,11 @@ class Command(BaseCommand):
         com = Committee.objects.filter(pk=committee).first()
         if com is None:
             raise CommandError(f"居委会 {committee} 不存在")
+        from linli.opinions.models import Conversation
+
+        existed = Conversation.objects.filter(
+            committee=com, source__endswith=":" + folder.rstrip("/").rsplit("/", 1)[-1]
+        ).exists()
         try:
             conv = conversation_seed(actor=None, committee=com, folder=folder, topic=topic)
             if not no_analyze:
@@ -31,7 +36,7 @@ class Command(BaseCommand):
         except ServiceError as exc:
             raise CommandError(exc.message) from exc
         msg = (
-            f"已创建议题征询 {conv.pk}「{conv.topic}」：{conv.statements.count()} 条观点，"
+            f"{'已存在' if existed else '已创建'}议题征询 {conv.pk}「{conv.topic}」：{conv.statements.count()} 条观点，"
             f"{conv.participants.count()} 位参与者"
         )
         if not no_analyze:
