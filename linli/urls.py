@@ -1,9 +1,7 @@
 """Root URL configuration: pages per app, the REST API under /api/, admin under /admin/."""
 
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from linli.api import api
 from linli.core import views as core_views
@@ -28,8 +26,8 @@ urlpatterns = [
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded media: only public prefixes, only to signed-in users (see core.views.media).
+urlpatterns += [re_path(r"^media/(?P<path>.+)$", core_views.media, name="media")]
 
 handler400 = "linli.core.views.bad_request"
 handler403 = "linli.core.views.permission_denied"

@@ -55,3 +55,20 @@ def server_error(request):
     return render(
         request, "error.html", {"status": 500, "message": "服务器出错了，请稍后再试"}, status=500
     )
+
+
+# Uploaded files that any signed-in member of the platform may fetch by URL. Everything else
+# under MEDIA_ROOT (roster uploads with phone numbers, notice and objection attachments) is
+# only reachable through the owning app's scoped download views.
+PUBLIC_MEDIA_PREFIXES = ("site_plans/", "microspaces/", "needs/", "space_reports/")
+
+
+@login_required
+def media(request, path: str):
+    from django.conf import settings
+    from django.http import Http404
+    from django.views.static import serve
+
+    if not path.startswith(PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
+        raise Http404
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
