@@ -327,3 +327,33 @@ def test_microspace_photo_bad_file_and_scope(client, world):
     )
     assert response.status_code == 404
     assert not ms.photos.exists()
+
+
+def test_resident_home_lists_open_notices_of_own_community(client, world):
+    notices = pytest.importorskip("linli.notices.services")
+    notices.notice_create(
+        actor=world.users.staff_a,
+        committee=world.committee_a,
+        kind="other",
+        title="开鲁一村绿化调整公示",
+        body="详见公告栏",
+        publish=True,
+    )
+    notices.notice_create(
+        actor=world.users.staff_a,
+        committee=world.committee_a,
+        kind="other",
+        title="尚未发布的草稿",
+        body="草稿",
+    )
+    notices.notice_create(
+        actor=world.users.staff_b,
+        committee=world.committee_b,
+        kind="other",
+        title="铁路新村的公示",
+        body="别处",
+        publish=True,
+    )
+    html = _get(client, world.users.resident_a, "places:my_home").content.decode()
+    assert "开鲁一村绿化调整公示" in html
+    assert "尚未发布的草稿" not in html and "铁路新村的公示" not in html
