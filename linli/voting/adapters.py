@@ -85,6 +85,17 @@ def rule_record(vote: Vote) -> dict:
             "majority_base": rule.majority_base.value,
             "source": rule.source,
         }
+    if vote.kind == Vote.Kind.BUDGET:
+        return {
+            "kind": "budget",
+            "method": vote.method,
+            "budget": int(vote.budget or 0),
+            "budget_rule": vote.budget_rule,
+            "name": vote.get_budget_rule_display(),
+            "source": "linli.engine.budgeting（"
+            + ("greedy" if vote.budget_rule == "greedy" else "mes, utility=cost, completion=add1")
+            + "）",
+        }
     return {"kind": "options", "method": vote.method, "name": vote.get_method_display()}
 
 
@@ -106,6 +117,8 @@ def count(
         return base | _count_owners(vote, electors, ballots)
     if vote.kind == Vote.Kind.MEETING:
         return base | _count_meeting(vote, electors, ballots)
+    if vote.kind == Vote.Kind.BUDGET:
+        return base | _count_budget(vote, ballots)
     return base | _count_options(vote, ballots)
 
 
@@ -173,3 +186,113 @@ def _count_options(vote, ballots) -> dict:
 def canonical_json(data):
     """The value as it reads back from a JSON column (so stored and recomputed compare)."""
     return json.loads(canonical(data))
+
+
+# ---------------------------------------------------------------------------------------
+# Participatory budgeting (linli.engine.budgeting)
+
+UNFUNDED_REASONS_ZH = {
+    "over_budget": "剩余预算不足",
+    "below_threshold": "得票未达门槛",
+    "stopped": "分配已停止",
+    "excluded": "与已入选项目互斥",
+    "supporters_short": "支持者的份额不足以支付",
+    "no_supporters": "无人支持",
+    "zero_cost": "零成本项目",
+}
+
+
+def budget_election(vote: Vote, ballots: list[Ballot] | None = None):
+    """The vote as a pabulib election: projects = options (cost in yuan), voters = flats."""
+    from linli.engine.budgeting.model import Ballot as PbBallot
+    from linli.engine.budgeting.model import Election, Instance, Profile, Project
+
+    if ballots is None:
+        ballots = list(vote.ballots.order_by("elector_id"))
+    options = list(vote.options.order_by("position", "id"))
+    instance = Instance(
+        budget=int(vote.budget or 0),
+        projects={
+            str(o.pk): Project(id=str(o.pk), cost=int(o.cost or 0), name=o.label) for o in options
+        },
+        meta={
+            "description": vote.title,
+            "country": "China",
+            "unit": vote.committee.name if vote.committee_id else "",
+            "instance": str(vote.pk),
+            "num_projects": str(len(options)),
+            "num_votes": str(len(ballots)),
+            "budget": str(int(vote.budget or 0)),
+            "vote_type": "approval",
+            "rule": "greedy" if vote.budget_rule == Vote.BudgetRule.GREEDY else "equalshares",
+            "currency": "CNY",
+        },
+    )
+    profile = Profile(
+        vote_type="approval",
+        ballots=[
+            PbBallot(voter_id=str(b.elector_id), projects=tuple(str(i) for i in b.option_ids))
+            for b in ballots
+        ],
+    )
+    return Election(instance=instance, profile=profile)
+
+
+def _count_budget(vote: Vote, ballots) -> dict:
+    from linli.engine.budgeting.greedy import greedy
+    from linli.engine.budgeting.mes import mes
+
+    election = budget_election(vote, ballots)
+    if vote.budget_rule == Vote.BudgetRule.MES:
+        outcome = mes(election.instance, election.profile, utility="cost", completion="add1")
+    else:
+        outcome = greedy(election.instance, election.profile)
+    data = outcome.to_json()
+    names = {pid: p.name for pid, p in election.instance.projects.items()}
+    votes = Counter(oid for b in ballots for oid in b.option_ids)
+    explanation = []
+    for f in data["funded"]:
+        line = f"入选：{names[f['project_id']]}（{f['cost']}元，第{f['round']}轮"
+        if f["payments"] and f["stage"] == "mes":
+            pay = f["payments"][0]
+            each = pay["each"] or "不等额"
+            line += (
+                f"，由{sum(p['voters'] for p in f['payments'])}户支持者分摊，每户约{_yuan(each)}元"
+            )
+        elif f["score"] is not None:
+            line += f"，{f['score']}票"
+        explanation.append(line + "）")
+    for u in data["unfunded"]:
+        reason = UNFUNDED_REASONS_ZH.get(u["reason"], u["reason"])
+        extra = f"，当时可用{_yuan(u['available'])}元" if u.get("available") is not None else ""
+        by = f"，让位于“{names[u['displaced_by']]}”" if u.get("displaced_by") in names else ""
+        explanation.append(
+            f"未入选：{names[u['project_id']]}（{u['cost']}元）：{reason}{extra}{by}"
+        )
+    rows = [
+        {
+            "id": int(pid),
+            "label": p.name,
+            "cost": int(p.cost),
+            "votes": votes.get(int(pid), 0),
+            "funded": pid in data["selected"],
+        }
+        for pid, p in election.instance.projects.items()
+    ]
+    return {
+        "options": rows,
+        "winners": [int(pid) for pid in data["selected"]],
+        "budget": int(vote.budget or 0),
+        "total_cost": data["total_cost"],
+        "engine": data,
+        "explanation": explanation,
+        "tie": False,
+        "passed": None,
+    }
+
+
+def _yuan(x) -> str:
+    if x is None:
+        return "0"
+    f = Fraction(str(x))
+    return str(f.numerator) if f.denominator == 1 else f"{float(f):.2f}"

@@ -32,6 +32,21 @@ class VoteIn(Schema):
     building_ids: list[int] = []
     project_id: int | None = None
     options: list[str] = []
+    option_costs: list[int] = Field([], description="参与式预算：与 options 一一对应的金额（元）")
+    budget: int | None = None
+    budget_rule: str = ""
+    opens_at: datetime
+    closes_at: datetime
+
+
+class PbImportIn(Schema):
+    committee_id: int
+    text: str = Field(max_length=5_000_000)
+    title: str = ""
+    method: str = "approval"
+    budget_rule: str = "mes"
+    compound_ids: list[int] = []
+    building_ids: list[int] = []
     opens_at: datetime
     closes_at: datetime
 
@@ -39,6 +54,7 @@ class VoteIn(Schema):
 class OptionOut(Schema):
     id: int
     label: str
+    cost: int | None = None
 
 
 class VoteOut(Schema):
@@ -48,6 +64,8 @@ class VoteOut(Schema):
     matter: str
     meeting_rule: str
     method: str
+    budget: int | None
+    budget_rule: str
     secret: bool
     status: str
     committee_id: int
@@ -121,6 +139,8 @@ def _out(v: Vote) -> VoteOut:
         matter=v.matter,
         meeting_rule=v.meeting_rule,
         method=v.method,
+        budget=v.budget,
+        budget_rule=v.budget_rule,
         secret=v.secret,
         status=v.status,
         committee_id=v.committee_id,
@@ -128,7 +148,7 @@ def _out(v: Vote) -> VoteOut:
         opens_at=v.opens_at,
         closes_at=v.closes_at,
         electors=v.electors.count(),
-        options=[OptionOut(id=o.pk, label=o.label) for o in v.options.all()],
+        options=[OptionOut(id=o.pk, label=o.label, cost=o.cost) for o in v.options.all()],
     )
 
 
@@ -180,11 +200,43 @@ def create_vote(request, payload: VoteIn):
         compounds=Compound.objects.filter(pk__in=payload.compound_ids),
         buildings=Building.objects.filter(pk__in=payload.building_ids),
         project=project,
-        options=payload.options,
+        options=[
+            (label, payload.option_costs[i] if i < len(payload.option_costs) else None)
+            for i, label in enumerate(payload.options)
+        ],
+        budget=payload.budget,
+        budget_rule=payload.budget_rule,
         opens_at=payload.opens_at,
         closes_at=payload.closes_at,
     )
     return Status(201, _out(vote))
+
+
+@router.post("/import-pb", response={201: VoteOut}, summary="从 pabulib .pb 文件创建参与式预算投票")
+def import_pb(request, payload: PbImportIn):
+    committee = get_visible(committees_managed_by(request.auth), pk=payload.committee_id)
+    vote = services.vote_import_pb(
+        actor=request.auth,
+        committee=committee,
+        text=payload.text,
+        title=payload.title,
+        method=payload.method,
+        budget_rule=payload.budget_rule,
+        compounds=Compound.objects.filter(pk__in=payload.compound_ids),
+        buildings=Building.objects.filter(pk__in=payload.building_ids),
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+    )
+    return Status(201, _out(vote))
+
+
+@router.get("/{vote_id}/export.pb", summary="导出 pabulib .pb 文件（参与式预算）")
+def export_pb(request, vote_id: int):
+    from django.http import HttpResponse
+
+    vote = _vote(request, vote_id)
+    require(request.auth, "voting.view_results", vote, "结果将在表决结束后公布")
+    return HttpResponse(services.vote_export_pb(vote), content_type="text/plain; charset=utf-8")
 
 
 @router.get("/{vote_id}", response=VoteOut, summary="表决详情")

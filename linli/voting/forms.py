@@ -35,8 +35,14 @@ class VoteCreateForm(forms.Form):
         required=False,
         choices=[("", "—")] + list(Vote.Method.choices),
     )
+    budget = forms.IntegerField(label="预算总额（元，参与式预算必填）", required=False, min_value=1)
+    budget_rule = forms.ChoiceField(
+        label="预算分配规则（参与式预算必选）",
+        required=False,
+        choices=[("", "—")] + list(Vote.BudgetRule.choices),
+    )
     options = forms.CharField(
-        label="选项（每行一个；征名可留空，由居民提出）",
+        label="选项（每行一个；参与式预算写“项目名称|预算元”；征名可留空，由居民提出）",
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
@@ -64,9 +70,39 @@ class VoteCreateForm(forms.Form):
         ).select_related("compound")
         self.fields["project"].queryset = projects
 
-    def option_lines(self) -> list[str]:
-        return [
-            line.strip()
-            for line in self.cleaned_data.get("options", "").splitlines()
-            if line.strip()
-        ]
+    def option_lines(self) -> list[tuple[str, int | None]]:
+        out = []
+        for line in self.cleaned_data.get("options", "").splitlines():
+            label, _, cost = line.partition("|")
+            if not label.strip():
+                continue
+            cost = cost.strip().replace(",", "")
+            out.append((label.strip(), int(cost) if cost.isdigit() else None))
+        return out
+
+
+class PbImportForm(forms.Form):
+    committee = forms.ModelChoiceField(label="居委会", queryset=None, empty_label=None)
+    file = forms.FileField(label="pabulib .pb 文件")
+    title = forms.CharField(label="标题（留空用文件描述）", required=False, max_length=100)
+    method = forms.ChoiceField(
+        label="投票方式",
+        choices=[
+            (Vote.Method.APPROVAL, Vote.Method.APPROVAL.label),
+            (Vote.Method.COST_LIMITED, Vote.Method.COST_LIMITED.label),
+        ],  # fmt: skip
+    )
+    budget_rule = forms.ChoiceField(label="预算分配规则", choices=Vote.BudgetRule.choices)
+    compounds = forms.ModelMultipleChoiceField(
+        label="表决范围：小区", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    opens_at = forms.DateTimeField(label="开始时间", widget=DT)
+    closes_at = forms.DateTimeField(label="截止时间", widget=DT)
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        self.fields["opens_at"].initial = now
+        self.fields["closes_at"].initial = now + timedelta(days=7)
+        self.fields["committee"].queryset = committees
+        self.fields["compounds"].queryset = Compound.objects.filter(committee__in=committees)

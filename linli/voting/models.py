@@ -20,6 +20,7 @@ class Vote(models.Model):
         OWNERS = "owners", "业主共同决定"
         MEETING = "meeting", "居民/代表/楼组表决"
         OPTIONS = "options", "方案选择/征名"
+        BUDGET = "budget", "参与式预算"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -49,6 +50,11 @@ class Vote(models.Model):
     class Method(models.TextChoices):
         SINGLE = "single", "单选"
         APPROVAL = "approval", "认可投票（可多选）"
+        COST_LIMITED = "cost_limited", "限额认可投票（所选项目总价不超过预算）"
+
+    class BudgetRule(models.TextChoices):
+        GREEDY = "greedy", "按得票数依次资助（贪心法）"
+        MES = "mes", "平等份额法（Method of Equal Shares）"
 
     committee = models.ForeignKey(
         "places.Committee",
@@ -76,7 +82,11 @@ class Vote(models.Model):
         "会议表决规则", max_length=20, choices=MeetingRule.choices, blank=True, default=""
     )
     method = models.CharField(
-        "投票方式", max_length=10, choices=Method.choices, blank=True, default=""
+        "投票方式", max_length=16, choices=Method.choices, blank=True, default=""
+    )
+    budget = models.PositiveBigIntegerField("预算总额（元）", null=True, blank=True)
+    budget_rule = models.CharField(
+        "预算分配规则", max_length=10, choices=BudgetRule.choices, blank=True, default=""
     )
     secret = models.BooleanField("无记名投票", default=False)
     hide_results = models.BooleanField("结束前不公开结果", default=True)
@@ -118,6 +128,15 @@ class Vote(models.Model):
                 condition=~models.Q(kind="options") | ~models.Q(method=""),
                 name="vote_options_has_method",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="budget")
+                | (
+                    models.Q(budget__gt=0)
+                    & models.Q(method__in=["approval", "cost_limited"])
+                    & ~models.Q(budget_rule="")
+                ),
+                name="vote_budget_complete",
+            ),
             # Owners' decisions are open ballots, as the law expects.
             models.CheckConstraint(
                 condition=~models.Q(kind="owners", secret=True), name="vote_owners_not_secret"
@@ -135,6 +154,10 @@ class Vote(models.Model):
     def is_yes_no(self) -> bool:
         return self.kind in (self.Kind.OWNERS, self.Kind.MEETING)
 
+    @property
+    def has_options(self) -> bool:
+        return self.kind in (self.Kind.OPTIONS, self.Kind.BUDGET)
+
 
 class Option(models.Model):
     """A design option or a proposed name (征名) of an options vote."""
@@ -144,6 +167,7 @@ class Option(models.Model):
     description = models.CharField(
         "说明", max_length=300, blank=True, validators=[validate_no_script]
     )
+    cost = models.PositiveBigIntegerField("预算（元）", null=True, blank=True)
     proposed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

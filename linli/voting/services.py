@@ -74,11 +74,16 @@ def vote_create(
     hide_results: bool = True,
     compounds: Iterable[Compound] = (),
     buildings: Iterable[Building] = (),
-    options: Iterable[str] = (),
+    options: Iterable[str | tuple[str, int | None]] = (),
+    budget: int | None = None,
+    budget_rule: str = "",
 ) -> Vote:
+    """Create a draft vote. ``options`` are labels, or (label, cost in yuan) for budgets."""
     _require(actor, "voting.manage_vote", committee, "您无权在该居委会发起表决")
     compounds, buildings = list(compounds), list(buildings)
-    options = [o.strip() for o in options if o and o.strip()]
+    pairs = [(o, None) if isinstance(o, str) else (o[0], o[1]) for o in options]
+    pairs = [((label or "").strip(), cost) for label, cost in pairs if label and label.strip()]
+    options = [label for label, _ in pairs]
     ensure(kind in Vote.Kind.values, "表决类型无效")
     ensure(compounds or buildings, "请选择表决范围（小区或楼栋）")
     for item in [*compounds, *buildings]:
@@ -92,9 +97,19 @@ def vote_create(
     elif kind == Vote.Kind.MEETING:
         ensure(meeting_rule in Vote.MeetingRule.values, "请选择会议表决规则")
         matter = method = ""
-    else:
-        ensure(method in Vote.Method.values, "请选择投票方式")
+    elif kind == Vote.Kind.BUDGET:
+        ensure(method in (Vote.Method.APPROVAL, Vote.Method.COST_LIMITED), "请选择预算投票方式")
+        ensure(budget_rule in Vote.BudgetRule.values, "请选择预算分配规则")
+        ensure(budget is not None and budget > 0, "请填写预算总额（元）")
+        for label, cost in pairs:
+            ensure(cost is not None and cost > 0, f"请填写项目“{label}”的预算（元）")
         matter = meeting_rule = ""
+    else:
+        ensure(method in (Vote.Method.SINGLE, Vote.Method.APPROVAL), "请选择投票方式")
+        matter = meeting_rule = ""
+    if kind != Vote.Kind.BUDGET:
+        budget, budget_rule = None, ""
+        pairs = [(label, None) for label, _ in pairs]
     ensure(len(set(options)) == len(options), "选项不能重复")
     vote = Vote(
         committee=committee,
@@ -105,6 +120,8 @@ def vote_create(
         matter=matter,
         meeting_rule=meeting_rule,
         method=method,
+        budget=budget,
+        budget_rule=budget_rule,
         secret=secret,
         hide_results=hide_results,
         opens_at=opens_at,
@@ -117,8 +134,8 @@ def vote_create(
     vote.save()
     vote.compounds.set(compounds)
     vote.buildings.set(buildings)
-    for i, label in enumerate(options):
-        opt = Option(vote=vote, label=label, position=i)
+    for i, (label, cost) in enumerate(pairs):
+        opt = Option(vote=vote, label=label, cost=cost, position=i)
         opt.full_clean()
         opt.save()
     audit_record(
@@ -133,7 +150,9 @@ def vote_create(
             "method": method,
             "compounds": [c.pk for c in compounds],
             "buildings": [b.pk for b in buildings],
-            "options": options,
+            "options": [[label, cost] for label, cost in pairs],
+            "budget": budget,
+            "budget_rule": budget_rule,
             "opens_at": opens_at,
             "closes_at": closes_at,
         },
@@ -146,7 +165,7 @@ def vote_start_proposals(*, actor, vote: Vote) -> Vote:
     """Naming campaign (征名): residents propose names before the vote opens."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
-    ensure(vote.kind == Vote.Kind.OPTIONS, "只有方案选择/征名投票可以征集名称")
+    ensure(vote.has_options, "只有方案选择/征名或参与式预算投票可以征集提案")
     ensure(vote.status == Vote.Status.DRAFT, "只有草稿状态的投票可以开始征集")
     vote.status = Vote.Status.PROPOSING
     vote.save(update_fields=["status"])
@@ -157,22 +176,31 @@ def vote_start_proposals(*, actor, vote: Vote) -> Vote:
 
 
 @transaction.atomic
-def option_propose(*, actor, vote: Vote, label: str, description: str = "") -> Option:
+def option_propose(
+    *, actor, vote: Vote, label: str, description: str = "", cost: int | None = None
+) -> Option:
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
     _require(actor, "voting.propose_option", vote, "现在不能提出名称")
     label = (label or "").strip()
     ensure(label, "请填写名称")
+    if vote.kind == Vote.Kind.BUDGET:
+        ensure(cost is not None and cost > 0, "请填写项目预算（元）")
+    else:
+        cost = None
     ensure(not vote.options.filter(label=label).exists(), f"“{label}”已经有人提出")
     opt = Option(
         vote=vote,
         label=label,
         description=(description or "").strip(),
+        cost=cost,
         proposed_by=actor,
         position=vote.options.count(),
     )
     opt.full_clean()
     opt.save()
-    audit_record(actor=actor, action="vote.option_propose", obj=opt, after={"label": label})
+    audit_record(
+        actor=actor, action="vote.option_propose", obj=opt, after={"label": label, "cost": cost}
+    )
     return opt
 
 
@@ -199,7 +227,7 @@ def vote_open(*, actor, vote: Vote) -> Vote:
         code="state",
     )
     ensure(timezone.now() < vote.closes_at, "截止时间已过，不能开启")
-    if vote.kind == Vote.Kind.OPTIONS:
+    if vote.has_options:
         ensure(vote.options.count() >= 2, "至少需要两个选项")
     flats = list(_scope_flats(vote))
     ensure(flats, "表决范围内没有登记的户室")
@@ -286,11 +314,21 @@ def _clean_marks(vote: Vote, choice: str, option_ids) -> tuple[str, list[int]]:
     ensure(set(ids) <= valid, "所选选项不属于本次投票", code="choice")
     if vote.method == Vote.Method.SINGLE:
         ensure(len(ids) == 1, "本次投票只能选择一项", code="choice")
+    if vote.method == Vote.Method.COST_LIMITED:
+        total = sum(vote.options.filter(id__in=ids).values_list("cost", flat=True))
+        ensure(
+            total <= (vote.budget or 0),
+            f"所选项目合计 {total} 元，超过预算 {vote.budget} 元",
+            code="over_budget",
+        )
     return "", sorted(ids)
 
 
 def _locked_open_vote(vote: Vote) -> Vote:
-    vote = Vote.objects.select_for_update().get(pk=vote.pk)
+    return _check_open(Vote.objects.select_for_update().get(pk=vote.pk))
+
+
+def _check_open(vote: Vote) -> Vote:
     now = timezone.now()
     ensure(
         vote.status == Vote.Status.OPEN, "本次表决未在进行中，不能投票", code="closed", status=409
@@ -314,6 +352,8 @@ def _apply(
 ) -> Ballot:
     """Record one accepted cast and make it the flat's counted ballot (vote row locked)."""
     ballot = Ballot.objects.filter(vote=vote, elector=elector).first()
+    if ballot is not None:
+        ballot.vote, ballot.elector = vote, elector  # no extra queries for str()/audit
     before = (
         {
             "choice": ballot.choice,
@@ -336,7 +376,7 @@ def _apply(
     ballot.proxy_authorisation = proxy_authorisation
     ballot.cast_by = actor
     ballot.cast_at = now
-    ballot.full_clean(exclude=["vote", "elector"], validate_constraints=False)
+    ballot.full_clean(exclude=["vote", "elector", "cast_by"], validate_constraints=False)
     ballot.save()
     BallotCast.objects.create(
         vote=vote,
@@ -388,18 +428,12 @@ def ballot_cast(
     """
     key = (idempotency_key or "").strip()
     ensure(key and len(key) <= 64, "缺少有效的幂等键（idempotency key）", code="idempotency")
-    vote = _locked_open_vote(vote)
-    elector = Elector.objects.filter(vote=vote, flat=flat).first()
+    # The electorate is frozen once the vote is open, so who may cast for which flat is
+    # checked before taking the vote's row lock (keeps the lock short under load); the
+    # state is checked again under the lock.
+    _check_open(vote)
+    elector = Elector.objects.filter(vote_id=vote.pk, flat_id=flat.pk).first()
     ensure(elector is not None, "该户不在本次表决范围内", code="not_in_scope", status=403)
-    previous = BallotCast.objects.filter(vote=vote, idempotency_key=key).first()
-    if previous is not None:
-        ensure(
-            previous.elector_id == elector.pk,
-            "该幂等键已用于其他户的投票",
-            code="idempotency",
-            status=409,
-        )
-        return Ballot.objects.get(vote=vote, elector=elector)
     ensure(channel in Channel.values, "投票渠道无效")
     ensure(channel != Channel.PAPER, "书面表决票须由两名工作人员分别录入", code="channel")
     if channel == Channel.ONLINE:
@@ -411,15 +445,23 @@ def ballot_cast(
         proxy_name = proxy_authorisation = ""
     else:
         _require(actor, "voting.manage_vote", vote, "只有居委会工作人员可以登记现场或委托投票")
-        proxy_name, proxy_authorisation = (
-            (proxy_name or "").strip(),
-            (proxy_authorisation or "").strip(),
-        )
+        proxy_name = (proxy_name or "").strip()
+        proxy_authorisation = (proxy_authorisation or "").strip()
         if channel == Channel.PROXY:
             ensure(proxy_name, "委托投票须登记受托人姓名", code="proxy")
             ensure(proxy_authorisation, "委托投票须登记授权委托书（编号或说明）", code="proxy")
         else:
             proxy_name = proxy_authorisation = ""
+    vote = _locked_open_vote(vote)
+    previous = BallotCast.objects.filter(vote=vote, idempotency_key=key).first()
+    if previous is not None:
+        ensure(
+            previous.elector_id == elector.pk,
+            "该幂等键已用于其他户的投票",
+            code="idempotency",
+            status=409,
+        )
+        return Ballot.objects.get(vote=vote, elector=elector)
     choice, ids = _clean_marks(vote, choice, option_ids)
     return _apply(
         actor=actor,
@@ -657,6 +699,60 @@ def vote_recount(*, actor, vote: Vote) -> dict:
     agrees = all(checks.values())
     audit_record(actor=actor, action="vote.recount", obj=vote, after={"agrees": agrees, **checks})
     return {"agrees": agrees, "checks": checks, "counts": counts}
+
+
+@transaction.atomic
+def vote_import_pb(
+    *,
+    actor,
+    committee: Committee,
+    text: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    method: str = Vote.Method.APPROVAL,
+    budget_rule: str = Vote.BudgetRule.MES,
+    compounds: Iterable[Compound] = (),
+    buildings: Iterable[Building] = (),
+    title: str = "",
+) -> Vote:
+    """A draft participatory-budgeting vote from a pabulib .pb file: its budget and projects
+    (the file's ballots are not flats of this community and are not imported)."""
+    from linli.engine.budgeting.pbfile import PbFormatError, parse
+
+    try:
+        election = parse(text)
+    except (PbFormatError, KeyError, ValueError) as exc:
+        raise ServiceError(f"pabulib 文件格式有误：{exc}", code="pb_format") from exc
+    inst = election.instance
+    from fractions import Fraction
+
+    def yuan(x) -> int:
+        ensure(Fraction(x).denominator == 1, "预算和项目金额须为整元", code="pb_format")
+        return int(x)
+
+    options = [(p.name or f"项目{p.id}", yuan(p.cost)) for p in inst.projects.values()]
+    return vote_create(
+        actor=actor,
+        committee=committee,
+        title=(title or inst.meta.get("description") or "参与式预算").strip()[:100],
+        kind=Vote.Kind.BUDGET,
+        method=method,
+        budget=yuan(inst.budget),
+        budget_rule=budget_rule,
+        options=options,
+        compounds=compounds,
+        buildings=buildings,
+        opens_at=opens_at,
+        closes_at=closes_at,
+    )
+
+
+def vote_export_pb(vote: Vote) -> str:
+    """The vote's projects and ballots as a pabulib .pb file (voters = flats, anonymous ids)."""
+    from linli.engine.budgeting.pbfile import dumps
+
+    ensure(vote.kind == Vote.Kind.BUDGET, "只有参与式预算投票可以导出 pabulib 文件")
+    return dumps(adapters.budget_election(vote))
 
 
 def ballot_cast_safely(**kwargs) -> Ballot:

@@ -6,6 +6,7 @@ app_name = "voting"
 urlpatterns = [
     path("", views.vote_list, name="list"),
     path("new/", views.vote_create, name="create"),
+    path("import-pb/", views.import_pb, name="import_pb"),
     path("<int:pk>/", views.vote_detail, name="detail"),
     path("<int:pk>/open/", views.vote_open, name="open"),
     path("<int:pk>/proposals/", views.vote_start_proposals, name="start_proposals"),
@@ -18,4 +19,5 @@ urlpatterns = [
     path("<int:pk>/result/", views.vote_result, name="result"),
     path("<int:pk>/recount/", views.vote_recount, name="recount"),
     path("<int:pk>/ballots.pdf", views.ballots_pdf, name="ballots_pdf"),
+    path("<int:pk>/export.pb", views.export_pb, name="export_pb"),
 ]

@@ -16,7 +16,7 @@ from linli.engine.tally import TallyError
 from linli.places.selectors import committees_managed_by
 from linli.projects.selectors import projects_visible_to
 from linli.voting import adapters, selectors, services
-from linli.voting.forms import VoteCreateForm
+from linli.voting.forms import PbImportForm, VoteCreateForm
 from linli.voting.models import Ballot, Channel, Choice, Elector, PaperEntry, Vote
 
 
@@ -67,6 +67,8 @@ def vote_create(request):
                     buildings=d["buildings"],
                     project=d["project"],
                     options=form.option_lines(),
+                    budget=d["budget"],
+                    budget_rule=d["budget_rule"],
                     opens_at=d["opens_at"],
                     closes_at=d["closes_at"],
                 )
@@ -144,6 +146,7 @@ def option_propose(request, pk: int):
         vote=vote,
         label=request.POST.get("label", ""),
         description=request.POST.get("description", ""),
+        cost=int(request.POST["cost"]) if request.POST.get("cost", "").isdigit() else None,
     )
     messages.success(request, "您提出的名称已收到")
     return redirect("voting:detail", vote.pk)
@@ -433,4 +436,52 @@ def ballots_pdf(request, pk: int):
 
     response = HttpResponse(ballots_pdf_bytes(vote), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="ballots-{vote.pk}.pdf"'
+    return response
+
+
+@login_required
+def import_pb(request):
+    """A participatory-budgeting vote from a pabulib .pb file (budget and projects)."""
+    committees = committees_managed_by(request.user)
+    require(request.user, "voting.manage_vote", committees.first(), "您无权发起表决")
+    form = PbImportForm(request.POST or None, request.FILES or None, committees=committees)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            d = form.cleaned_data
+            raw = d["file"].read(5 * 1024 * 1024 + 1)
+            try:
+                if len(raw) > 5 * 1024 * 1024:
+                    raise ServiceError("文件过大（上限 5 MB）", code="too_large")
+                try:
+                    text = raw.decode("utf-8-sig")
+                except UnicodeDecodeError as exc:
+                    raise ServiceError("文件须为 UTF-8 编码的文本", code="pb_format") from exc
+                vote = services.vote_import_pb(
+                    actor=request.user,
+                    committee=d["committee"],
+                    text=text,
+                    title=d["title"],
+                    method=d["method"],
+                    budget_rule=d["budget_rule"],
+                    compounds=d["compounds"] or d["committee"].compounds.all(),
+                    opens_at=d["opens_at"],
+                    closes_at=d["closes_at"],
+                )
+            except ServiceError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, f"已导入 {vote.options.count()} 个项目")
+                return redirect("voting:detail", vote.pk)
+    return render(request, "voting/import_pb.html", {"form": form}, status=status)
+
+
+@login_required
+def export_pb(request, pk: int):
+    vote = _get_vote(request, pk)
+    require(request.user, "voting.view_results", vote, "结果将在表决结束后公布")
+    response = HttpResponse(services.vote_export_pb(vote), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="linli-vote-{vote.pk}.pb"'
     return response
