@@ -37,8 +37,8 @@ def _error_text(exc) -> str:
     return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
-def _get_meeting(request, pk):
-    meeting = get_visible(selectors.meetings_visible_to(request.user), pk=pk)
+def _get_meeting(request, meeting_id):
+    meeting = get_visible(selectors.meetings_visible_to(request.user), pk=meeting_id)
     require(request.user, "deliberation.view_meeting", meeting)
     return meeting
 
@@ -127,15 +127,15 @@ def _detail_context(request, meeting, **extra):
 
 
 @login_required
-def meeting_detail(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def meeting_detail(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     return render(request, "deliberation/detail.html", _detail_context(request, meeting))
 
 
 @login_required
-def meeting_quorum(request, pk: int):
+def meeting_quorum(request, meeting_id: int):
     """The live count (htmx polls this fragment)."""
-    meeting = _get_meeting(request, pk)
+    meeting = _get_meeting(request, meeting_id)
     return render(
         request,
         "deliberation/_quorum.html",
@@ -145,8 +145,8 @@ def meeting_quorum(request, pk: int):
 
 @login_required
 @require_POST
-def agenda_add(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def agenda_add(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     require(request.user, "deliberation.manage_meeting", meeting, "您无权编辑该会议的议程")
     form = AgendaForm(request.POST, meeting=meeting)
     status = 400
@@ -177,8 +177,8 @@ def agenda_add(request, pk: int):
 
 @login_required
 @require_POST
-def staff_sign_in(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def staff_sign_in(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     require(request.user, "deliberation.manage_meeting", meeting, "您无权为该会议代签")
     form = SignInForm(request.POST)
     status = 400
@@ -210,9 +210,9 @@ def staff_sign_in(request, pk: int):
 
 
 @login_required
-def check_in(request, pk: int):
+def check_in(request, meeting_id: int):
     """Opened by scanning the meeting's QR code: confirm and sign in as the logged-in user."""
-    meeting = _get_meeting(request, pk)
+    meeting = _get_meeting(request, meeting_id)
     token = request.POST.get("t") or request.GET.get("t") or ""
     if not services.checkin_token_valid(meeting, token):
         raise ServiceError("签到二维码无效或不属于本次会议", status=403)
@@ -241,8 +241,8 @@ def check_in(request, pk: int):
 
 @login_required
 @require_POST
-def meeting_close(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def meeting_close(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     require(request.user, "deliberation.manage_meeting", meeting, "您无权结束该会议")
     services.meeting_close(actor=request.user, meeting=meeting)
     messages.success(request, _("会议已结束，签到已关闭"))
@@ -278,8 +278,8 @@ def _pad(rows: list[dict], fields: tuple[str, ...], blanks: int = 2) -> list[dic
 
 
 @login_required
-def minutes_edit(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def minutes_edit(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     require(request.user, "deliberation.edit_minutes", meeting, "您无权编辑该会议的纪要")
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_frozen:
@@ -322,8 +322,8 @@ def minutes_edit(request, pk: int):
 
 @login_required
 @require_POST
-def minutes_approve(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def minutes_approve(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     require(request.user, "deliberation.approve_minutes", meeting, "您无权审定该会议的纪要")
     services.minutes_approve(actor=request.user, meeting=meeting)
     messages.success(request, _("会议纪要已审定，此后不能再修改"))
@@ -331,8 +331,8 @@ def minutes_approve(request, pk: int):
 
 
 @login_required
-def signin_sheet(request, pk: int):
-    meeting = _get_meeting(request, pk)
+def signin_sheet(request, meeting_id: int):
+    meeting = _get_meeting(request, meeting_id)
     require(request.user, "deliberation.manage_meeting", meeting, "您无权打印该会议的签到表")
     url = absolute_url(
         request,
@@ -352,8 +352,8 @@ def signin_sheet(request, pk: int):
 
 
 @login_required
-def siyi(request, project_pk: int):
-    project = get_visible(projects_visible_to(request.user), pk=project_pk)
+def siyi(request, project_id: int):
+    project = get_visible(projects_visible_to(request.user), pk=project_id)
     require(request.user, "projects.view_project", project)
     can_record = request.user.has_perm("deliberation.record_siyi", project)
     form = SiyiForm(request.POST or None, project=project)

@@ -36,8 +36,8 @@ def _error_text(exc) -> str:
     return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
-def _get_notice(request, pk):
-    notice = get_visible(selectors.notices_visible_to(request.user), pk=pk)
+def _get_notice(request, notice_id):
+    notice = get_visible(selectors.notices_visible_to(request.user), pk=notice_id)
     require(request.user, "notices.view_notice", notice)
     return notice
 
@@ -124,8 +124,8 @@ def _detail_context(request, notice, **extra):
 
 
 @login_required
-def notice_detail(request, pk: int):
-    notice = _get_notice(request, pk)
+def notice_detail(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     return render(request, "notices/detail.html", _detail_context(request, notice))
 
 
@@ -137,8 +137,8 @@ def _rerender(request, notice, status, **forms):
 
 @login_required
 @require_POST
-def objection_lodge(request, pk: int):
-    notice = _get_notice(request, pk)
+def objection_lodge(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     form = ObjectionForm(request.POST, request.FILES)
     status = 400
     if form.is_valid():
@@ -160,11 +160,11 @@ def objection_lodge(request, pk: int):
 
 @login_required
 @require_POST
-def objection_respond(request, pk: int, objection_pk: int):
-    notice = _get_notice(request, pk)
+def objection_respond(request, notice_id: int, objection_id: int):
+    notice = _get_notice(request, notice_id)
     require(request.user, "notices.respond", notice, "您无权答复该异议")
     objection = get_visible(
-        selectors.objections_visible_to(request.user).filter(notice=notice), pk=objection_pk
+        selectors.objections_visible_to(request.user).filter(notice=notice), pk=objection_id
     )
     form = ResponseForm(request.POST)
     status = 400
@@ -186,8 +186,8 @@ def objection_respond(request, pk: int, objection_pk: int):
 
 @login_required
 @require_POST
-def notice_publish(request, pk: int):
-    notice = _get_notice(request, pk)
+def notice_publish(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     require(request.user, "notices.manage_notice", notice, "您无权发布该公示")
     services.notice_publish(actor=request.user, notice=notice)
     messages.success(request, _("公示已发布"))
@@ -196,8 +196,8 @@ def notice_publish(request, pk: int):
 
 @login_required
 @require_POST
-def notice_extend(request, pk: int):
-    notice = _get_notice(request, pk)
+def notice_extend(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     require(request.user, "notices.manage_notice", notice, "您无权延长该公示")
     form = ExtendForm(request.POST)
     status = 400
@@ -220,8 +220,8 @@ def notice_extend(request, pk: int):
 
 @login_required
 @require_POST
-def notice_withdraw(request, pk: int):
-    notice = _get_notice(request, pk)
+def notice_withdraw(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     require(request.user, "notices.manage_notice", notice, "您无权撤回该公示")
     form = WithdrawForm(request.POST)
     status = 400
@@ -241,8 +241,8 @@ def notice_withdraw(request, pk: int):
 
 @login_required
 @require_POST
-def notice_close(request, pk: int):
-    notice = _get_notice(request, pk)
+def notice_close(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     require(request.user, "notices.manage_notice", notice, "您无权结束该公示")
     services.notice_close(actor=request.user, notice=notice)
     messages.success(request, _("公示已结束"))
@@ -250,8 +250,8 @@ def notice_close(request, pk: int):
 
 
 @login_required
-def notice_poster(request, pk: int):
-    notice = _get_notice(request, pk)
+def notice_poster(request, notice_id: int):
+    notice = _get_notice(request, notice_id)
     if notice.starts_at is None:
         raise ServiceError("公示尚未发布，不能打印海报", status=409)
     url = absolute_url(request, reverse("notices:detail", args=[notice.pk]))
@@ -270,17 +270,17 @@ def _file_response(field_file, name):
 
 
 @login_required
-def notice_attachment(request, pk: int, attachment_pk: int):
-    notice = _get_notice(request, pk)
-    attachment = get_visible(NoticeAttachment.objects.filter(notice=notice), pk=attachment_pk)
+def notice_attachment(request, notice_id: int, attachment_id: int):
+    notice = _get_notice(request, notice_id)
+    attachment = get_visible(NoticeAttachment.objects.filter(notice=notice), pk=attachment_id)
     return _file_response(attachment.file, attachment.name)
 
 
 @login_required
-def objection_attachment(request, pk: int, attachment_pk: int):
-    notice = _get_notice(request, pk)
+def objection_attachment(request, notice_id: int, attachment_id: int):
+    notice = _get_notice(request, notice_id)
     visible = selectors.objections_visible_to(request.user).filter(notice=notice)
     attachment = get_visible(
-        ObjectionAttachment.objects.filter(objection__in=visible), pk=attachment_pk
+        ObjectionAttachment.objects.filter(objection__in=visible), pk=attachment_id
     )
     return _file_response(attachment.file, attachment.name)
