@@ -218,8 +218,14 @@ def list_totals(entries: list[dict]) -> dict:
     }
 
 
-def duplicate_clusters(committee) -> list[list[Need]]:
-    """Open, unmerged needs of a committee grouped by likely duplicates (size > 1 only)."""
+def duplicate_clusters(committee) -> list[dict]:
+    """Open, unmerged needs grouped by likely duplicates (size > 1 only), surest first.
+
+    Each group: ``needs`` (most typical first), ``similarity`` (the weakest member's cosine
+    to the group centre) and ``terms`` (the words the engine found shared), so staff can
+    judge a weak grouping (e.g. two short texts joined by one common character) before
+    merging.
+    """
     needs = list(
         Need.objects.filter(
             committee=committee, merged_into__isnull=True, status=Need.Status.OPEN
@@ -229,7 +235,16 @@ def duplicate_clusters(committee) -> list[list[Need]]:
         return []
     by_id = {str(n.pk): n for n in needs}
     clusters = cluster_needs([NeedText(str(n.pk), n.text) for n in needs])
-    return [[by_id[m.id] for m in c.members] for c in clusters if len(c.members) > 1]
+    groups = [
+        {
+            "needs": [by_id[m.id] for m in c.members],
+            "similarity": round(min(m.similarity for m in c.members), 2),
+            "terms": list(c.label_terms),
+        }
+        for c in clusters
+        if len(c.members) > 1
+    ]
+    return sorted(groups, key=lambda g: (-g["similarity"], g["needs"][0].pk))
 
 
 def duplicate_suggestions(committee, text: str, *, k: int = 3) -> list[tuple[Need, float]]:

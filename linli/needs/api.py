@@ -324,17 +324,27 @@ class ClusterNeed(Schema):
     channel: str
 
 
+class ClusterOut(Schema):
+    similarity: float
+    terms: list[str]
+    needs: list[ClusterNeed]
+
+
 @router.get(
     "/committees/{int:committee_id}/clusters",
-    response=list[list[ClusterNeed]],
+    response=list[ClusterOut],
     summary="疑似重复的需求分组（文本聚类）",
 )
 def clusters(request, committee_id: int):
     committee = _committee(request, committee_id)
     require(request.auth, "needs.manage_needs", committee)
     return [
-        [ClusterNeed(id=n.pk, text=n.text, channel=n.channel) for n in group]
-        for group in adapters.duplicate_clusters(committee)
+        ClusterOut(
+            similarity=g["similarity"],
+            terms=g["terms"],
+            needs=[ClusterNeed(id=n.pk, text=n.text, channel=n.channel) for n in g["needs"]],
+        )
+        for g in adapters.duplicate_clusters(committee)
     ]
 
 

@@ -71,7 +71,7 @@ def test_staff_cluster_merge_split_assess_and_rank_like_the_page(world, some_nee
     a, b, c = some_needs
     staff = ApiClient(world.users.staff_a)
     clusters = staff.get(f"/api/needs/committees/{world.committee_a.pk}/clusters").json()
-    assert [sorted(n["id"] for n in g) for g in clusters] == [sorted([a.pk, b.pk])]
+    assert [sorted(n["id"] for n in g["needs"]) for g in clusters] == [sorted([a.pk, b.pk])]
     r = staff.post("/api/needs/merge", {"target_id": a.pk, "need_ids": [b.pk]})
     assert r.status_code == 200
     r = staff.post(f"/api/needs/{c.pk}/assess", {"safety_hazard": 1, "affects_elderly": True})

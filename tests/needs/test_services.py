@@ -211,9 +211,10 @@ def test_engine_groups_duplicates_for_triage(world, resident_a2):
     submit(world, user=resident_a2, text="樓道燈壞了好幾天")
     submit(world, user=world.users.leader_a, text="希望小区里多放几张座椅")
     clusters = adapters.duplicate_clusters(world.committee_a)
-    assert [sorted(n.text for n in c) for c in clusters] == [
+    assert [sorted(n.text for n in c["needs"]) for c in clusters] == [
         ["楼道灯坏了，晚上看不见", "樓道燈壞了好幾天"]
     ]
+    assert "楼道灯" in clusters[0]["terms"] and 0 < clusters[0]["similarity"] <= 1
     (best, _sim), *_ = adapters.duplicate_suggestions(world.committee_a, "楼道里的灯不亮")
     assert "灯" in best.text or "燈" in best.text
 
