@@ -22,6 +22,16 @@ def survey_not_draft(user, survey) -> bool:
     return survey is not None and survey.status != "draft"
 
 
+@rules.predicate
+def leads_building_in_audience(user, survey) -> bool:
+    """Building leaders enter paper questionnaires collected in their own building(s)."""
+    from linli.accounts.scopes import scopes_for
+    from linli.surveys.selectors import audience_building_ids
+
+    led = scopes_for(user).led_building_ids
+    return bool(survey is not None and led and led & audience_building_ids(survey))
+
+
 rules.add_perm(
     "surveys.view_survey", can_manage_community | (can_view_community & survey_not_draft)
 )
@@ -29,7 +39,9 @@ rules.add_perm("surveys.create_survey", can_manage_community)
 rules.add_perm("surveys.manage_survey", can_manage_community)
 rules.add_perm("surveys.edit_questions", can_manage_community & survey_is_draft)
 rules.add_perm("surveys.answer_survey", can_view_community & survey_is_open)
-rules.add_perm("surveys.enter_paper", can_manage_community & survey_is_open)
+rules.add_perm(
+    "surveys.enter_paper", (can_manage_community | leads_building_in_audience) & survey_is_open
+)
 rules.add_perm(
     "surveys.view_results", can_manage_community | (can_view_community & survey_not_draft)
 )

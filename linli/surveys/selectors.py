@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from linli.accounts.scopes import scopes_for
-from linli.places.models import Flat, Household, Person
+from linli.places.models import Building, Flat, Household, Person
 from linli.surveys.models import Response, Survey
 
 
@@ -27,6 +27,28 @@ def audience_flats(survey: Survey) -> QuerySet[Flat]:
     if survey.scope == Survey.Scope.COMPOUND:
         return Flat.objects.filter(building__compound_id=survey.compound_id)
     return Flat.objects.filter(building__compound__committee_id=survey.committee_id)
+
+
+def audience_building_ids(survey: Survey) -> set[int]:
+    if survey.scope == Survey.Scope.BUILDING:
+        return {survey.building_id}
+    if survey.scope == Survey.Scope.COMPOUND:
+        return set(
+            Building.objects.filter(compound_id=survey.compound_id).values_list("id", flat=True)
+        )
+    return set(
+        Building.objects.filter(compound__committee_id=survey.committee_id).values_list(
+            "id", flat=True
+        )
+    )
+
+
+def paper_flats(user, survey: Survey) -> QuerySet[Flat]:
+    """Flats whose questionnaires this user may enter: all (staff) or their buildings (leaders)."""
+    flats = audience_flats(survey)
+    if user.has_perm("places.manage_committee", survey.committee):
+        return flats
+    return flats.filter(building_id__in=scopes_for(user).led_building_ids)
 
 
 def audience_households(survey: Survey) -> QuerySet[Household]:

@@ -230,8 +230,9 @@ def respondent_for_user(user, survey: Survey) -> tuple[str, Person | None, House
 
 
 def _respondent_for_paper(
-    survey: Survey, person: Person | None, household: Household | None
+    actor, survey: Survey, person: Person | None, household: Household | None
 ) -> tuple[str, Person | None, Household | None]:
+    flats = selectors.paper_flats(actor, survey)
     if survey.unit == Survey.Unit.HOUSEHOLD:
         ensure(household is not None, "请选择填答的住户", code="respondent")
         ensure(
@@ -239,6 +240,8 @@ def _respondent_for_paper(
             "该住户不在本问卷的调查范围内",
             code="respondent",
         )
+        if not flats.filter(pk=household.flat_id).exists():
+            raise ScopeError("楼组长只能录入本楼的纸质问卷")
         head = household.residencies.select_related("person").order_by("id").first()
         return f"household:{household.pk}", head.person if head else None, household
     ensure(person is not None, "请选择填答的居民", code="respondent")
@@ -247,14 +250,11 @@ def _respondent_for_paper(
         "该居民不在本问卷的调查范围内",
         code="respondent",
     )
+    household = (
+        Household.objects.filter(residencies__person=person, flat__in=flats).order_by("id").first()
+    )
     if household is None:
-        household = (
-            Household.objects.filter(
-                residencies__person=person, flat__in=selectors.audience_flats(survey)
-            )
-            .order_by("id")
-            .first()
-        )
+        raise ScopeError("楼组长只能录入本楼的纸质问卷")
     return f"person:{person.pk}", person, household
 
 
@@ -288,8 +288,8 @@ def response_submit(
         raise ServiceError(msg, code="closed", status=409)
     if channel == Response.Channel.PAPER:
         if not actor.has_perm("surveys.enter_paper", survey):
-            raise ScopeError("只有居委会工作人员可以录入纸质问卷")
-        key, person, household = _respondent_for_paper(survey, person, household)
+            raise ScopeError("只有居委会工作人员和本楼楼组长可以录入纸质问卷")
+        key, person, household = _respondent_for_paper(actor, survey, person, household)
     else:
         if not actor.has_perm("surveys.answer_survey", survey):
             raise ScopeError("您不在本问卷的调查范围内")

@@ -94,6 +94,7 @@ def survey_detail(request, pk: int):
         "can_manage": can_manage,
         "can_edit": user.has_perm("surveys.edit_questions", survey),
         "can_answer": False,
+        "can_paper": user.has_perm("surveys.enter_paper", survey),
         "kinds": Question.Kind.choices,
         "audience": selectors.audience_size(survey),
     }
@@ -176,7 +177,7 @@ def paper_entry(request, pk: int):
         request.user,
         "surveys.enter_paper",
         survey,
-        "只有居委会工作人员可以录入纸质问卷（问卷需在收集中）",
+        "只有居委会工作人员和本楼楼组长可以录入纸质问卷（问卷需在收集中）",
     )
     questions = list(survey.questions.all())
     if request.method == "POST":
@@ -199,6 +200,7 @@ def paper_entry(request, pk: int):
         messages.success(request, "纸质问卷已录入")
         return redirect("surveys:paper", survey.pk)
     answered = set(survey.responses.values_list("respondent_key", flat=True))
+    flats = selectors.paper_flats(request.user, survey)
     if survey.unit == Survey.Unit.HOUSEHOLD:
         choices = [
             (
@@ -206,14 +208,17 @@ def paper_entry(request, pk: int):
                 f"{h.flat.building.number} {h.flat.room} {h.label}",
                 f"household:{h.pk}" in answered,
             )
-            for h in selectors.audience_households(survey).order_by(
-                "flat__building__number", "flat__room"
-            )
+            for h in selectors.audience_households(survey)
+            .filter(flat__in=flats)
+            .order_by("flat__building__number", "flat__room")
         ]
     else:
         choices = [
             (x.pk, x.name, f"person:{x.pk}" in answered)
-            for x in selectors.audience_people(survey).order_by("name")[:2000]
+            for x in selectors.audience_people(survey)
+            .filter(residencies__household__flat__in=flats)
+            .distinct()
+            .order_by("name")[:2000]
         ]
     return render(
         request,

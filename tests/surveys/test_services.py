@@ -195,3 +195,32 @@ def test_removing_a_question_renumbers_and_keeps_jumps(world):
     services.survey_set_status(actor=staff, survey=s, status="open")
     with pytest.raises(ServiceError, match="已发布"):
         services.question_remove(actor=staff, question=q4)
+
+
+def test_building_leader_enters_paper_for_own_building_only(world):
+    from tests.factories import BuildingFactory, flat_with_people
+
+    other = BuildingFactory(compound=world.compound_a, number="6号楼")
+    flat_with_people(other, "101", 1, "60.00", ["钱六"])
+    s, q = build_survey(world)
+    leader = world.users.leader_a
+    assert leader.has_perm("surveys.enter_paper", s)
+    r = services.response_submit(
+        actor=leader,
+        survey=s,
+        answers=answers(q),
+        channel="paper",
+        person=Person.objects.get(name="王伟"),
+    )
+    assert r.channel == "paper" and r.entered_by == leader and r.building == world.building_a
+    with pytest.raises(ScopeError, match="本楼"):
+        services.response_submit(
+            actor=leader,
+            survey=s,
+            answers=answers(q),
+            channel="paper",
+            person=Person.objects.get(name="钱六"),
+        )
+    assert not world.users.planner_a.has_perm("surveys.enter_paper", s)
+    s2, _ = build_survey(world, scope="building", building=other, title="6号楼问卷")
+    assert not leader.has_perm("surveys.enter_paper", s2)

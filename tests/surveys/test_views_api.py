@@ -154,3 +154,16 @@ def test_api_paper_entry_counts_like_online(world):
     zhao = Person.objects.get(name="赵敏")
     r = staff.post(f"/api/surveys/{s.pk}/responses", dict(payload, person_id=zhao.pk))
     assert r.status_code == 404
+
+
+def test_leader_paper_page_lists_own_building(world):
+    from tests.factories import BuildingFactory, flat_with_people
+
+    other = BuildingFactory(compound=world.compound_a, number="6号楼")
+    flat_with_people(other, "101", 1, "60.00", ["钱六"])
+    s, _ = build_survey(world)
+    c = login(world.users.leader_a)
+    assert "录入本楼纸质问卷" in c.get(f"/surveys/{s.pk}/").content.decode()
+    html = c.get(f"/surveys/{s.pk}/paper/").content.decode()
+    assert "王伟" in html and "钱六" not in html
+    assert "钱六" in login(world.users.staff_a).get(f"/surveys/{s.pk}/paper/").content.decode()
