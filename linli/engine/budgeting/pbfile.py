@@ -9,10 +9,12 @@ We keep META keys in file order and every project/voter column as raw text, so t
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import os
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from operator import itemgetter
 
 from linli.engine.budgeting.model import (
     VOTE_TYPES,
@@ -78,20 +80,36 @@ def read(path: str | os.PathLike[str]) -> Election:
 
 def parse(text: str) -> Election:
     """Parse the text of a .pb file."""
+    # ~100k small objects: the cyclic GC would rescan them many times for nothing
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse(text)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str) -> Election:
     rows: dict[str, list[list[str]]] = {s: [] for s in SECTIONS}
-    current: str | None = None
+    current: str | None = None  # noqa: F841 - kept for readability of the loop
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     try:
+        append = None
         for row in reader:
-            if not row or (len(row) == 1 and not row[0].strip()):
+            if len(row) == 1:
+                head = row[0].strip()
+                if not head:
+                    continue
+                if head.upper() in SECTIONS:
+                    current = head.upper()
+                    append = rows[current].append
+                    continue
+            elif not row:
                 continue
-            head = row[0].strip().upper()
-            if len(row) == 1 and head in SECTIONS:
-                current = head
-                continue
-            if current is None:
+            if append is None:
                 raise PbFormatError(f"第 {reader.line_num} 行：在 META 段之前出现了内容")
-            rows[current].append(row)
+            append(row)
     except csv.Error as e:
         raise PbFormatError(f"第 {reader.line_num} 行：CSV 格式错误（{e}）") from None
     for s in SECTIONS:
@@ -140,18 +158,28 @@ def parse(text: str) -> Election:
     i_pts = vfields.index("points") if "points" in vfields else -1
     others = [(j, h) for j, h in enumerate(vfields) if j not in (i_vid, i_vote, i_pts)]
     nf = len(vfields)
+    other_names = [h for _, h in others]
+    get_others = (
+        (lambda r: (r[others[0][0]],))
+        if len(others) == 1
+        else itemgetter(*[j for j, _ in others])
+        if others
+        else (lambda r: ())
+    )
     ballots: list[Ballot] = []
-    known = projects.keys()
+    known = set(projects)
     point_cache: dict[str, Number] = {}
     for n, row in enumerate(rows["VOTES"][1:], start=1):
         if len(row) != nf:
             raise PbFormatError(f"VOTES 第 {n} 行有 {len(row)} 列，表头有 {nf} 列")
-        vote = row[i_vote].strip()
-        ids = tuple(x.strip() for x in vote.split(",")) if vote else ()
-        for pid in ids:
-            if pid not in known:
-                raise PbFormatError(f"VOTES 第 {n} 行：选票里有未知项目「{pid}」")
-        if len(set(ids)) != len(ids):
+        vote = row[i_vote]
+        ids = tuple(vote.split(",")) if vote else ()
+        if " " in vote:
+            ids = tuple(x.strip() for x in ids if x.strip())
+        if not known.issuperset(ids):
+            bad = next(pid for pid in ids if pid not in known)
+            raise PbFormatError(f"VOTES 第 {n} 行：选票里有未知项目「{bad}」")
+        if len(ids) > 1 and len(set(ids)) != len(ids):
             raise PbFormatError(f"VOTES 第 {n} 行：同一项目出现了两次")
         pts: tuple[Number, ...] | None = None
         if i_pts >= 0:
@@ -166,8 +194,8 @@ def parse(text: str) -> Election:
                     v = point_cache[x] = parse_number(x, f"VOTES 第 {n} 行 points")
                 vals.append(v)
             pts = tuple(vals)
-        extra = {h: row[j] for j, h in others}
-        ballots.append(Ballot(row[i_vid].strip(), ids, pts, extra))
+        extra = dict(zip(other_names, get_others(row), strict=True)) if other_names else {}
+        ballots.append(Ballot(row[i_vid], ids, pts, extra))
     return Election(Instance(budget, projects, meta, pfields), Profile(vote_type, ballots, vfields))
 
 
