@@ -7,9 +7,10 @@ What it does:
 1. creates a fresh PostgreSQL database (``--db``, default ``linli_load``), migrates it and
    registers one building estate of ``--voters`` flats (one owner account + API token per
    flat, areas 50–99 m²), then opens an owners' vote through the services;
-2. starts a real WSGI server in a subprocess on 127.0.0.1 (stdlib ``wsgiref`` with a bounded
-   pool of ``--workers`` threads, so PostgreSQL's 100 connections are never exceeded; each
-   worker keeps its DB connection);
+2. starts a real WSGI server on 127.0.0.1: ``--procs`` processes sharing the port
+   (SO_REUSEPORT), each the stdlib ``wsgiref`` server with a bounded pool of ``--workers``
+   threads, so PostgreSQL's 100 connections are never exceeded; each thread keeps its DB
+   connection;
 3. ``--clients`` threads cast ``--ballots`` ballots through ``POST /api/votes/{id}/ballots``:
    per voter three different requests (changes of mind, three idempotency keys) and two
    duplicates (a resent request with the same key), shuffled; any 5xx, connection error or
@@ -65,6 +66,14 @@ def serve(port: int, workers: int) -> None:
 
     class PooledServer(WSGIServer):
         request_queue_size = 1024
+
+        def server_bind(self):
+            import socket
+
+            # several server processes may share the port (the kernel spreads connections)
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            super().server_bind()
+
         pool = ThreadPoolExecutor(max_workers=workers)
 
         def process_request(self, request, client_address):
@@ -297,7 +306,8 @@ def main() -> int:
     p.add_argument("--voters", type=int, default=1000)
     p.add_argument("--per-voter", type=int, default=5, help="requests per voter (3 keys + dups)")
     p.add_argument("--clients", type=int, default=100)
-    p.add_argument("--workers", type=int, default=32)
+    p.add_argument("--workers", type=int, default=32, help="threads per server process")
+    p.add_argument("--procs", type=int, default=2, help="server processes sharing the port")
     p.add_argument("--port", type=int, default=0, help="0: a free port")
     p.add_argument("--db", default="linli_load")
     p.add_argument(
@@ -327,19 +337,9 @@ def main() -> int:
         "CONN_MAX_AGE": "600",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
     }
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            __file__,
-            "--serve",
-            "--port",
-            str(args.port),
-            "--workers",
-            str(args.workers),
-        ],
-        env=env,
-        cwd=ROOT,
-    )
+    cmd = [sys.executable, __file__, "--serve", "--port", str(args.port)]
+    cmd += ["--workers", str(args.workers)]
+    servers = [subprocess.Popen(cmd, env=env, cwd=ROOT) for _ in range(args.procs)]
     try:
         vote_id, staff_key = data["vote_id"], data["staff_key"]
         for _ in range(100):
@@ -350,7 +350,7 @@ def main() -> int:
             except OSError:
                 pass
             time.sleep(0.2)
-            if server.poll() is not None:
+            if any(srv.poll() is not None for srv in servers):
                 print("server exited")
                 return 1
         else:
@@ -376,8 +376,10 @@ def main() -> int:
         assert status == 200, (status, result)
         status, recount = api(args.port, "POST", f"/api/votes/{vote_id}/recount", staff_key)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        for srv in servers:
+            srv.terminate()
+        for srv in servers:
+            srv.wait(timeout=10)
 
     from django.db.models import Count, Max
 
@@ -415,7 +417,8 @@ def main() -> int:
     n5xx = sum(n for s, n in stats.status.items() if isinstance(s, int) and s >= 500)
     rows = [
         ("requests (logical)", f"{len(plan)}"),
-        ("voters / clients / server workers", f"{args.voters} / {args.clients} / {args.workers}"),
+        ("voters / clients / server procs × threads",
+         f"{args.voters} / {args.clients} / {args.procs} × {args.workers}"),
         ("wall time", f"{elapsed:.1f} s"),
         ("throughput", f"{len(plan) / elapsed:.0f} casts/s"),
         ("latency p50 / p95 / p99 / max",

@@ -301,3 +301,17 @@ def test_list_and_create_pages(client, estate):
     assert r.status_code == 400 and "请选择表决范围" in r.content.decode()
     client.force_login(estate.users["A"])
     assert client.get(reverse("voting:create")).status_code == 403
+
+
+def test_admin_is_read_only_and_renders(client, estate):
+    from linli.accounts.models import User
+
+    vote = create_and_open(client, estate, "278-9")
+    phone_cast(client, estate, vote, "F1", "agree")
+    admin_user = User.objects.create_superuser(
+        mobile="13900000009", password="x" * 10, name="管理员"
+    )
+    client.force_login(admin_user)
+    for model in ("vote", "elector", "ballot", "paperentry", "voteresult"):
+        assert client.get(reverse(f"admin:voting_{model}_changelist")).status_code == 200
+    assert client.get(reverse("admin:voting_vote_add")).status_code == 403
