@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import connection, reset_queries, transaction
+from django.db.models import signals
 
 from linli.demo import data
 from linli.places.models import (
@@ -985,12 +986,84 @@ class DemoBuilder:
 # ---------------------------------------------------------------- reset
 
 
+def _chunks(ids: list[int], n: int = 2000):
+    for i in range(0, len(ids), n):
+        yield ids[i : i + n]
+
+
+def _delete_ids(model, ids: list[int], handled: set = frozenset()) -> int:
+    """Delete rows of ``model`` by primary key, with plain DELETEs when that is safe.
+
+    Safe means: nobody listens to its delete signals, and no row of any model pointing at
+    it (hidden relations and other apps' included) refers to these ids — except models in
+    ``handled``, whose rows the caller removed just before. Otherwise Django's collector
+    runs, so other apps' CASCADE / SET_NULL / PROTECT rules apply as usual. (The checks and
+    deletes are plain SQL: building ORM lookups over thousands of ids costs more than the
+    database work.)
+    """
+    if not ids:
+        return 0
+    fast = not (signals.pre_delete.has_listeners(model) or signals.post_delete.has_listeners(model))
+    checks = []
+    for f in model._meta.get_fields(include_hidden=True):
+        if not (f.auto_created and not f.concrete) or f.related_model in handled:
+            continue
+        field = getattr(f, "field", None)
+        if f.many_to_many or field is None or not getattr(field, "column", None):
+            fast = False
+            break
+        checks.append((f.related_model._meta.db_table, field.column))
+    table = model._meta.db_table
+    pk = model._meta.pk.column
+    with connection.cursor() as cur:
+        if fast:
+            for chunk in _chunks(ids):
+                marks = ", ".join(["%s"] * len(chunk))
+                for other, column in checks:
+                    cur.execute(
+                        f'SELECT 1 FROM "{other}" WHERE "{column}" IN ({marks}) LIMIT 1', chunk
+                    )
+                    if cur.fetchone():
+                        fast = False
+                        break
+                if not fast:
+                    break
+        if fast:
+            n = 0
+            for chunk in _chunks(ids):
+                marks = ", ".join(["%s"] * len(chunk))
+                cur.execute(f'DELETE FROM "{table}" WHERE "{pk}" IN ({marks})', chunk)
+                n += cur.rowcount
+            return n
+    return model.objects.filter(pk__in=ids).delete()[0]
+
+
+def _unreferenced_persons(ids: list[int]) -> list[int]:
+    """Those of ``ids`` that no residency or ownership refers to any more."""
+    out: list[int] = []
+    with connection.cursor() as cur:
+        for chunk in _chunks(ids):
+            marks = ", ".join(["%s"] * len(chunk))
+            cur.execute(
+                f'SELECT p.id FROM "{Person._meta.db_table}" p WHERE p.id IN ({marks}) '
+                f'AND NOT EXISTS (SELECT 1 FROM "{Residency._meta.db_table}" r WHERE r.person_id = p.id) '
+                f'AND NOT EXISTS (SELECT 1 FROM "{Ownership._meta.db_table}" o WHERE o.person_id = p.id)',
+                chunk,
+            )
+            out.extend(r[0] for r in cur.fetchall())
+    return out
+
+
 def demo_reset(out=None, progress: bool = True) -> dict:
     """Delete the demo district and everything under it, committee by committee.
 
     Demo users are kept (their role assignments go with the places they were scoped to)
     and reused by the next build. Persons are deleted when no flat links them any more.
+    Rows nothing else points at are removed with plain DELETEs; where another app refers
+    to them (or listens to deletes) Django's collector runs, honouring CASCADE/PROTECT.
     """
+    from linli.accounts.models import RoleAssignment
+
     out = out or sys.stdout
     district = District.objects.filter(name=data.DISTRICT_NAME).first()
     if district is None:
@@ -999,64 +1072,54 @@ def demo_reset(out=None, progress: bool = True) -> dict:
 
     deleted: dict[str, int] = {}
 
-    def note(label, result):
-        deleted[label] = deleted.get(label, 0) + (
-            result[0] if isinstance(result, tuple) else result
-        )
+    def note(label, n):
+        deleted[label] = deleted.get(label, 0) + n
 
     with transaction.atomic():
-        note("projects", Project.objects.filter(committee__street__district=district).delete())
+        note(
+            "projects",
+            Project.objects.filter(committee__street__district=district).delete()[0],
+        )
     committee_ids = list(
         Committee.objects.filter(street__district=district).values_list("id", flat=True)
     )
     for i, cid in enumerate(committee_ids, 1):
         with transaction.atomic():
-            person_ids = set(
-                Residency.objects.filter(
-                    household__flat__building__compound__committee_id=cid
-                ).values_list("person_id", flat=True)
-            ) | set(
-                Ownership.objects.filter(flat__building__compound__committee_id=cid).values_list(
-                    "person_id", flat=True
+            via_flat = {"flat__building__compound__committee_id": cid}
+            flat_ids = list(
+                Flat.objects.filter(building__compound__committee_id=cid).values_list(
+                    "id", flat=True
                 )
             )
-            note(
-                "residencies",
+            household_ids = list(Household.objects.filter(**via_flat).values_list("id", flat=True))
+            residencies = list(
                 Residency.objects.filter(
                     household__flat__building__compound__committee_id=cid
-                )._raw_delete("default"),
+                ).values_list("id", "person_id")
             )
+            ownerships = list(Ownership.objects.filter(**via_flat).values_list("id", "person_id"))
+            person_ids = sorted({p for _, p in residencies} | {p for _, p in ownerships})
+            note("residencies", _delete_ids(Residency, [r for r, _ in residencies]))
+            note("ownerships", _delete_ids(Ownership, [o for o, _ in ownerships]))
+            note("households", _delete_ids(Household, household_ids, {Residency}))
             note(
-                "ownerships",
-                Ownership.objects.filter(flat__building__compound__committee_id=cid)._raw_delete(
-                    "default"
-                ),
+                "persons",
+                _delete_ids(Person, _unreferenced_persons(person_ids), {Residency, Ownership}),
             )
+            RoleAssignment.objects.filter(flat__building__compound__committee_id=cid).delete()
+            note("flats", _delete_ids(Flat, flat_ids, {Ownership, Household, RoleAssignment}))
             note(
-                "households",
-                Household.objects.filter(flat__building__compound__committee_id=cid)._raw_delete(
-                    "default"
-                ),
+                "microspaces",
+                MicroSpace.objects.filter(compound__committee_id=cid).delete()[0],
             )
-            ids = list(person_ids)
-            for j in range(0, len(ids), 5000):
-                chunk = ids[j : j + 5000]
-                note(
-                    "persons",
-                    Person.objects.filter(
-                        id__in=chunk, residencies__isnull=True, ownerships__isnull=True
-                    ).delete(),
-                )
-            note("microspaces", MicroSpace.objects.filter(compound__committee_id=cid).delete())
-            note("flats", Flat.objects.filter(building__compound__committee_id=cid).delete())
-            note("buildings", Building.objects.filter(compound__committee_id=cid).delete())
-            note("compounds", Compound.objects.filter(committee_id=cid).delete())
+            note("buildings", Building.objects.filter(compound__committee_id=cid).delete()[0])
+            note("compounds", Compound.objects.filter(committee_id=cid).delete()[0])
         if progress and i % 50 == 0:
             out.write(f"  已删除 {i}/{len(committee_ids)} 个居委会的数据\n")
     with transaction.atomic():
-        note("facilities", Facility.objects.filter(street__district=district).delete())
-        note("committees", Committee.objects.filter(street__district=district).delete())
-        note("streets", Street.objects.filter(district=district).delete())
+        note("facilities", Facility.objects.filter(street__district=district).delete()[0])
+        note("committees", Committee.objects.filter(street__district=district).delete()[0])
+        note("streets", Street.objects.filter(district=district).delete()[0])
         district_pk = district.pk
         district.delete()
         from linli.audit.services import audit_record
