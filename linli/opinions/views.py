@@ -6,6 +6,7 @@ import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Case, When
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -125,7 +126,9 @@ def statement_add(request, pk: int):
 def moderate(request, pk: int):
     conv = _get(request, pk)
     require(request.user, "opinions.moderate_statement", conv, "只有居委会工作人员可以审核观点")
-    statements = conv.statements.select_related("author").order_by("status", "-id")
+    statements = conv.statements.annotate(
+        pending_first=Case(When(status=Statement.Status.PENDING, then=0), default=1)
+    ).order_by("pending_first", "-id")
     return render(request, "opinions/moderate.html", {"conv": conv, "statements": statements[:500]})
 
 

@@ -66,3 +66,26 @@ def test_results_page_on_phone_from_opendata(transactional_db, world, phone, liv
     assert phone.locator("section.group").count() == len(conv.result.data["groups"]) >= 2
     assert phone.locator(".consensus-item").count() >= 1
     shot(phone, "conversation-phone-results")
+
+
+def test_staff_moderates_on_desktop(transactional_db, world, desktop, live_server):
+    conv = services.conversation_create(
+        actor=world.users.staff_a, committee=world.committee_a, topic="小区中心花园怎么改？"
+    )
+    services.statement_add(actor=world.users.resident_a, conversation=conv, text="增加儿童滑梯")
+    services.statement_add(actor=world.users.resident_a, conversation=conv, text="买点广告位赚钱")
+    login_page(desktop, live_server, world.users.staff_a)
+    desktop.goto(f"/conversations/{conv.pk}/moderate/")
+    card = desktop.locator("article.card", has_text="广告位")
+    card.get_by_role("button", name="不予通过").click()
+    assert "不予通过时请填写理由" in desktop.content()
+    desktop.go_back()
+    card = desktop.locator("article.card", has_text="广告位")
+    card.locator("input[name=reason]").fill("与议题无关")
+    card.get_by_role("button", name="不予通过").click()
+    desktop.locator("article.card", has_text="滑梯").get_by_role("button", name="通过", exact=True).click()
+    shot(desktop, "conversation-desktop-moderate")
+    assert set(conv.statements.values_list("text", "status")) == {
+        ("增加儿童滑梯", "accepted"),
+        ("买点广告位赚钱", "rejected"),
+    }

@@ -62,3 +62,33 @@ def test_results_charts_render(transactional_db, world, phone, live_server):
     assert phone.locator("#rate").inner_text() == "100.0%"
     phone.locator("#r1 summary", has_text="按楼栋").click()
     shot(phone, "survey-phone-results")
+
+
+def test_staff_builds_and_publishes_on_desktop(transactional_db, world, desktop, live_server):
+    login_page(desktop, live_server, world.users.staff_a)
+    desktop.goto("/surveys/new/")
+    desktop.fill("#id_title", "楼道堆物整治意见")
+    desktop.select_option("#id_scope", "building")
+    desktop.select_option("#id_building", str(world.building_a.pk))
+    desktop.select_option("#id_unit", "household")
+    desktop.get_by_role("button", name="创建").click()
+    desktop.select_option("#id_kind", "single")
+    desktop.fill("#id_qtext", "您家楼道有堆物吗？")
+    desktop.fill("#id_options", "有\n没有")
+    desktop.fill("#id_skip", "没有=3")
+    desktop.get_by_role("button", name="添加").click()
+    desktop.select_option("#id_kind", "long")
+    desktop.fill("#id_qtext", "您觉得应该怎么清理？")
+    desktop.get_by_role("button", name="添加").click()
+    desktop.select_option("#id_kind", "rating")
+    desktop.fill("#id_qtext", "您对楼道环境的满意度")
+    desktop.get_by_role("button", name="添加").click()
+    assert "选“没有”跳到第3题" in desktop.content()
+    shot(desktop, "survey-desktop-builder")
+    desktop.get_by_role("button", name="发布问卷").click()
+    assert desktop.locator("#survey-status").inner_text() == "收集中"
+    with desktop.expect_download() as dl:
+        desktop.get_by_role("link", name="导出答卷（Excel）").click()
+    assert dl.value.suggested_filename.endswith(".xlsx")
+    r = desktop.request.get(desktop.url + "questionnaire.pdf")
+    assert r.ok and r.body().startswith(b"%PDF")
