@@ -190,6 +190,32 @@ class Minutes(models.Model):
     def is_frozen(self) -> bool:
         return self.status == self.Status.APPROVED
 
+    @property
+    def committee_id(self) -> int:
+        return self.meeting.committee_id
+
+    def as_notice(self) -> dict:
+        """Default text when the minutes are published as a notice (公示)."""
+        m = self.meeting
+        lines = [
+            f"{m.starts_at:%Y年%m月%d日}，{m.get_convener_display()}在{m.location or '本社区'}"
+            f"召开{m.get_kind_display()}。",
+        ]
+        if self.summary:
+            lines.append(self.summary)
+        for i, r in enumerate(self.resolutions.all(), start=1):
+            lines.append(f"决议{i}：{r.text}" + (f"（{r.outcome}）" if r.outcome else ""))
+        for f in self.follow_ups.all():
+            due = f"，{f.due:%Y年%m月%d日}前完成" if f.due else ""
+            lines.append(f"后续事项：{f.action}（责任人：{f.owner}{due}）")
+        return {
+            "kind": "minutes",
+            "title": f"{m.title}会议纪要公示"[:100],
+            "body": "\n".join(lines),
+            "committee": m.committee_id,
+            "project": m.project_id,
+        }
+
 
 class SpeakerPoint(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="points")

@@ -110,6 +110,7 @@ def _detail_context(request, meeting, **extra):
         "quorum": services.meeting_quorum(meeting),
         "rule": rule_for_kind(meeting.kind),
         "can_manage": can_manage,
+        "can_publish_notice": user.has_perm("notices.create_notice", meeting.committee),
         "is_open": meeting.status == meeting.Status.SCHEDULED,
         "minutes": minutes,
         "attendances": meeting.attendances.all() if can_manage else [],

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.contenttypes.models import ContentType
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible, require
 from linli.notices import selectors, services
 from linli.notices.models import Notice, Objection
@@ -137,19 +135,6 @@ class NoticeIn(Schema):
     ends_at: datetime.datetime | None = None
 
 
-def _subject(type_label: str | None, subject_id: int | None):
-    if not type_label and subject_id is None:
-        return None
-    if not type_label or subject_id is None:
-        raise ServiceError("公示对象类型和编号须同时填写")
-    try:
-        app_label, model = type_label.lower().split(".", 1)
-        ct = ContentType.objects.get(app_label=app_label, model=model)
-        return ct.get_object_for_this_type(pk=subject_id)
-    except Exception as exc:  # bad label, unknown model or id
-        raise ServiceError("公示对象不存在", code="subject", status=404) from exc
-
-
 @router.post("/", response={201: NoticeDetailOut}, summary="创建公示（可立即发布）")
 def create_notice(request, payload: NoticeIn):
     user = request.auth
@@ -166,7 +151,7 @@ def create_notice(request, payload: NoticeIn):
         title=payload.title,
         body=payload.body,
         project=project,
-        subject=_subject(payload.subject_type, payload.subject_id),
+        subject=selectors.subject_for(user, payload.subject_type, payload.subject_id),
         posted_online=payload.posted_online,
         boards="\n".join(payload.boards),
         publish=payload.publish,

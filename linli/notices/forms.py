@@ -69,6 +69,7 @@ class NoticeCreateForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("附件（图片或PDF，每个不超过5MB）"), required=False)
     publish = forms.BooleanField(label=_("立即发布"), required=False, initial=True)
+    subject = forms.CharField(required=False, widget=forms.HiddenInput, max_length=80)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,3 +111,11 @@ class ExtendForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(label=_("撤回原因"), max_length=500)
+
+
+def parse_subject(value: str | None) -> tuple[str | None, str | None]:
+    """``"deliberation.minutes:12"`` → ``("deliberation.minutes", "12")``."""
+    if not value:
+        return None, None
+    label, _sep, pk = str(value).partition(":")
+    return label or None, pk or None

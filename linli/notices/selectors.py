@@ -38,3 +38,24 @@ def objections_visible_to(user) -> QuerySet[Objection]:
 
 def unanswered_objections_of_project(project) -> QuerySet[Objection]:
     return Objection.objects.filter(notice__project=project, responded_at__isnull=True)
+
+
+def subject_for(user, type_label: str | None, subject_id) -> object | None:
+    """The object a notice will publish, named ``app_label.model`` + id, if the user manages
+    its committee; otherwise 404 (``Http404``), so other committees' objects stay unseen."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.http import Http404
+
+    from linli.notices.services import subject_committee_id
+
+    if not type_label and subject_id in (None, ""):
+        return None
+    try:
+        app_label, model = str(type_label).lower().split(".", 1)
+        ct = ContentType.objects.get(app_label=app_label, model=model)
+        obj = ct.get_object_for_this_type(pk=int(subject_id))
+    except Exception as exc:  # bad label, unknown model or id
+        raise Http404("公示对象不存在") from exc
+    if subject_committee_id(obj) not in scopes_for(user).managed_committee_ids:
+        raise Http404("公示对象不存在")
+    return obj

@@ -40,7 +40,7 @@ def _check_files(files) -> list:
     return files
 
 
-def _subject_committee_id(subject) -> int | None:
+def subject_committee_id(subject) -> int | None:
     """The committee of a published object: directly, or through its project or meeting."""
     cid = committee_id_of(subject)
     if cid is not None:
@@ -135,7 +135,7 @@ def notice_create(
     ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
     if subject is not None:
         ensure(
-            _subject_committee_id(subject) == committee.pk,
+            subject_committee_id(subject) == committee.pk,
             "公示对象不属于该居委会",
             code="subject",
         )

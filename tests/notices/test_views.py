@@ -165,3 +165,60 @@ def test_list_query_count_is_flat(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         r = client.get(reverse("notices:list"))
     assert r.content.decode().count("异议 1 条") == 8
+
+
+def test_publish_approved_minutes_as_a_notice(client, world, project):
+    from linli.deliberation.services import (
+        meeting_close,
+        meeting_create,
+        meeting_sign_in,
+        minutes_approve,
+        minutes_save,
+    )
+
+    staff = world.users.staff_a
+    meeting = meeting_create(
+        actor=staff,
+        committee=world.committee_a,
+        kind="residents",
+        title="睦邻花园居民会议",
+        convener="committee",
+        starts_at=timezone.now(),
+        expected_count=3,
+        project=project,
+        location="睦邻客厅",
+    )
+    for name in ("甲", "乙"):
+        meeting_sign_in(actor=staff, meeting=meeting, name=name)
+    minutes = minutes_save(
+        actor=staff,
+        meeting=meeting,
+        summary="讨论方案二",
+        resolutions=[{"text": "同意方案二", "agree": 2}],
+    )
+    meeting_close(actor=staff, meeting=meeting)
+    minutes_approve(actor=staff, meeting=meeting)
+    client.force_login(staff)
+    html = client.get(reverse("deliberation:detail", args=[meeting.pk])).content.decode()
+    link = f"?subject=deliberation.minutes:{minutes.pk}"
+    assert link in html
+    html = client.get(reverse("notices:create") + link).content.decode()
+    assert "睦邻花园居民会议会议纪要公示" in html and "决议1：同意方案二（出席2人，同意2人，通过）" in html
+    r = client.post(
+        reverse("notices:create"),
+        {
+            "committee": world.committee_a.pk,
+            "kind": "minutes",
+            "title": "睦邻花园居民会议会议纪要公示",
+            "body": "纪要全文",
+            "posted_online": "on",
+            "publish": "on",
+            "subject": f"deliberation.minutes:{minutes.pk}",
+        },
+    )
+    assert r.status_code == 302
+    n = Notice.objects.get()
+    assert n.subject == minutes and n.project == project
+    # another committee's staff cannot name these minutes as a subject
+    client.force_login(world.users.staff_b)
+    assert client.get(reverse("notices:create") + link).status_code == 404
