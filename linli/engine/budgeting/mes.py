@@ -101,7 +101,7 @@ class Run:
     rho: dict[int, Fraction]
     n_rich: dict[int, int]  # voters paying the full price
     n_poor: dict[int, int]  # voters paying all they had left (less than the price)
-    dropped: dict[int, tuple[int, Fraction, Fraction | None]]  # round, supporters' money, last ρ
+    dropped: dict[int, tuple[int, Number, Fraction | None]]  # round, supporters' money, last ρ
     dropped_after: dict[int, int | None]  # project funded just before it dropped out
 
 
@@ -216,7 +216,7 @@ class FastMES:
                 m = self.g.mult[poor_nz]
                 s_poor = st.b0 * int(m.sum())
                 if before:
-                    cnt = m @ self.A[np.ix_(poor_nz, before)]
+                    cnt = m @ self.A[np.ix_(poor_nz, np.asarray(before, dtype=np.int64))]
                     s_poor -= sum(
                         (st.alpha_x[q] * int(c) for q, c in zip(before, cnt, strict=True) if c),
                         Fraction(0),
@@ -229,7 +229,11 @@ class FastMES:
         sup = self.g.supporters[j]
         funded = [q for q in st.selected if q in st.alpha_x and self.g.costs[q] > 0]
         key = np.concatenate(
-            [st.zeroed[sup][:, None].astype(np.int64), self.A[np.ix_(sup, funded)]], axis=1
+            [
+                st.zeroed[sup][:, None].astype(np.int64),
+                self.A[np.ix_(sup, np.asarray(funded, dtype=np.int64))],
+            ],
+            axis=1,
         )
         uniq, inv = np.unique(key, axis=0, return_inverse=True)
         inv = inv.reshape(-1)
