@@ -47,3 +47,17 @@ def progress_for(user, conversation: Conversation) -> tuple[int, int]:
         else 0
     )
     return done, total
+
+
+def my_votes(user, conversation: Conversation) -> list[OpinionVote]:
+    """This user's votes on accepted statements, newest first, to review or change."""
+    participant = participant_of(user, conversation)
+    if participant is None:
+        return []
+    return list(
+        OpinionVote.objects.filter(
+            participant=participant, statement__status=Statement.Status.ACCEPTED
+        )
+        .select_related("statement")
+        .order_by("-voted_at", "-id")
+    )

@@ -95,6 +95,7 @@ def conversation_detail(request, pk: int):
             "can_participate": request.user.has_perm("opinions.participate", conv),
             "can_manage": request.user.has_perm("opinions.manage_conversation", conv),
             "pending": conv.statements.filter(status=Statement.Status.PENDING).count(),
+            "my_votes": selectors.my_votes(request.user, conv),
         },
     )
 

@@ -46,11 +46,17 @@ def test_resident_votes_on_phone(transactional_db, world, phone, live_server):
     phone.get_by_role("button", name="反对").click()
     phone.get_by_role("button", name="跳过").click()
     assert phone.locator("#all-done").is_visible()
+    # change the first vote: the last vote counts, still one row
+    phone.locator("#my-votes summary").click()
+    phone.locator("#my-votes li", has_text="保留大树").get_by_role(
+        "button", name="改为反对"
+    ).click()
+    assert OpinionVote.objects.get(statement__text="保留大树，在树下增加座椅").value == -1
     phone.fill("#id_text", "花园里加几盏路灯，晚上散步更安全")
     phone.get_by_role("button", name="提交观点").click()
     assert "审核通过后" in phone.content()
     shot(phone, "conversation-phone-done")
-    assert sorted(OpinionVote.objects.values_list("value", flat=True)) == [-1, 0, 1]
+    assert sorted(OpinionVote.objects.values_list("value", flat=True)) == [-1, -1, 0]
 
 
 @pytest.mark.skipif(not LONDON.exists(), reason="openData 不可用")
@@ -83,7 +89,9 @@ def test_staff_moderates_on_desktop(transactional_db, world, desktop, live_serve
     card = desktop.locator("article.card", has_text="广告位")
     card.locator("input[name=reason]").fill("与议题无关")
     card.get_by_role("button", name="不予通过").click()
-    desktop.locator("article.card", has_text="滑梯").get_by_role("button", name="通过", exact=True).click()
+    desktop.locator("article.card", has_text="滑梯").get_by_role(
+        "button", name="通过", exact=True
+    ).click()
     shot(desktop, "conversation-desktop-moderate")
     assert set(conv.statements.values_list("text", "status")) == {
         ("增加儿童滑梯", "accepted"),
