@@ -182,3 +182,26 @@ def test_frozen_minutes_view_is_read_only_for_everyone(client, world, meeting):
     minutes_approve(actor=world.users.staff_a, meeting=meeting)
     client.force_login(world.users.street_a)
     assert client.get(reverse("deliberation:minutes_edit", args=[meeting.pk])).status_code == 409
+
+
+def test_meeting_list_query_count_is_flat(client, world, django_assert_max_num_queries):
+    from django.utils import timezone
+
+    from linli.deliberation.services import meeting_create
+
+    for i in range(8):
+        m = meeting_create(
+            actor=world.users.staff_a,
+            committee=world.committee_a,
+            kind="building",
+            title=f"楼组会议{i}",
+            convener="committee",
+            starts_at=timezone.now(),
+            expected_count=5,
+            compound=world.compound_a,
+        )
+        meeting_sign_in(actor=world.users.staff_a, meeting=m, name="甲")
+    client.force_login(world.users.resident_a)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("deliberation:list")).content.decode()
+    assert html.count("签到 1/5") == 8
