@@ -102,6 +102,7 @@ def group_stats(committee_ids: list[int], *, statuses=LIVE_STATUSES) -> list[dic
             if r["building_id"]:
                 buildings.setdefault(r["building_id"], r["building__number"])
         by_age = Counter(r["age_group"] for r in people.values())
+        by_building = Counter(r["building__number"] or "未填楼栋" for r in people.values())
         by_channel = Counter(r["channel"] for r in people.values())
         flat_count = sum(flats.get(b, 0) for b in buildings)
         households = primary.households_affected or flat_count or len(people)
@@ -114,6 +115,7 @@ def group_stats(committee_ids: list[int], *, statuses=LIVE_STATUSES) -> list[dic
                 "offline": len(people) - by_channel.get(Channel.ONLINE, 0),
                 "by_age": {k: by_age[k] for k in AgeGroup.values if by_age.get(k)},
                 "by_channel": {k: by_channel[k] for k in Channel.values if by_channel.get(k)},
+                "by_building": dict(sorted(by_building.items())),
                 "buildings": sorted(buildings.values()),
                 "building_ids": sorted(buildings),
                 "households": households,
@@ -166,6 +168,7 @@ def ranked_entries(
                 "offline": g["offline"],
                 "by_age": {AGE_LABELS[k]: v for k, v in g["by_age"].items()},
                 "by_channel": {CHANNEL_LABELS[k]: v for k, v in g["by_channel"].items()},
+                "by_building": g["by_building"],
                 "buildings": g["buildings"],
                 "households": g["households"],
                 "score": round(r.score.total, 1),

@@ -58,7 +58,7 @@ def list_workbook(lst: NeedsList) -> bytes:
     ws["A1"].font = Font(bold=True, size=14)
     head = [
         "排名", "得分", "满分", "需求", "类别", "居委会", "支持人数", "线上", "线下",
-        "影响户数", "涉及楼栋", "收集渠道", "年龄段", "原话条数", "状态",
+        "影响户数", "涉及楼栋", "收集渠道", "年龄段", "原话条数", "状态", "支持者所在楼栋",
     ]  # fmt: skip
     ws.append(head)
     for cell in ws[2]:
@@ -71,6 +71,7 @@ def list_workbook(lst: NeedsList) -> bytes:
                 "、".join(f"{k}{v}" for k, v in e["by_channel"].items()),
                 "、".join(f"{k}{v}" for k, v in e["by_age"].items()),
                 len(e["texts"]), e["status"],
+                "、".join(f"{k}{v}" for k, v in e.get("by_building", {}).items()),
             ]
         )  # fmt: skip
     for col, width in zip(

@@ -82,6 +82,9 @@ class NeedForm(PlaceFields):
     )
     anonymous = forms.BooleanField(label="对其他居民匿名（居委会仍可看到您的姓名）", required=False)
     share_location = forms.BooleanField(label="保留照片中的拍摄位置（默认会删除）", required=False)
+    compound = forms.ModelChoiceField(
+        queryset=Compound.objects.none(), required=False, widget=forms.HiddenInput
+    )
     lat = forms.DecimalField(
         required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6
     )

@@ -149,12 +149,45 @@ def _place_initial(request, committee) -> dict:
     return initial
 
 
+def _map_compound(committee, place: dict):
+    for key in ("microspace", "building"):
+        if place.get(key) is not None:
+            return place[key].compound
+    return committee.compounds.order_by("id").first()
+
+
+def _map_data(compound) -> dict | None:
+    """What the location picker needs: the site plan if uploaded, else reference points."""
+    if compound is None:
+        return None
+    points = [
+        {"name": str(b.number), "lat": float(b.lat), "lng": float(b.lng)}
+        for b in compound.buildings.exclude(lat=None).exclude(lng=None)
+    ]
+    center = (
+        [float(compound.lat), float(compound.lng)]
+        if compound.lat is not None and compound.lng is not None
+        else (points[0]["lat"], points[0]["lng"])
+        if points
+        else None
+    )
+    return {
+        "compound": compound.name,
+        "plan": compound.site_plan.url if compound.site_plan else None,
+        "center": center,
+        "points": points,
+    }
+
+
 @login_required
 def submit(request, committee_id: int):
     committee = get_visible(committees_visible_to(request.user), pk=committee_id)
     if not request.user.has_perm("needs.submit_need", committee):
         raise ScopeError(f"您不是{committee.name}的居民或工作人员，不能在此提交需求")
     initial = _place_initial(request, committee)
+    compound = _map_compound(committee, initial)
+    if compound is not None:
+        initial.setdefault("compound", compound)
     form = NeedForm(
         request.POST or None, request.FILES or None, committee=committee, initial=initial
     )
@@ -170,6 +203,7 @@ def submit(request, committee_id: int):
                     category=data["category"],
                     building=data["building"],
                     microspace=data["microspace"],
+                    compound=data["compound"],
                     anonymous=data["anonymous"],
                     lat=data["lat"],
                     lng=data["lng"],
@@ -187,7 +221,7 @@ def submit(request, committee_id: int):
     return render(
         request,
         "needs/submit.html",
-        _ctx(request, committee, form=form, place=initial),
+        _ctx(request, committee, form=form, place=initial, map_data=_map_data(compound)),
         status=status,
     )
 

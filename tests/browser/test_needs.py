@@ -58,11 +58,15 @@ def test_resident_scans_building_qr_submits_with_photo_and_supports_on_a_phone(
     shot(phone, "needs-phone-1-form-scanned")
     phone.select_option("#id_category", "housing")
     phone.set_input_files("#id_photos", str(photo))
+    phone.click("details.location-picker summary")
+    phone.locator("#pick-map").click(position={"x": 120, "y": 90})
+    phone.wait_for_selector("text=已标出位置")
     phone.click("button:has-text('提交需求')")
     phone.wait_for_selector("text=谢谢！您的需求已提交")
     shot(phone, "needs-phone-2-submitted")
     need = Need.objects.get(text__startswith="樓道燈")
     assert need.building == world.building_a and need.photos.count() == 1
+    assert need.lat is not None and need.lng is not None and need.compound == world.compound_a
     assert max(need.photos.get().width, need.photos.get().height) == 1600
 
     phone.goto(f"/needs/committee/{world.committee_a.pk}/")

@@ -152,6 +152,7 @@ def test_offline_and_online_needs_are_counted_identically(world, resident_a2):
         assert a[key] == b[key], key
     assert a["supporters"] == 3 and a["buildings"] == ["5号楼"] and a["households"] == 2
     assert sum(a["by_age"].values()) == sum(b["by_age"].values()) == 3
+    assert a["by_building"] == b["by_building"] == {"5号楼": 3}
     assert a["online"] + a["offline"] == b["online"] + b["offline"] == 3
     totals = adapters.list_totals(list(entries.values()))
     assert totals["supporters"] == 6 and totals["online"] + totals["offline"] == 6

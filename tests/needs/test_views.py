@@ -227,3 +227,26 @@ def test_need_to_project_from_the_page(world, client):
     response = client.post(reverse("needs:to_project", args=[need.pk]), {"title": "楼道灯更新"})
     need.refresh_from_db()
     assert need.project and response.url == reverse("projects:detail", args=[need.project_id])
+
+
+def test_location_on_the_site_plan_is_offered_and_saved(world, client):
+    from django.core.files.base import ContentFile
+
+    from tests.needs.conftest import image_bytes
+
+    world.compound_a.site_plan.save("plan.png", ContentFile(image_bytes("PNG", size=(400, 300))))
+    client.force_login(world.users.resident_a)
+    url = reverse("needs:submit", args=[world.committee_a.pk])
+    page = body(client.get(url))
+    assert "在小区总平面图上标出位置" in page and world.compound_a.site_plan.url in page
+    response = client.post(url, {"text": "这里的路灯不亮", "category": "safety",
+                                 "compound": world.compound_a.pk, "plan_x": "0.2500", "plan_y": "0.7500"})  # fmt: skip
+    assert response.status_code == 302
+    need = Need.objects.get()
+    assert (need.compound, str(need.plan_x), str(need.plan_y)) == (
+        world.compound_a,
+        "0.2500",
+        "0.7500",
+    )
+    response = client.post(url, {"text": "坐标不对", "category": "other", "plan_x": "7"})
+    assert response.status_code == 400 and Need.objects.count() == 1
