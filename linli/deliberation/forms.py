@@ -74,9 +74,14 @@ class MeetingCreateForm(forms.Form):
         oc_committees = Compound.objects.filter(id__in=scopes.owners_committee_compound_ids).values(
             "committee_id"
         )
-        committees = Committee.objects.filter(
-            id__in=scopes.managed_committee_ids
-        ) | Committee.objects.filter(id__in=oc_committees)
+        led_committees = Building.objects.filter(id__in=scopes.led_building_ids).values(
+            "compound__committee_id"
+        )
+        committees = (
+            Committee.objects.filter(id__in=scopes.managed_committee_ids)
+            | Committee.objects.filter(id__in=oc_committees)
+            | Committee.objects.filter(id__in=led_committees)
+        )
         committees = committees.distinct().order_by("name")
         self.fields["committee"].queryset = committees
         self.fields["compound"].queryset = Compound.objects.filter(

@@ -44,6 +44,7 @@ class Convener(models.TextChoices):
     COMMITTEE = "committee", "居委会"
     OWNERS_COMMITTEE = "owners_committee", "业委会"
     STREET = "street", "街道/镇"
+    BUILDING_LEADER = "building_leader", "楼组长"
 
 
 MORE_THAN_HALF = Bound(Fraction(1, 2), inclusive=False)
@@ -80,7 +81,7 @@ class KindSpec:
 _C = Convener
 KIND_SPECS: dict[str, KindSpec] = {
     MeetingKind.PARTY: KindSpec(CONSULTATIVE_MEETING, (_C.PARTY_ORG,)),
-    MeetingKind.BUILDING: KindSpec(CONSULTATIVE_MEETING, (_C.COMMITTEE,)),
+    MeetingKind.BUILDING: KindSpec(CONSULTATIVE_MEETING, (_C.COMMITTEE, _C.BUILDING_LEADER)),
     MeetingKind.REPRESENTATIVES: KindSpec(REPRESENTATIVES_MEETING, (_C.COMMITTEE,)),
     MeetingKind.RESIDENTS: KindSpec(RESIDENTS_MEETING, (_C.COMMITTEE,)),
     MeetingKind.OWNER_REPRESENTATIVES: KindSpec(

@@ -27,6 +27,23 @@ def has_owners_committee_in(user, committee) -> bool:
 
 
 @rules.predicate
+def leads_building_in(user, committee) -> bool:
+    from linli.places.models import Building
+
+    ids = scopes_for(user).led_building_ids
+    return bool(ids) and Building.objects.filter(id__in=ids, compound__committee=committee).exists()
+
+
+@rules.predicate
+def is_building_leader_of_meeting(user, meeting) -> bool:
+    """A building leader runs the building meetings (楼组会议) of the buildings they lead."""
+    if meeting is None or getattr(meeting, "convener", None) != "building_leader":
+        return False
+    buildings = {b.pk for b in meeting.invitee_buildings.all()}
+    return bool(buildings) and buildings <= set(scopes_for(user).led_building_ids)
+
+
+@rules.predicate
 def meeting_open(user, meeting) -> bool:
     return meeting is not None and meeting.status == "scheduled"
 
@@ -58,10 +75,15 @@ def is_invited(user, meeting) -> bool:
     return False
 
 
-manage_meeting = can_manage_community | is_owners_committee_of_meeting
+manage_meeting = (
+    can_manage_community | is_owners_committee_of_meeting | is_building_leader_of_meeting
+)
 
 rules.add_perm("deliberation.view_meeting", can_view_community)
-rules.add_perm("deliberation.create_meeting", can_manage_community | has_owners_committee_in)
+rules.add_perm(
+    "deliberation.create_meeting",
+    can_manage_community | has_owners_committee_in | leads_building_in,
+)
 rules.add_perm("deliberation.manage_meeting", manage_meeting)
 rules.add_perm("deliberation.sign_in_others", manage_meeting & meeting_open)
 rules.add_perm("deliberation.check_in", can_view_community & meeting_open & is_invited)

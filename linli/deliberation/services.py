@@ -85,21 +85,30 @@ def meeting_create(
             acting = True
         else:
             ensure(has_oc, f"{compound.name}尚未成立业委会，可由居委会代行召集", code="convener")
+    buildings = list(invitee_buildings or [])
+    if convener == Convener.BUILDING_LEADER:
+        ensure(buildings, "楼组会议须选择邀请的楼栋", code="buildings")
     if not manages:
-        # owners' committee members convene only their own compound's owners' meetings
         from linli.accounts.scopes import scopes_for
 
-        if not (
+        scopes = scopes_for(actor)
+        owners_ok = (
             spec.owners_matter
             and convener == Convener.OWNERS_COMMITTEE
             and compound is not None
-            and compound.pk in scopes_for(actor).owners_committee_compound_ids
-        ):
-            raise ScopeError("业委会只能召集本小区的业主会议")
+            and compound.pk in scopes.owners_committee_compound_ids
+        )
+        # building leaders convene building meetings of the buildings they lead
+        leader_ok = (
+            kind == MeetingKind.BUILDING
+            and convener == Convener.BUILDING_LEADER
+            and {b.pk for b in buildings} <= set(scopes.led_building_ids)
+        )
+        if not (owners_ok or leader_ok):
+            raise ScopeError("业委会只能召集本小区的业主会议，楼组长只能召集本楼组会议")
     roles = list(dict.fromkeys(invitee_roles or []))
     for r in roles:
         ensure(r in Role.values, f"邀请角色“{r}”不存在")
-    buildings = list(invitee_buildings or [])
     for b in buildings:
         ensure(b.compound.committee_id == committee.pk, f"楼栋“{b}”不属于{committee.name}")
         ensure(compound is None or b.compound_id == compound.pk, f"楼栋“{b}”不在所选小区")

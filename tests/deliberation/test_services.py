@@ -253,3 +253,40 @@ def test_siyi_steps_in_order(world, project, meeting):
     assert track[1]["meeting"] == meeting
     assert siyi_track(world.users.resident_b, project) == []
     assert SiyiStep.objects.count() == 2
+
+
+def test_building_leader_convenes_and_runs_their_building_meeting(world):
+    leader = world.users.leader_a
+    with pytest.raises(ServiceError, match="须选择邀请的楼栋"):
+        _meeting(world, "building", 6, actor=leader, convener="building_leader")
+    other = type(world.building_a).objects.create(compound=world.compound_a, number="7号楼")
+    with pytest.raises(ScopeError, match="楼组长只能召集本楼组会议"):
+        _meeting(
+            world,
+            "building",
+            6,
+            actor=leader,
+            convener="building_leader",
+            invitee_buildings=[other],
+        )
+    with pytest.raises(ScopeError):
+        _meeting(world, "residents", 6, actor=leader)
+    m = _meeting(
+        world,
+        "building",
+        6,
+        actor=leader,
+        convener="building_leader",
+        invitee_buildings=[world.building_a],
+    )
+    assert leader.has_perm("deliberation.manage_meeting", m)
+    meeting_sign_in(actor=leader, meeting=m, name="5号楼王阿姨")
+    meeting_check_in(actor=world.users.resident_a, meeting=m, token=checkin_token(m))
+    minutes_save(actor=leader, meeting=m, summary="楼道堆物清理")
+    meeting_close(actor=leader, meeting=m)
+    assert minutes_approve(actor=leader, meeting=m).is_frozen
+    # not the committee's other meetings
+    committee_meeting = _meeting(world, "building", 6, invitee_buildings=[world.building_a])
+    assert not leader.has_perm("deliberation.manage_meeting", committee_meeting)
+    with pytest.raises(ScopeError):
+        meeting_sign_in(actor=leader, meeting=committee_meeting, name="x")

@@ -63,6 +63,8 @@ def test_staff_creates_meeting_through_the_page(client, world, project):
     assert m.acting_convener and list(m.invitee_buildings.all()) == [world.building_a]
     client.force_login(world.users.resident_a)
     assert client.get(url).status_code == 403
+    client.force_login(world.users.leader_a)  # building leaders convene 楼组会议
+    assert client.get(url).status_code == 200
 
 
 def test_detail_shows_qr_and_quorum_fragment_polls(client, world, meeting):
