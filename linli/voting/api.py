@@ -77,7 +77,7 @@ class VoteOut(Schema):
 
 
 class CastIn(Schema):
-    flat_id: int
+    flat_id: int = 0  # checked after the vote's scope, so other committees' votes stay 404
     choice: str = ""
     option_ids: list[int] = []
     channel: str = "online"
@@ -97,7 +97,7 @@ class BallotOut(Schema):
 
 
 class PaperIn(Schema):
-    code: str = Field(max_length=30)
+    code: str = Field("", max_length=30)
     choice: str = ""
     option_ids: list[int] = []
 
