@@ -195,5 +195,5 @@ def submit_response(request, survey_id: int, payload: ResponseIn):
 )
 def results(request, survey_id: int):
     survey = _get(request, survey_id)
-    require(request.auth, "surveys.view_results", survey)
+    require(request.auth, "surveys.view_results", survey, "问卷结束后才能查看结果")
     return survey_results(survey)

@@ -18,6 +18,11 @@ def survey_is_draft(user, survey) -> bool:
 
 
 @rules.predicate
+def survey_is_closed(user, survey) -> bool:
+    return survey is not None and survey.status == "closed"
+
+
+@rules.predicate
 def survey_not_draft(user, survey) -> bool:
     return survey is not None and survey.status != "draft"
 
@@ -43,6 +48,8 @@ rules.add_perm(
     "surveys.enter_paper", (can_manage_community | leads_building_in_audience) & survey_is_open
 )
 rules.add_perm(
-    "surveys.view_results", can_manage_community | (can_view_community & survey_not_draft)
+    # residents read the results once collection has ended, so they do not sway answers
+    "surveys.view_results",
+    can_manage_community | (can_view_community & survey_is_closed),
 )
 rules.add_perm("surveys.export_responses", can_manage_community)

@@ -95,6 +95,7 @@ def survey_detail(request, pk: int):
         "can_edit": user.has_perm("surveys.edit_questions", survey),
         "can_answer": False,
         "can_paper": user.has_perm("surveys.enter_paper", survey),
+        "can_results": user.has_perm("surveys.view_results", survey),
         "kinds": Question.Kind.choices,
         "audience": selectors.audience_size(survey),
     }
@@ -230,7 +231,7 @@ def paper_entry(request, pk: int):
 @login_required
 def results(request, pk: int):
     survey = _get(request, pk)
-    require(request.user, "surveys.view_results", survey)
+    require(request.user, "surveys.view_results", survey, "问卷结束后才能查看结果")
     return render(
         request,
         "surveys/results.html",

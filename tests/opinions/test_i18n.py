@@ -41,5 +41,8 @@ def test_pages_render_in_english(world):
     assert "Agree" in html and "Disagree" in html and "赞同" not in html
     html = c.get(f"/surveys/{s.pk}/").content.decode()
     assert "Submit" in html and "提交问卷" not in html
+    from linli.surveys.services import survey_set_status
+
+    survey_set_status(actor=world.users.staff_a, survey=s, status="closed")
     html = c.get(f"/surveys/{s.pk}/results/").content.decode()
     assert "esponse rate" in html and "回收率" not in html

@@ -89,7 +89,7 @@ def test_pages_files_and_api_agree(world):
         and "按楼栋交叉分析" in html
         and "按年龄段交叉分析" in html
     )
-    api = ApiClient(world.users.resident_a).get(f"/api/surveys/{s.pk}/results").json()
+    api = ApiClient(world.users.staff_a).get(f"/api/surveys/{s.pk}/results").json()
     assert api == survey_results(s)
     r = staff.get(f"/surveys/{s.pk}/responses.xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
@@ -101,7 +101,13 @@ def test_pages_files_and_api_agree(world):
     resident = Client()
     resident.force_login(world.users.resident_a)
     assert resident.get(f"/surveys/{s.pk}/responses.xlsx").status_code == 403
+    r = resident.get(f"/surveys/{s.pk}/results/")
+    assert r.status_code == 403 and "问卷结束后才能查看结果" in r.content.decode()
+    assert ApiClient(world.users.resident_a).get(f"/api/surveys/{s.pk}/results").status_code == 403
+    services.survey_set_status(actor=world.users.staff_a, survey=s, status="closed")
     assert resident.get(f"/surveys/{s.pk}/results/").status_code == 200
+    res = ApiClient(world.users.resident_a).get(f"/api/surveys/{s.pk}/results").json()
+    assert res["questions"] == api["questions"]
     other = Client()
     other.force_login(world.users.staff_b)
     assert other.get(f"/surveys/{s.pk}/results/").status_code == 404

@@ -128,7 +128,7 @@ def test_api_build_answer_and_refuse(world):
     assert r.status_code == 201 and r.json()["channel"] == "online"
     r = resident.post(f"/api/surveys/{sid}/responses", {"answers": {str(qid): 4}})
     assert r.status_code == 409 and "该住户已经提交过" in r.json()["detail"]
-    res = resident.get(f"/api/surveys/{sid}/results").json()
+    res = staff.get(f"/api/surveys/{sid}/results").json()
     assert res["responses"] == 1 and res["audience"] == 2 and res["questions"][0]["mean"] == 5
     staff.post(f"/api/surveys/{sid}/status", {"status": "closed"})
     hh = world.flat_a2.households.get().pk
