@@ -110,6 +110,16 @@ class Notice(models.Model):
     def board_list(self) -> list[str]:
         return [b.strip() for b in (self.boards or "").splitlines() if b.strip()]
 
+    @property
+    def status_label(self) -> str:
+        """The status as residents should read it: a published notice past its end is 期满."""
+        now = timezone.now()
+        if self.status == self.Status.PUBLISHED and self.starts_at and now < self.starts_at:
+            return "待公示"
+        if self.status == self.Status.PUBLISHED and self.ends_at and now > self.ends_at:
+            return "公示期满"
+        return self.get_status_display()
+
     def is_open_for_objections(self, now=None) -> bool:
         now = now or timezone.now()
         return (

@@ -144,7 +144,7 @@ def test_objection_after_period_refused(client, world, notice):
     )
     client.force_login(world.users.resident_a)
     html = client.get(reverse("notices:detail", args=[notice.pk])).content.decode()
-    assert 'id="objection-form"' not in html
+    assert 'id="objection-form"' not in html and "公示期满" in html
     r = client.post(reverse("notices:object", args=[notice.pk]), {"reason": "晚了"})
     assert r.status_code == 400 and "不在公示期内" in r.content.decode()
     assert not Objection.objects.exists()
@@ -203,7 +203,10 @@ def test_publish_approved_minutes_as_a_notice(client, world, project):
     link = f"?subject=deliberation.minutes:{minutes.pk}"
     assert link in html
     html = client.get(reverse("notices:create") + link).content.decode()
-    assert "睦邻花园居民会议会议纪要公示" in html and "决议1：同意方案二（出席2人，同意2人，通过）" in html
+    assert (
+        "睦邻花园居民会议会议纪要公示" in html
+        and "决议1：同意方案二（出席2人，同意2人，通过）" in html
+    )
     r = client.post(
         reverse("notices:create"),
         {
