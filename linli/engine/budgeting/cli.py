@@ -98,7 +98,12 @@ def explain(inst: Instance, out: Outcome) -> str:
                 parts.append(f"{p.voters} 位支持者付出了各自剩下的全部预算，共 {fmt(p.total)}")
         if not parts:
             parts.append("无需付款")
-        price = f"（每单位效用价格 ρ={fmt_rho(f.rho)}）" if f.rho is not None else ""
+        if f.rho is None:
+            price = ""
+        elif f.stage == "phragmen":
+            price = f"（支持者的负载升到 t={fmt_rho(f.rho)}）"
+        else:
+            price = f"（每单位效用价格 ρ={fmt_rho(f.rho)}）"
         lines.append(head + "；".join(parts) + price + "。")
     lines.append("")
     lines.append("未获资助的项目：")
