@@ -251,9 +251,12 @@ def notice_withdraw(*, actor, notice: Notice, reason: str) -> Notice:
 
 @transaction.atomic
 def notice_close(*, actor, notice: Notice) -> Notice:
-    """End a notice whose period is over (the period is never cut short: withdraw instead)."""
+    """End a notice whose period is over (the period is never cut short: withdraw instead).
+
+    ``actor=None`` is the system (the ``close_expired_notices`` command).
+    """
     notice = _lock(notice)
-    if not actor.has_perm("notices.manage_notice", notice):
+    if actor is not None and not actor.has_perm("notices.manage_notice", notice):
         raise ScopeError("您无权结束该公示")
     ensure(notice.status == Notice.Status.PUBLISHED, "只有公示中的公示可以结束", code="status")
     ensure(
@@ -278,6 +281,19 @@ def notice_close(*, actor, notice: Notice) -> Notice:
         after={"status": "closed", "unanswered": unanswered},
     )
     return notice
+
+
+def notices_close_expired(*, now=None) -> int:
+    """Close every published notice whose period has ended (one transaction per notice)."""
+    now = now or timezone.now()
+    closed = 0
+    for notice in Notice.objects.filter(status=Notice.Status.PUBLISHED, ends_at__lt=now):
+        try:
+            notice_close(actor=None, notice=notice)
+        except ServiceError:
+            continue  # changed meanwhile (extended or withdrawn)
+        closed += 1
+    return closed
 
 
 @transaction.atomic

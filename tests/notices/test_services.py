@@ -212,3 +212,31 @@ def test_selectors_scope(world, notice):
     assert set(notices_visible_to(world.users.staff_a)) == {notice, draft}
     assert set(notices_visible_to(world.users.resident_b)) == set()
     assert set(notices_visible_to(world.users.street_a)) == {notice, draft}
+
+
+def test_close_expired_command(world, notice):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    fresh = notice_create(
+        actor=world.users.staff_a,
+        committee=world.committee_a,
+        kind="plan",
+        title="新公示",
+        body="b",
+        publish=True,
+    )
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=8),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
+    )
+    out = StringIO()
+    call_command("close_expired_notices", stdout=out)
+    assert "已结束 1 条" in out.getvalue()
+    notice.refresh_from_db()
+    fresh.refresh_from_db()
+    assert notice.status == "closed" and fresh.status == "published"
+    event = notice.events.get(kind="closed")
+    assert event.actor is None
+    assert AuditEvent.objects.filter(action="notice.close", actor__isnull=True).count() == 1
