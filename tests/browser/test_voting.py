@@ -101,3 +101,31 @@ def test_result_page(transactional_db, estate, owners_vote, phone, desktop, live
     phone.goto(f"/votes/{vote.pk}/result/")
     assert phone.get_by_text("✗ 未通过").is_visible()
     shot(phone, "voting-result-phone")
+
+
+def test_budget_result_with_explanation(transactional_db, estate, phone, live_server):
+    staff = estate.world.users.staff_a
+    opens, closes = voting_fixtures.window()
+    vote = services.vote_create(
+        actor=staff, committee=estate.world.committee_a, title="2026年自治金项目", kind="budget",
+        method="approval", budget=100_000, budget_rule="mes",
+        options=[("长者食堂", 60_000), ("儿童游乐角", 30_000), ("楼道照明", 30_000)],
+        buildings=[estate.building], opens_at=opens, closes_at=closes,
+    )  # fmt: skip
+    vote = services.vote_open(actor=staff, vote=vote)
+    ids = list(vote.options.order_by("position").values_list("id", flat=True))
+    picks = {"F1": [0, 1], "F2": [0], "F3": [0], "F4": [0], "F5": [2, 1], "F6": [2]}
+    owner = {"F1": "A", "F2": "C", "F3": "C", "F4": "D", "F5": "E", "F6": "G"}
+    for flat, p in picks.items():
+        services.ballot_cast(actor=estate.users[owner[flat]], vote=vote, flat=estate.flats[flat],
+                             option_ids=[ids[i] for i in p], idempotency_key=f"b-{flat}")  # fmt: skip
+    login_page(phone, live_server, estate.users["H"])
+    phone.goto(f"/votes/{vote.pk}/")
+    phone.get_by_text("楼道照明").first.click()
+    with phone.expect_navigation():
+        phone.get_by_role("button", name="提交表决意见").click()
+    shot(phone, "voting-budget-ballot")
+    services.vote_close(actor=staff, vote=vote, reason="测试")
+    phone.goto(f"/votes/{vote.pk}/result/")
+    assert phone.get_by_text("分配过程说明").is_visible()
+    shot(phone, "voting-budget-result")

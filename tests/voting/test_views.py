@@ -315,3 +315,56 @@ def test_admin_is_read_only_and_renders(client, estate):
     for model in ("vote", "elector", "ballot", "paperentry", "voteresult"):
         assert client.get(reverse(f"admin:voting_{model}_changelist")).status_code == 200
     assert client.get(reverse("admin:voting_vote_add")).status_code == 403
+
+
+def test_naming_campaign_pages(client, estate):
+    from linli.voting import services
+
+    opens, closes = timezone.now() - timedelta(hours=1), timezone.now() + timedelta(days=3)
+    vote = services.vote_create(
+        actor=estate.world.users.staff_a, committee=estate.world.committee_a, title="口袋花园征名",
+        kind="options", method="single", hide_results=False, buildings=[estate.building],
+        opens_at=opens, closes_at=closes,
+    )  # fmt: skip
+    client.force_login(estate.world.users.staff_a)
+    assert client.post(reverse("voting:start_proposals", args=[vote.pk])).status_code == 302
+    client.force_login(estate.world.users.resident_a)
+    html = client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
+    assert "提出名称" in html
+    for label in ("百草园", "邻里园"):
+        r = client.post(reverse("voting:propose", args=[vote.pk]), {"label": label})
+        assert r.status_code == 302
+    r = client.post(reverse("voting:propose", args=[vote.pk]), {"label": "百草园"})
+    assert r.status_code == 400 and "已经有人提出" in r.content.decode()
+    client.force_login(estate.world.users.staff_a)
+    client.post(reverse("voting:open", args=[vote.pk]))
+    a, b = vote.options.all()
+    client.force_login(estate.users["A"])
+    elector = Elector.objects.get(vote=vote, flat=estate.flats["F1"])
+    r = client.post(
+        reverse("voting:cast", args=[vote.pk]),
+        {"elector": elector.pk, "option": [b.pk], "key": "n1"},
+    )
+    assert r.status_code == 302
+    # results are public while open for this vote
+    html = client.get(reverse("voting:result", args=[vote.pk])).content.decode()
+    assert "实时计票" in html and "邻里园" in html and "得票最多" in html
+
+
+def test_meeting_vote_result_page(client, estate):
+    from linli.voting import services
+
+    opens, closes = timezone.now() - timedelta(hours=1), timezone.now() + timedelta(days=3)
+    staff = estate.world.users.staff_a
+    vote = services.vote_create(
+        actor=staff, committee=estate.world.committee_a, title="楼组公约", kind="meeting",
+        meeting_rule="two_thirds_quorum", secret=True, buildings=[estate.building],
+        opens_at=opens, closes_at=closes,
+    )  # fmt: skip
+    services.vote_open(actor=staff, vote=vote)
+    for flat in ("F1", "F2", "F4", "F5", "F6"):
+        phone_cast(client, estate, vote, flat, "agree")
+    html = close_and_read(client, estate, vote)
+    # 5 of 7 households take part (≥ 2/3) and all agree
+    assert "✓ 通过" in html and "参加表决户数：5 / 7 户" in html
+    assert "逐户表决情况" not in html  # secret: nobody is shown who voted what
