@@ -37,6 +37,39 @@ from linli.places.selectors import (
 )
 
 
+def login_first(view):
+    """``login_required`` that also says why, in Chinese, on the login page."""
+    from functools import wraps
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            messages.info(request, "请先登录。登录后会回到刚才的页面，您填写的需求不会丢失。")
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _location_map(need: Need) -> dict | None:
+    """The need's point for includes/map.html (site plan position or WGS-84 point)."""
+    label = str(need)
+    if need.plan_x is not None and need.compound_id and need.compound.site_plan:
+        return {
+            "plan": need.compound.site_plan.url,
+            "plan_points": [{"x": float(need.plan_x), "y": float(need.plan_y or 0), "name": label}],
+            "features": {"type": "FeatureCollection", "features": []},
+        }
+    if need.lat is not None and need.lng is not None:
+        feature = {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(need.lng), float(need.lat)]},
+            "properties": {"name": label, "kind": "need"},
+        }
+        return {"features": {"type": "FeatureCollection", "features": [feature]}, "plan_points": []}
+    return None
+
+
 def _committee(request, committee_id):
     committee = get_visible(committees_visible_to(request.user), pk=committee_id)
     require(request.user, "needs.view_needs", committee)
@@ -68,7 +101,7 @@ def _ctx(request, committee, **extra):
 # ------------------------------------------------------------------ board and detail
 
 
-@login_required
+@login_first
 def board(request, committee_id: int):
     """The live needs list of a committee, ranked by the committee's weights."""
     committee = _committee(request, committee_id)
@@ -93,7 +126,7 @@ def board(request, committee_id: int):
     )
 
 
-@login_required
+@login_first
 def detail(request, need_id: int):
     need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
     primary = services.primary_of(need)
@@ -119,6 +152,7 @@ def detail(request, need_id: int):
             primary=primary,
             members=members,
             photos=[p for m in members for p in m.photos.all()],
+            map_data=_location_map(need) or _location_map(primary),
             entry=entry,
             supported=primary.pk in _supported_groups(request.user, committee),
             assess_form=AssessForm(initial={f: getattr(primary, f) for f in services.ASSESS_FIELDS})
@@ -179,7 +213,7 @@ def _map_data(compound) -> dict | None:
     }
 
 
-@login_required
+@login_first
 def submit(request, committee_id: int):
     committee = get_visible(committees_visible_to(request.user), pk=committee_id)
     if not request.user.has_perm("needs.submit_need", committee):
@@ -575,7 +609,7 @@ def qr_sheet(request, compound_id: int):
 # ------------------------------------------------------------------ 发现小微
 
 
-@login_required
+@login_first
 def space_report_new(request, committee_id: int):
     committee = _committee(request, committee_id)
     require(request.user, "needs.report_space", committee)

@@ -250,3 +250,18 @@ def test_location_on_the_site_plan_is_offered_and_saved(world, client):
     )
     response = client.post(url, {"text": "坐标不对", "category": "other", "plan_x": "7"})
     assert response.status_code == 400 and Need.objects.count() == 1
+
+
+def test_anonymous_visitor_is_asked_to_log_in_in_chinese(world, client):
+    response = client.get(reverse("needs:submit", args=[world.committee_a.pk]), follow=True)
+    assert "请先登录" in body(response) and "/accounts/login/" in response.redirect_chain[0][0]
+
+
+def test_detail_shows_the_location_marked_on_the_map(world, client):
+    from decimal import Decimal
+
+    need = services.need_submit(actor=world.users.resident_a, committee=world.committee_a,
+                                text="这里积水", lat=Decimal("31.290100"), lng=Decimal("121.520200"))  # fmt: skip
+    client.force_login(world.users.resident_a)
+    page = body(client.get(reverse("needs:detail", args=[need.pk])))
+    assert 'id="map-data"' in page and "121.5202" in page
