@@ -45,7 +45,14 @@ def _get_meeting(request, meeting_id):
 
 @login_required
 def meeting_list(request):
-    meetings = selectors.meetings_visible_to(request.user).order_by("-starts_at", "-id")[:PAGE_SIZE]
+    meetings = selectors.meetings_visible_to(request.user)
+    project = request.GET.get("project", "")
+    if project.isdigit():
+        meetings = meetings.filter(project_id=int(project))
+    kind = request.GET.get("kind", "")
+    if kind:
+        meetings = meetings.filter(kind=kind)
+    meetings = meetings.order_by("-starts_at", "-id")[:PAGE_SIZE]
     return render(
         request,
         "deliberation/list.html",

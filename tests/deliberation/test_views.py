@@ -20,6 +20,14 @@ def test_list_and_detail_are_scoped(client, world, meeting):
     assert "开鲁一村居民会议" in client.get(reverse("deliberation:list")).content.decode()
     html = client.get(reverse("deliberation:detail", args=[meeting.pk])).content.decode()
     assert "居委会二楼会议室" in html and "扫码签到" not in html  # no QR for residents
+    html = client.get(
+        reverse("deliberation:list"), {"project": meeting.project_id + 1}
+    ).content.decode()
+    assert "开鲁一村居民会议" not in html
+    html = client.get(
+        reverse("deliberation:list"), {"project": meeting.project_id}
+    ).content.decode()
+    assert "开鲁一村居民会议" in html
     client.force_login(world.users.resident_b)
     assert "开鲁一村居民会议" not in client.get(reverse("deliberation:list")).content.decode()
     assert client.get(reverse("deliberation:detail", args=[meeting.pk])).status_code == 404

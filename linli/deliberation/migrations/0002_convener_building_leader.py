@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deliberation', '0001_initial'),
+        ("deliberation", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='meeting',
-            name='convener',
-            field=models.CharField(choices=[('party_org', '居民区党组织'), ('committee', '居委会'), ('owners_committee', '业委会'), ('street', '街道/镇'), ('building_leader', '楼组长')], max_length=20, verbose_name='召集方'),
+            model_name="meeting",
+            name="convener",
+            field=models.CharField(
+                choices=[
+                    ("party_org", "居民区党组织"),
+                    ("committee", "居委会"),
+                    ("owners_committee", "业委会"),
+                    ("street", "街道/镇"),
+                    ("building_leader", "楼组长"),
+                ],
+                max_length=20,
+                verbose_name="召集方",
+            ),
         ),
     ]
