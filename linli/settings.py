@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "linli.deliberation",
     "linli.voting",
     "linli.notices",
+    "linli.funding",
     "linli.demo",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/", include("linli.deliberation.urls")),
     path("votes/", include("linli.voting.urls")),
     path("notices/", include("linli.notices.urls")),
+    path("funding/", include("linli.funding.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
