@@ -445,8 +445,10 @@ def triage(request, committee_id: int):
 @require_POST
 def merge(request, committee_id: int):
     committee = _managed_committee(request, committee_id)
-    ids = [int(i) for i in request.POST.getlist("need") if i.isdigit()]
-    target_id = request.POST.get("target") or ""
+    ids = [
+        int(i) for i in (v.strip().lstrip("#") for v in request.POST.getlist("need")) if i.isdigit()
+    ]
+    target_id = (request.POST.get("target") or "").strip().lstrip("#")
     scoped = selectors.needs_visible_to(request.user).filter(committee=committee)
     if not target_id.isdigit():
         raise ServiceError("请选择保留哪一条作为主需求")

@@ -265,3 +265,41 @@ def test_detail_shows_the_location_marked_on_the_map(world, client):
     client.force_login(world.users.resident_a)
     page = body(client.get(reverse("needs:detail", args=[need.pk])))
     assert 'id="map-data"' in page and "121.5202" in page
+
+
+def test_manual_merge_by_number_and_refusals(world, client, resident_a2):
+    a = services.need_submit(
+        actor=world.users.resident_a, committee=world.committee_a, text="暑假小孩没人带"
+    )
+    b = services.need_submit(
+        actor=resident_a2, committee=world.committee_a, text="四点半课堂，看孩子写作业"
+    )
+    other = services.need_submit(
+        actor=world.users.resident_b, committee=world.committee_b, text="乙方需求"
+    )
+    client.force_login(world.users.staff_a)
+    url = reverse("needs:merge", args=[world.committee_a.pk])
+    assert client.post(url, {"need": f"#{b.pk}", "target": f" {a.pk} "}).status_code == 302
+    b.refresh_from_db()
+    assert b.merged_into == a
+    response = client.post(url, {"need": str(other.pk), "target": str(a.pk)})
+    assert response.status_code == 400 and "请至少选择一条" in body(
+        response
+    )  # B's need is not ours
+    assert client.post(url, {"need": str(a.pk), "target": "x"}).status_code == 400
+
+
+def test_triage_and_list_pages_have_a_pinned_query_count(
+    world, client, resident_a2, django_assert_max_num_queries
+):
+    for i, text in enumerate(
+        ["楼道灯坏了", "樓道燈壞了", "车棚需要充电桩", "充电桩太少了", "希望多放座椅"]
+    ):
+        services.need_submit(actor=resident_a2 if i % 2 else world.users.resident_a,
+                             committee=world.committee_a, text=text)  # fmt: skip
+    lst = services.needs_list_create(actor=world.users.staff_a, committee=world.committee_a)
+    client.force_login(world.users.staff_a)
+    with django_assert_max_num_queries(16):
+        assert client.get(reverse("needs:triage", args=[world.committee_a.pk])).status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("needs:list_detail", args=[lst.pk])).status_code == 200
