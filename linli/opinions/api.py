@@ -90,8 +90,10 @@ def get_conversation(request, conversation_id: int):
     return _conv_out(_get(request, conversation_id))
 
 
+# Body fields have defaults so that an object outside the caller's scope is a 404 before the
+# body is judged; the services refuse empty values with a Chinese message.
 class StatusIn(Schema):
-    status: str
+    status: str = ""
 
 
 @router.post("/{conversation_id}/status", response=ConversationOut, summary="结束或重新开放")
@@ -124,7 +126,7 @@ def next_statement(request, conversation_id: int):
 
 
 class StatementIn(Schema):
-    text: str = Field(..., max_length=1000)
+    text: str = Field("", max_length=1000)
 
 
 @router.post("/{conversation_id}/statements", response={201: StatementOut}, summary="发表观点")
@@ -135,7 +137,7 @@ def add_statement(request, conversation_id: int, payload: StatementIn):
 
 
 class ModerateIn(Schema):
-    accept: bool
+    accept: bool = False
     reason: str = Field("", max_length=1000)
 
 
@@ -154,7 +156,7 @@ def moderate_statement(request, conversation_id: int, statement_id: int, payload
 
 
 class VoteIn(Schema):
-    value: int = Field(..., ge=-1, le=1)
+    value: int | None = Field(None, ge=-1, le=1)
 
 
 @router.post(

@@ -123,9 +123,11 @@ def get_survey(request, survey_id: int):
     return _out(_get(request, survey_id))
 
 
+# Body fields have defaults so that an object outside the caller's scope is a 404 before the
+# body is judged; the services refuse empty values with a Chinese message.
 class QuestionIn(Schema):
-    kind: str
-    text: str = Field(..., max_length=400)
+    kind: str = ""
+    text: str = Field("", max_length=400)
     required: bool = True
     options: list[str] = Field(default_factory=list, max_length=100)
     rows: list[str] = Field(default_factory=list, max_length=100)
@@ -140,7 +142,7 @@ def add_question(request, survey_id: int, payload: QuestionIn):
 
 
 class StatusIn(Schema):
-    status: str
+    status: str = ""
 
 
 @router.post("/{survey_id}/status", response=SurveyOut, summary="发布、结束或重新开放")
@@ -152,7 +154,7 @@ def set_status(request, survey_id: int, payload: StatusIn):
 
 class ResponseIn(Schema):
     answers: dict[int, Any] = Field(
-        ...,
+        default_factory=dict,
         description="题目 id → 答案：单选 str，多选 list[str]，评分 1–5，排序 list[str]（全部选项），"
         "矩阵 {行: 选项}，文字 str",
     )

@@ -143,3 +143,13 @@ def test_api_flow_and_errors(conv, world):
     r = resident.post(f"/api/conversations/{conv.pk}/statements/{nxt['id']}/vote", {"value": 1})
     assert r.status_code == 409 and "已结束" in r.json()["detail"]
     assert Client().get(f"/api/conversations/{conv.pk}").status_code == 401
+
+
+def test_api_empty_vote_body_is_refused_not_a_pass(conv, world):
+    resident = ApiClient(world.users.resident_a)
+    st = conv.statements.first()
+    r = resident.post(f"/api/conversations/{conv.pk}/statements/{st.pk}/vote", {})
+    assert r.status_code == 400 and "赞同、反对或跳过" in r.json()["detail"]
+    r = resident.post(f"/api/conversations/{conv.pk}/statements", {})
+    assert r.status_code == 400 and "请填写观点" in r.json()["detail"]
+    assert not OpinionVote.objects.exists()
