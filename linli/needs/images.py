@@ -17,7 +17,7 @@ MAX_SIDE = 1600
 MAX_PHOTOS = 6
 ALLOWED = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 GPS_IFD = 0x8825
-Image.MAX_IMAGE_PIXELS = 40_000_000  # refuse decompression bombs early
+MAX_PIXELS = 40_000_000  # ~ a 50-megapixel phone photo would be refused; typical ones are 12
 
 
 @dataclass
@@ -44,6 +44,8 @@ def clean_photo(upload, *, keep_location: bool = False) -> CleanPhoto:
     try:
         probe = Image.open(io.BytesIO(raw))
         fmt = probe.format
+        if probe.size[0] * probe.size[1] > MAX_PIXELS:
+            raise ServiceError(f"照片“{name}”像素过大，请缩小后再上传", code="photo_too_large")
         probe.verify()
         image = Image.open(io.BytesIO(raw))
         image.load()

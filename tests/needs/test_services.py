@@ -287,3 +287,12 @@ def test_space_report_verified_into_the_microspace_register(world):
     assert report.status == SpaceReport.Status.VERIFIED and report.microspace == ms
     with pytest.raises(ServiceError, match="已处理过"):
         services.space_report_verify(actor=world.users.staff_a, report=report, name="x")
+
+
+def test_photo_with_too_many_pixels_is_refused(world, monkeypatch):
+    from linli.needs import images
+
+    monkeypatch.setattr(images, "MAX_PIXELS", 1000)
+    with pytest.raises(ServiceError, match="像素过大"):
+        submit(world, photos=[upload(size=(100, 100))])
+    assert Need.objects.count() == 0
