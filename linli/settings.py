@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "linli.needs",
     "linli.surveys",
     "linli.opinions",
+    "linli.planning",
     "linli.deliberation",
     "linli.voting",
     "linli.notices",

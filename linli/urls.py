@@ -20,6 +20,7 @@ urlpatterns = [
     path("needs/", include("linli.needs.urls")),
     path("surveys/", include("linli.surveys.urls")),
     path("conversations/", include("linli.opinions.urls")),
+    path("planning/", include("linli.planning.urls")),
     path("meetings/", include("linli.deliberation.urls")),
     path("votes/", include("linli.voting.urls")),
     path("notices/", include("linli.notices.urls")),
