@@ -1,0 +1,91 @@
+"""Setting up books through services: a project, its plan, and the three separated duties."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+from django.utils import timezone
+
+from linli.accounts.models import Role
+from linli.funding import services
+from linli.projects.models import Stage
+from linli.projects.services import project_change_stage, project_create
+from tests.factories import flat_with_people, make_user
+
+
+def make_books(world, *, buildings=None, title="睦邻客厅改造"):
+    staff = world.users.staff_a
+    project = project_create(
+        actor=staff,
+        committee=world.committee_a,
+        title=title,
+        buildings=buildings if buildings is not None else [world.building_a],
+    )
+    plan = services.plan_open(actor=staff, project=project)
+    accountant = make_user(Role.RESIDENT, world.flat_a, name="会计老李")
+    cashier = make_user(Role.RESIDENT, world.flat_a2, name="出纳小张")
+    supervisor = make_user(Role.RESIDENT, world.flat_a, name="监事老赵")
+    for user, duty in (
+        (accountant, "accountant"),
+        (cashier, "cashier"),
+        (supervisor, "supervisor"),
+    ):
+        services.duty_assign(actor=staff, user=user, project=project, duty=duty)
+    return SimpleNamespace(
+        staff=staff,
+        project=project,
+        plan=plan,
+        accountant=accountant,
+        cashier=cashier,
+        supervisor=supervisor,
+    )
+
+
+def move_to_funding(staff, project):
+    for stage in (Stage.DIAGNOSIS, Stage.DECISION, Stage.FUNDING):
+        project = project_change_stage(actor=staff, project=project, to_stage=stage)
+    return project
+
+
+def build_anshunyuan(world):
+    """安顺苑 5号楼: 12 households on six floors."""
+    from tests.factories import BuildingFactory
+
+    building = BuildingFactory(compound=world.compound_a, number="安顺苑5号楼", floors=6)
+    flats = []
+    for floor in range(1, 7):
+        for door in (1, 2):
+            flats.append(
+                flat_with_people(
+                    building, f"{floor}0{door}", floor, "58.30", [f"住户{floor}0{door}"]
+                )
+            )
+    return building, flats
+
+
+def passed_owners_decision(world, project, *, matter="278-5", passed=True, closed=True):
+    """A closed owners' vote with its signed result (set up directly: voting owns the flow)."""
+    from linli.voting.models import Vote, VoteResult
+
+    now = timezone.now()
+    vote = Vote.objects.create(
+        committee=world.committee_a,
+        project=project,
+        title="使用维修资金改造架空层",
+        kind=Vote.Kind.OWNERS,
+        matter=matter,
+        opens_at=now - timedelta(days=10),
+        closes_at=now - timedelta(days=1),
+        status=Vote.Status.CLOSED if closed else Vote.Status.OPEN,
+    )
+    return VoteResult.objects.create(
+        vote=vote,
+        counts={},
+        rule={},
+        passed=passed,
+        electorate_hash="x",
+        ballots_hash="x",
+        audit_hash="x",
+        signature="x",
+    )
