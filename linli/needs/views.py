@@ -94,6 +94,7 @@ def _ctx(request, committee, **extra):
         "committee": committee,
         "can_manage": request.user.has_perm("needs.manage_needs", committee),
         "can_offline": request.user.has_perm("needs.open_offline_form", committee),
+        "manages_street": committee.street_id in scopes_for(request.user).managed_street_ids,
         **extra,
     }
 

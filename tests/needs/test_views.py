@@ -303,3 +303,20 @@ def test_triage_and_list_pages_have_a_pinned_query_count(
         assert client.get(reverse("needs:triage", args=[world.committee_a.pk])).status_code == 200
     with django_assert_max_num_queries(10):
         assert client.get(reverse("needs:list_detail", args=[lst.pk])).status_code == 200
+
+
+def test_street_staff_roll_up_from_the_board(world, client):
+    services.need_submit(
+        actor=world.users.resident_a, committee=world.committee_a, text="楼道灯坏了"
+    )
+    client.force_login(world.users.street_a)
+    board = body(client.get(reverse("needs:board", args=[world.committee_a.pk])))
+    url = reverse("needs:street_lists", args=[world.street_a.pk])
+    assert url in board
+    response = client.post(url)
+    lst = NeedsList.objects.get(street=world.street_a)
+    assert response.url == reverse("needs:list_detail", args=[lst.pk])
+    page = body(client.get(response.url))
+    assert "殷行街道需求汇总清单" in page and "楼道灯坏了" in page
+    client.force_login(world.users.staff_a)
+    assert client.get(url).status_code == 404
