@@ -81,6 +81,12 @@ def _locked_plan(plan: FundingPlan) -> FundingPlan:
     )
 
 
+def _fresh_source(source: FundingSource) -> FundingSource:
+    return FundingSource.objects.select_related(
+        "plan__project", "vote_result__vote", "matches"
+    ).get(pk=source.pk)
+
+
 # ---------------------------------------------------------------- plan, items, sources
 
 
@@ -442,7 +448,8 @@ def receipt_record(
 ) -> JournalEntry:
     """Money in from a source (street, foundation, co-building unit …)."""
     _int_fen(amount_fen, "收款金额")
-    plan = source.plan
+    plan = _locked_plan(source.plan)
+    source = _fresh_source(source)
     failure = selectors.source_condition_failure(source)
     if failure:
         raise ServiceError(failure, code="condition")
@@ -466,7 +473,8 @@ def spending_record(
 ) -> JournalEntry:
     """Pay for a cost item from one source; refused if its condition is not met."""
     _int_fen(amount_fen, "支出金额")
-    plan = item.plan
+    plan = _locked_plan(item.plan)
+    source = _fresh_source(source)
     ensure(source.plan_id == plan.pk, "资金来源不属于本项目")
     failure = selectors.source_condition_failure(source)
     if failure:
