@@ -202,8 +202,11 @@ def list_totals(entries: list[dict]) -> dict:
     by_channel: Counter = Counter()
     by_category: Counter = Counter()
     by_age: Counter = Counter()
+    by_building: Counter = Counter()
     buildings: set[str] = set()
     for e in entries:
+        prefix = f"{e['committee']}·" if len({x["committee"] for x in entries}) > 1 else ""
+        by_building.update({f"{prefix}{k}": v for k, v in e.get("by_building", {}).items()})
         by_channel.update(e["by_channel"])
         by_category[e["category_label"]] += 1
         by_age.update(e["by_age"])
@@ -217,6 +220,7 @@ def list_totals(entries: list[dict]) -> dict:
         "by_channel": dict(by_channel.most_common()),
         "by_category": dict(by_category.most_common()),
         "by_age": dict(by_age.most_common()),
+        "by_building": dict(by_building.most_common()),
         "buildings": len(buildings),
     }
 

@@ -156,6 +156,7 @@ def test_offline_and_online_needs_are_counted_identically(world, resident_a2):
     assert a["online"] + a["offline"] == b["online"] + b["offline"] == 3
     totals = adapters.list_totals(list(entries.values()))
     assert totals["supporters"] == 6 and totals["online"] + totals["offline"] == 6
+    assert totals["by_building"] == {"5号楼": 6}
 
 
 def test_support_once_merged_groups_and_the_database_constraint(world, resident_a2):
