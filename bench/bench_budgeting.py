@@ -52,9 +52,7 @@ def _cpp_inputs(election: Any) -> tuple[Any, ...]:
 def run(only: str | None = None) -> list[BenchRow]:
     rows: list[BenchRow] = []
     read_s, election = timed(lambda: pbfile.read(FILE), repeat=3)
-    rows.append(
-        BenchRow("read .pb file", DATASET, read_s, target="< 2 s", note="90,494 ballots")
-    )
+    rows.append(BenchRow("read .pb file", DATASET, read_s, target="< 2 s", note="90,494 ballots"))
     inst, prof = election.instance, election.profile
     skip_slow = os.environ.get("LINLI_BENCH_SKIP_PABUTOOLS") == "1"
     try:
