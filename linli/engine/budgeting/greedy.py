@@ -13,6 +13,7 @@ Every variant also honours ``min_project_score_threshold`` when the file gives o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from fractions import Fraction
 
@@ -120,6 +121,15 @@ def greedy(
 def greedy_for_file(instance: Instance, profile: Profile, tie_break: TieBreak = by_id) -> Outcome:
     """Greedy in the variant named by the file's ``rule`` META (plain greedy otherwise)."""
     rule = instance.meta.get("rule", "greedy").strip()
+    reserve = Fraction(4, 5)
+    # Poznań's comment: "if the remaining budget is enough to fund at least 80% of that project"
+    m = re.search(r"at least (\d+(?:\.\d+)?)\s*%", instance.meta.get("comment", ""))
+    if rule == "greedy-custom" and m:
+        reserve = Fraction(m.group(1)) / 100
     return greedy(
-        instance, profile, variant=rule if rule in VARIANTS else "greedy", tie_break=tie_break
+        instance,
+        profile,
+        variant=rule if rule in VARIANTS else "greedy",
+        reserve_fraction=reserve,
+        tie_break=tie_break,
     )
