@@ -15,6 +15,9 @@ from linli.projects.selectors import projects_visible_to
 
 router = Router(tags=["公示与异议"])
 
+# Bodies of actions on one notice have defaults, so its scope is checked (404) before the
+# body; empty values are refused by the services with a Chinese message.
+
 
 class EventOut(Schema):
     kind: str
@@ -186,8 +189,8 @@ def publish(request, notice_id: int, payload: PublishIn):
 
 
 class ExtendIn(Schema):
-    ends_at: datetime.datetime
-    reason: str = Field(..., max_length=500)
+    ends_at: datetime.datetime | None = None
+    reason: str = Field("", max_length=500)
 
 
 @router.post("/{int:notice_id}/extend", response=NoticeDetailOut, summary="延长公示期")
@@ -202,7 +205,7 @@ def extend(request, notice_id: int, payload: ExtendIn):
 
 
 class ReasonIn(Schema):
-    reason: str = Field(..., max_length=500)
+    reason: str = Field("", max_length=500)
 
 
 @router.post("/{int:notice_id}/withdraw", response=NoticeDetailOut, summary="撤回公示")
@@ -264,7 +267,7 @@ def list_objections(request, notice_id: int):
 def lodge_objection(
     request,
     notice_id: int,
-    reason: Form[str],
+    reason: Form[str] = "",
     files: File[list[UploadedFile]] = None,
 ):
     notice = _notice(request, notice_id)
@@ -275,7 +278,7 @@ def lodge_objection(
 
 
 class ResponseIn(Schema):
-    response: str = Field(..., max_length=4000)
+    response: str = Field("", max_length=4000)
 
 
 @router.post(

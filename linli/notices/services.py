@@ -201,7 +201,8 @@ def notice_extend(*, actor, notice: Notice, ends_at: datetime.datetime, reason: 
     ensure(notice.status == Notice.Status.PUBLISHED, "只有公示中的公示可以延长", code="status")
     reason = (reason or "").strip()
     ensure(reason, "请说明延长公示期的原因", code="reason_required")
-    ensure(ends_at and ends_at > notice.ends_at, "新的截止时间必须晚于原截止时间", code="period")
+    ensure(ends_at is not None, "请填写新的截止时间", code="period")
+    ensure(ends_at > notice.ends_at, "新的截止时间必须晚于原截止时间", code="period")
     before = notice.ends_at
     notice.ends_at = ends_at
     _clean_save(notice)

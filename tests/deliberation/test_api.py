@@ -100,3 +100,15 @@ def test_siyi_api(world, project):
     assert (
         ApiClient(world.users.resident_b).get(f"/api/meetings/siyi/{project.pk}").status_code == 404
     )
+
+
+def test_empty_bodies_are_refused_in_chinese_by_the_services(world, meeting, project):
+    staff = ApiClient(world.users.staff_a)
+    for path, status, message in [
+        (f"/api/meetings/{meeting.pk}/agenda", 400, "请填写议题"),
+        (f"/api/meetings/{meeting.pk}/attendance", 400, "请填写签到人姓名"),
+        (f"/api/meetings/{meeting.pk}/checkin", 403, "签到二维码无效"),
+        (f"/api/meetings/siyi/{project.pk}", 400, "四议环节不存在"),
+    ]:
+        r = staff.post(path, {})
+        assert r.status_code == status and message in r.json()["detail"], (path, r.content)

@@ -152,3 +152,15 @@ def test_bad_input_and_scoping(world):
     neighbour = make_user(Role.RESIDENT, world.flat_a2, name="王伟")
     assert ApiClient(neighbour).get(f"/api/notices/{nid}/objections").json() == []
     assert len(staff.get(f"/api/notices/{nid}/objections").json()) == 1
+
+
+def test_empty_bodies_are_refused_in_chinese_by_the_services(world, notice):
+    staff = ApiClient(world.users.staff_a)
+    for path, message in [
+        (f"/api/notices/{notice.pk}/extend", "请说明延长公示期的原因"),
+        (f"/api/notices/{notice.pk}/withdraw", "请说明撤回的原因"),
+    ]:
+        r = staff.post(path, {})
+        assert r.status_code == 400 and message in r.json()["detail"], r.content
+    r = _multipart(world.users.resident_a, f"/api/notices/{notice.pk}/objections", {})
+    assert r.status_code == 400 and "请填写异议理由" in r.json()["detail"]
