@@ -1,3 +1,265 @@
-from ninja import Router
+"""Funding endpoints: the same services, selectors and rules as the pages."""
 
-router = Router(tags=["funding"])
+from __future__ import annotations
+
+from ninja import Router, Schema
+
+from linli.core.errors import ScopeError
+from linli.core.permissions import get_visible, require
+from linli.funding import selectors, services
+from linli.funding.models import CostItem, FundingPlan
+from linli.funding.money import yuan_to_fen
+from linli.places.models import Household
+from linli.projects.selectors import projects_visible_to
+
+router = Router(tags=["筹资与账目"])
+
+
+class SourceOut(Schema):
+    id: int
+    kind: str
+    name: str
+    status: str
+    effective_fen: int
+    received_fen: int
+    available_fen: int
+    condition_failure: str | None
+
+
+class PlanOut(Schema):
+    project_id: int
+    cost_fen: int
+    approved_fen: int
+    received_fen: int
+    covered: bool
+    sources: list[SourceOut]
+
+
+class TransparencyOut(Schema):
+    income: list[tuple[str, int]]
+    spending: list[tuple[str, int]]
+    income_total_fen: int
+    spending_total_fen: int
+    balance_fen: int
+
+
+class EntryOut(Schema):
+    id: int
+    number: str
+    kind: str
+    memo: str
+    status: str
+    lines: list[tuple[int, int]]
+
+
+class ItemIn(Schema):
+    name: str
+    amount: str  # yuan, e.g. "4,000.50"
+
+
+class SourceIn(Schema):
+    kind: str
+    name: str
+    amount: str = "0"
+    conditions: str = ""
+    status: str = "pledged"
+    matches_id: int | None = None
+    match_ratio: str | None = None
+    percent_of_cost: str | None = None
+    vote_result_id: int | None = None
+
+
+class ReceiptIn(Schema):
+    source_id: int
+    amount: str
+    memo: str = ""
+
+
+class SpendingIn(ReceiptIn):
+    item_id: int
+
+
+class PayIn(Schema):
+    household_id: int
+    amount: str
+
+
+class NoteIn(Schema):
+    note: str = ""
+
+
+def _plan(request, project_id: int) -> FundingPlan:
+    return get_visible(selectors.plans_visible_to(request.auth), project_id=project_id)
+
+
+def _plan_out(plan: FundingPlan) -> PlanOut:
+    cov = selectors.plan_coverage(plan)
+    return PlanOut(
+        project_id=plan.project_id,
+        cost_fen=cov.cost_fen,
+        approved_fen=cov.approved_fen,
+        received_fen=cov.received_fen,
+        covered=cov.covered,
+        sources=[
+            SourceOut(
+                id=line.source.pk,
+                kind=line.source.kind,
+                name=line.source.name,
+                status=line.source.status,
+                effective_fen=line.effective_fen,
+                received_fen=line.received_fen,
+                available_fen=line.available_fen,
+                condition_failure=line.condition_failure,
+            )
+            for line in cov.lines
+        ],
+    )
+
+
+def _entry_out(e) -> EntryOut:
+    return EntryOut(
+        id=e.pk,
+        number=e.number,
+        kind=e.kind,
+        memo=e.memo,
+        status=e.status,
+        lines=[(line.account_id, line.amount_fen) for line in e.lines.all()],
+    )
+
+
+@router.post("/projects/{project_id}/plan", response=PlanOut, summary="建立筹资方案")
+def open_plan(request, project_id: int):
+    project = get_visible(projects_visible_to(request.auth), pk=project_id)
+    return _plan_out(services.plan_open(actor=request.auth, project=project))
+
+
+@router.get("/projects/{project_id}/plan", response=PlanOut, summary="筹资方案与覆盖情况")
+def get_plan(request, project_id: int):
+    plan = _plan(request, project_id)
+    if not request.auth.has_perm("funding.view_books", plan.project):
+        require(request.auth, "funding.view_public", plan.project)
+    return _plan_out(plan)
+
+
+@router.get("/projects/{project_id}/public", response=TransparencyOut, summary="收支公开")
+def get_public(request, project_id: int):
+    plan = _plan(request, project_id)
+    require(request.auth, "funding.view_public", plan.project)
+    t = selectors.transparency(plan)
+    return TransparencyOut(
+        income=t.income,
+        spending=t.spending,
+        income_total_fen=t.income_total_fen,
+        spending_total_fen=t.spending_total_fen,
+        balance_fen=t.balance_fen,
+    )
+
+
+@router.post("/projects/{project_id}/items", response=PlanOut, summary="添加费用项目")
+def add_item(request, project_id: int, data: ItemIn):
+    plan = _plan(request, project_id)
+    services.cost_item_add(
+        actor=request.auth, plan=plan, name=data.name, amount_fen=yuan_to_fen(data.amount)
+    )
+    return _plan_out(plan)
+
+
+@router.post("/projects/{project_id}/sources", response=PlanOut, summary="添加资金来源")
+def add_source(request, project_id: int, data: SourceIn):
+    from linli.voting.models import VoteResult
+
+    plan = _plan(request, project_id)
+    matches = get_visible(plan.sources.all(), pk=data.matches_id) if data.matches_id else None
+    vote_result = (
+        get_visible(
+            VoteResult.objects.filter(vote__committee_id=plan.project.committee_id),
+            pk=data.vote_result_id,
+        )
+        if data.vote_result_id
+        else None
+    )
+    services.source_add(
+        actor=request.auth,
+        plan=plan,
+        kind=data.kind,
+        name=data.name,
+        amount_fen=yuan_to_fen(data.amount),
+        conditions=data.conditions,
+        status=data.status,
+        matches=matches,
+        match_ratio=data.match_ratio,
+        percent_of_cost=data.percent_of_cost,
+        vote_result=vote_result,
+    )
+    return _plan_out(plan)
+
+
+@router.post("/projects/{project_id}/receipts", response=EntryOut, summary="会计记录收款")
+def add_receipt(request, project_id: int, data: ReceiptIn):
+    plan = _plan(request, project_id)
+    source = get_visible(plan.sources.all(), pk=data.source_id)
+    e = services.receipt_record(
+        actor=request.auth, source=source, amount_fen=yuan_to_fen(data.amount), memo=data.memo
+    )
+    return _entry_out(e)
+
+
+@router.post("/projects/{project_id}/spendings", response=EntryOut, summary="会计记录支出")
+def add_spending(request, project_id: int, data: SpendingIn):
+    plan = _plan(request, project_id)
+    source = get_visible(plan.sources.all(), pk=data.source_id)
+    item = get_visible(CostItem.objects.filter(plan=plan), pk=data.item_id)
+    e = services.spending_record(
+        actor=request.auth,
+        item=item,
+        source=source,
+        amount_fen=yuan_to_fen(data.amount),
+        memo=data.memo,
+    )
+    return _entry_out(e)
+
+
+@router.post("/sources/{source_id}/payments", response=EntryOut, summary="登记住户缴款")
+def pay(request, source_id: int, data: PayIn):
+    source = get_visible(selectors.sources_visible_to(request.auth), pk=source_id)
+    household = get_visible(Household.objects.all(), pk=data.household_id)
+    r = services.contribution_receive(
+        actor=request.auth, source=source, household=household, amount_fen=yuan_to_fen(data.amount)
+    )
+    return _entry_out(r.entry)
+
+
+@router.get("/sources/{source_id}/contributions", response=list[dict], summary="各户缴款情况")
+def contributions(request, source_id: int):
+    source = get_visible(selectors.sources_visible_to(request.auth), pk=source_id)
+    if not request.auth.has_perm("funding.view_contributions", source.plan):
+        raise ScopeError("只有本楼工作小组和居委会可以查看缴款情况")
+    return [
+        {
+            "household_id": r["household"].pk,
+            "flat": str(r["household"].flat),
+            "share_fen": r["share_fen"],
+            "net_fen": r["net_fen"],
+            "status": r["status"],
+            "receipts": [x.number for x in r["receipts"]],
+        }
+        for r in selectors.contribution_rows(source)
+    ]
+
+
+@router.post("/entries/{entry_id}/confirm", response=EntryOut, summary="出纳确认入账")
+def confirm(request, entry_id: int):
+    e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)
+    return _entry_out(services.entry_confirm(actor=request.auth, entry=e))
+
+
+@router.post("/entries/{entry_id}/review", response=EntryOut, summary="监事审核")
+def review(request, entry_id: int, data: NoteIn):
+    e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)
+    return _entry_out(services.entry_review(actor=request.auth, entry=e, note=data.note))
+
+
+@router.post("/entries/{entry_id}/reverse", response=EntryOut, summary="冲正")
+def reverse(request, entry_id: int, data: NoteIn):
+    e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)
+    return _entry_out(services.entry_reverse(actor=request.auth, entry=e, reason=data.note))

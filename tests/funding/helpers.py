@@ -89,3 +89,44 @@ def passed_owners_decision(world, project, *, matter="278-5", passed=True, close
         audit_hash="x",
         signature="x",
     )
+
+
+def anshunyuan_case(world, *, pay=True):
+    """The whole 安顺苑 case through the services: 12 × 4,000 yuan + street 1:1 = 96,000."""
+    from linli.funding import services
+
+    building, flats = build_anshunyuan(world)
+    b = make_books(world, buildings=[building], title="安顺苑5号楼睦邻客厅")
+    services.cost_item_add(actor=b.staff, plan=b.plan, name="架空层改造施工", amount_fen=8_400_000)
+    b.item = services.cost_item_add(
+        actor=b.staff, plan=b.plan, name="家具与灯具", amount_fen=1_200_000
+    )
+    b.residents = services.source_add(
+        actor=b.staff,
+        plan=b.plan,
+        kind="residents",
+        name="5号楼居民自筹",
+        amount_fen=4_800_000,
+        status="approved",
+    )
+    b.street = services.source_add(
+        actor=b.staff,
+        plan=b.plan,
+        kind="street_matching",
+        name="四平路街道配套",
+        amount_fen=4_800_000,
+        matches=b.residents,
+        match_ratio=1,
+        status="approved",
+    )
+    b.shares = services.contributions_split(actor=b.staff, source=b.residents, total_fen=4_800_000)
+    b.building = building
+    if pay:
+        for c in b.shares:
+            r = services.contribution_receive(
+                actor=b.accountant, source=b.residents, household=c.household, amount_fen=400_000
+            )
+            services.entry_confirm(actor=b.cashier, entry=r.entry)
+        e = services.receipt_record(actor=b.accountant, source=b.street, amount_fen=4_800_000)
+        services.entry_confirm(actor=b.cashier, entry=e)
+    return b

@@ -1,0 +1,460 @@
+"""Money pages: the books (会计/出纳/监事), who has paid, the public page, BOT, exports."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from linli.accounts.scopes import scopes_for
+from linli.core.errors import ScopeError, ServiceError
+from linli.core.permissions import get_visible, require
+from linli.funding import exports, selectors, services
+from linli.funding.models import (
+    Attachment,
+    BotContract,
+    CostItem,
+    FundingPlan,
+    FundingSource,
+    JournalEntry,
+    Receipt,
+    SourceKind,
+    SourceStatus,
+)
+from linli.funding.money import yuan_to_fen
+from linli.places.models import Household
+from linli.projects.selectors import projects_visible_to
+
+
+def _project(request, project_id):
+    return get_visible(projects_visible_to(request.user), pk=project_id)
+
+
+def _plan(request, project_id) -> FundingPlan:
+    return get_visible(selectors.plans_visible_to(request.user), project_id=project_id)
+
+
+def _back(project_id, anchor=""):
+    return redirect(reverse("funding:plan", args=[project_id]) + anchor)
+
+
+def _act(request, fn, ok: str):
+    """Run one service call; a refusal becomes a message, the page is shown again."""
+    try:
+        fn()
+    except ScopeError:
+        raise
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return False
+    messages.success(request, ok)
+    return True
+
+
+@login_required
+def plan(request, project_id: int):
+    project = _project(request, project_id)
+    user = request.user
+    if not user.has_perm("funding.view_books", project):
+        if user.has_perm("funding.view_public", project):
+            return redirect("funding:public", project_id=project.pk)
+        raise ScopeError("您无权查看该项目的账目")
+    plan = FundingPlan.objects.filter(project=project).first()
+    ctx = {"project": project, "plan": plan}
+    if plan is not None:
+        entries = list(
+            plan.entries.select_related(
+                "recorded_by", "confirmed_by", "reviewed_by", "source", "item"
+            )
+            .prefetch_related("attachments")
+            .order_by("-id")[:200]
+        )
+        for e in entries:
+            e.can_confirm = (
+                e.posted_at is None
+                and user.has_perm("funding.confirm_entry", plan)
+                and e.recorded_by_id != user.pk
+            )
+            e.can_review = (
+                e.posted_at is not None
+                and e.reviewed_at is None
+                and user.has_perm("funding.review_entry", plan)
+                and user.pk not in (e.recorded_by_id, e.confirmed_by_id)
+            )
+        ctx.update(
+            coverage=selectors.plan_coverage(plan),
+            items=list(plan.items.all()),
+            entries=entries,
+            can_record=user.has_perm("funding.record_entry", plan),
+            can_confirm=user.has_perm("funding.confirm_entry", plan),
+            can_review=user.has_perm("funding.review_entry", plan),
+            can_manage=user.has_perm("funding.manage_plan", plan),
+            kinds=SourceKind.choices,
+            statuses=SourceStatus.choices,
+            attachment_kinds=Attachment.Kind.choices,
+            residents_sources=list(plan.sources.filter(kind=SourceKind.RESIDENTS)),
+            upcoming=selectors.upcoming_bot_boundaries(user, within_days=120),
+        )
+    else:
+        ctx["can_manage"] = user.has_perm("funding.manage_plan", project)
+    return render(request, "funding/plan.html", ctx)
+
+
+@login_required
+@require_POST
+def plan_open(request, project_id: int):
+    project = _project(request, project_id)
+    _act(request, lambda: services.plan_open(actor=request.user, project=project), "已建立筹资方案")
+    return _back(project.pk)
+
+
+@login_required
+@require_POST
+def item_add(request, project_id: int):
+    plan = _plan(request, project_id)
+    p = request.POST
+    _act(
+        request,
+        lambda: services.cost_item_add(
+            actor=request.user,
+            plan=plan,
+            name=p.get("name", ""),
+            amount_fen=yuan_to_fen(p.get("amount", "")),
+            note=p.get("note", ""),
+        ),
+        "已添加费用项目",
+    )
+    return _back(project_id, "#items")
+
+
+@login_required
+@require_POST
+def source_add(request, project_id: int):
+    plan = _plan(request, project_id)
+    p = request.POST
+
+    def run():
+        matches = None
+        if p.get("matches"):
+            matches = get_visible(plan.sources.all(), pk=p["matches"])
+        services.source_add(
+            actor=request.user,
+            plan=plan,
+            kind=p.get("kind", ""),
+            name=p.get("name", ""),
+            amount_fen=yuan_to_fen(p.get("amount") or "0"),
+            conditions=p.get("conditions", ""),
+            status=p.get("status") or SourceStatus.PLEDGED,
+            matches=matches,
+            match_ratio=p.get("match_ratio") or (1 if matches else None),
+            percent_of_cost=p.get("percent") or None,
+        )
+
+    _act(request, run, "已添加资金来源")
+    return _back(project_id, "#sources")
+
+
+@login_required
+@require_POST
+def source_status(request, source_id: int):
+    source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
+    _act(
+        request,
+        lambda: services.source_set_status(
+            actor=request.user, source=source, status=request.POST.get("status", "")
+        ),
+        "已更新资金来源状态",
+    )
+    return _back(source.plan.project_id, "#sources")
+
+
+@login_required
+@require_POST
+def receipt_add(request, project_id: int):
+    plan = _plan(request, project_id)
+    p = request.POST
+
+    def run():
+        source = get_visible(plan.sources.all(), pk=p.get("source"))
+        services.receipt_record(
+            actor=request.user,
+            source=source,
+            amount_fen=yuan_to_fen(p.get("amount", "")),
+            memo=p.get("memo", ""),
+        )
+
+    _act(request, run, "已记录收款，待出纳确认")
+    return _back(project_id, "#entries")
+
+
+@login_required
+@require_POST
+def spending_add(request, project_id: int):
+    plan = _plan(request, project_id)
+    p = request.POST
+
+    def run():
+        source = get_visible(plan.sources.all(), pk=p.get("source"))
+        item = get_visible(CostItem.objects.filter(plan=plan), pk=p.get("item"))
+        services.spending_record(
+            actor=request.user,
+            item=item,
+            source=source,
+            amount_fen=yuan_to_fen(p.get("amount", "")),
+            memo=p.get("memo", ""),
+        )
+
+    _act(request, run, "已记录支出，待出纳确认")
+    return _back(project_id, "#entries")
+
+
+def _entry(request, entry_id) -> JournalEntry:
+    return get_visible(selectors.entries_visible_to(request.user), pk=entry_id)
+
+
+@login_required
+@require_POST
+def entry_confirm(request, entry_id: int):
+    entry = _entry(request, entry_id)
+    _act(
+        request,
+        lambda: services.entry_confirm(actor=request.user, entry=entry),
+        f"凭证 {entry.number} 已确认入账",
+    )
+    return _back(entry.plan.project_id, "#entries")
+
+
+@login_required
+@require_POST
+def entry_review(request, entry_id: int):
+    entry = _entry(request, entry_id)
+    _act(
+        request,
+        lambda: services.entry_review(
+            actor=request.user, entry=entry, note=request.POST.get("note", "")
+        ),
+        f"凭证 {entry.number} 已审核",
+    )
+    return _back(entry.plan.project_id, "#entries")
+
+
+@login_required
+@require_POST
+def entry_reverse(request, entry_id: int):
+    entry = _entry(request, entry_id)
+    _act(
+        request,
+        lambda: services.entry_reverse(
+            actor=request.user, entry=entry, reason=request.POST.get("reason", "")
+        ),
+        f"已为凭证 {entry.number} 做冲正，待出纳确认",
+    )
+    return _back(entry.plan.project_id, "#entries")
+
+
+@login_required
+@require_POST
+def attachment_add(request, entry_id: int):
+    entry = _entry(request, entry_id)
+    f = request.FILES.get("file")
+    if f is None:
+        messages.error(request, "请选择要上传的文件")
+    else:
+        _act(
+            request,
+            lambda: services.attachment_add(
+                actor=request.user, entry=entry, kind=request.POST.get("kind", "other"), file=f
+            ),
+            "附件已上传",
+        )
+    return _back(entry.plan.project_id, "#entries")
+
+
+@login_required
+def contributions(request, project_id: int):
+    plan = _plan(request, project_id)
+    require(
+        request.user, "funding.view_contributions", plan, "只有本楼工作小组和居委会可以查看缴款情况"
+    )
+    return render(
+        request,
+        "funding/contributions.html",
+        {
+            "project": plan.project,
+            "plan": plan,
+            "reconciliation": selectors.reconciliation(plan),
+            "can_record": request.user.has_perm("funding.record_entry", plan),
+            "can_manage": request.user.has_perm("funding.manage_plan", plan),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contribution_pay(request, source_id: int):
+    source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
+    household = get_visible(Household.objects.all(), pk=request.POST.get("household"))
+    _act(
+        request,
+        lambda: services.contribution_receive(
+            actor=request.user,
+            source=source,
+            household=household,
+            amount_fen=yuan_to_fen(request.POST.get("amount", "")),
+        ),
+        "已登记缴款并开具收据，待出纳确认",
+    )
+    return redirect("funding:contributions", project_id=source.plan.project_id)
+
+
+@login_required
+@require_POST
+def contributions_split(request, source_id: int):
+    source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
+    _act(
+        request,
+        lambda: services.contributions_split(
+            actor=request.user,
+            source=source,
+            total_fen=yuan_to_fen(request.POST.get("total", "")),
+            method=request.POST.get("method", "equal"),
+        ),
+        "已按规则计算各户应摊金额",
+    )
+    return redirect("funding:contributions", project_id=source.plan.project_id)
+
+
+@login_required
+def receipt_pdf(request, receipt_id: int):
+    receipt = get_visible(
+        Receipt.objects.filter(
+            contribution__source__plan__project__committee_id__in=scopes_for(
+                request.user
+            ).visible_committee_ids
+        ).select_related(
+            "contribution__source__plan__project",
+            "contribution__household__flat__building",
+            "entry",
+        ),
+        pk=receipt_id,
+    )
+    plan = receipt.contribution.source.plan
+    if not (
+        request.user.has_perm("funding.view_contributions", plan)
+        or receipt.contribution.household.flat_id in scopes_for(request.user).resident_flat_ids
+    ):
+        raise ScopeError("您无权查看该收据")
+    pdf = exports.receipt_pdf_bytes(receipt)
+    resp = HttpResponse(pdf, content_type="application/pdf")
+    resp["Content-Disposition"] = f'inline; filename="receipt-{receipt.number}.pdf"'
+    return resp
+
+
+@login_required
+def public(request, project_id: int):
+    """The residents' page: income by source, spending by item, balance."""
+    project = _project(request, project_id)
+    require(request.user, "funding.view_public", project)
+    plan = FundingPlan.objects.filter(project=project).first()
+    ctx = {"project": project, "plan": plan}
+    if plan:
+        ctx["t"] = selectors.transparency(plan)
+        ctx["coverage"] = selectors.plan_coverage(plan)
+        ctx["can_books"] = request.user.has_perm("funding.view_books", project)
+    return render(request, "funding/public.html", ctx)
+
+
+@login_required
+def report_xlsx(request, project_id: int):
+    plan = _plan(request, project_id)
+    require(request.user, "funding.view_books", plan.project)
+    start, end = _period(request)
+    data = exports.report_xlsx_bytes(plan, start, end)
+    resp = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    resp["Content-Disposition"] = f'attachment; filename="funding-{plan.project_id}.xlsx"'
+    return resp
+
+
+def _period(request):
+    today = datetime.date.today()
+    try:
+        start = datetime.date.fromisoformat(request.GET.get("start", ""))
+    except ValueError:
+        start = datetime.date(2000, 1, 1)
+    try:
+        end = datetime.date.fromisoformat(request.GET.get("end", ""))
+    except ValueError:
+        end = today
+    return start, end
+
+
+@login_required
+def statement(request, project_id: int):
+    plan = _plan(request, project_id)
+    require(request.user, "funding.view_books", plan.project)
+    start, end = _period(request)
+    return render(
+        request,
+        "funding/statement.html",
+        {"project": plan.project, "plan": plan, "s": selectors.statement(plan, start, end)},
+    )
+
+
+@login_required
+def bot(request, project_id: int):
+    project = _project(request, project_id)
+    require(request.user, "funding.view_public", project)
+    contract = BotContract.objects.filter(project=project).first()
+    ctx = {
+        "project": project,
+        "contract": contract,
+        "can_manage": request.user.has_perm("funding.manage_bot", project),
+    }
+    if contract:
+        projection = selectors.bot_projection(contract)
+        ctx.update(
+            projection=projection,
+            rows=selectors.bot_actual_vs_projection(contract),
+            boundaries=selectors.bot_boundaries(contract),
+            upcoming=[
+                b
+                for b in selectors.upcoming_bot_boundaries(request.user, within_days=120)
+                if b["contract"].pk == contract.pk
+            ],
+            fees=list(contract.fees.all()),
+        )
+    return render(request, "funding/bot.html", ctx)
+
+
+@login_required
+@require_POST
+def bot_revenue(request, project_id: int):
+    project = _project(request, project_id)
+    contract = get_visible(BotContract.objects.filter(project=project))
+    p = request.POST
+
+    def run():
+        try:
+            year = int(p.get("year", ""))
+        except ValueError as exc:
+            raise ServiceError("请填写合同年度") from exc
+        services.bot_revenue_record(
+            actor=request.user,
+            contract=contract,
+            year=year,
+            revenue_fen=yuan_to_fen(p.get("revenue", "")),
+            cost_fen=yuan_to_fen(p.get("cost") or "0"),
+        )
+
+    _act(request, run, "已登记实际收入")
+    return redirect("funding:bot", project_id=project.pk)
+
+
+__all__ = ["FundingSource"]

@@ -1,0 +1,124 @@
+"""Pages and API: scoping (404 outside), rules (403), transparency totals, exports."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from linli.accounts.models import Role
+from linli.funding.models import JournalEntry, Receipt
+from tests.api_client import ApiClient
+from tests.factories import make_user
+from tests.funding.helpers import anshunyuan_case
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(world):
+    return anshunyuan_case(world)
+
+
+def test_transparency_page_totals_match_ledger(client, world, case):
+    resident = make_user(Role.RESIDENT, case.shares[0].household.flat, name="安顺苑住户")
+    client.force_login(resident)
+    r = client.get(f"/funding/project/{case.project.pk}/public/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert 'id="income-total">96,000.00<' in html
+    assert 'id="balance">96,000.00<' in html
+    assert "5号楼居民自筹" in html and "48,000.00" in html
+    # residents don't see the books: redirected to the public page
+    r = client.get(f"/funding/project/{case.project.pk}/")
+    assert r.status_code == 302 and r.url.endswith("/public/")
+    assert client.get(f"/funding/project/{case.project.pk}/contributions/").status_code == 403
+
+
+def test_other_committee_gets_404(client, world, case):
+    client.force_login(world.users.resident_b)
+    for url in ("public/", "", "contributions/", "report.xlsx", "bot/"):
+        assert client.get(f"/funding/project/{case.project.pk}/{url}").status_code == 404
+    entry = JournalEntry.objects.filter(plan=case.plan).first()
+    client.force_login(world.users.staff_b)
+    assert client.post(f"/funding/entries/{entry.pk}/confirm/").status_code == 404
+
+
+def test_books_page_and_duty_actions(client, world, case):
+    client.force_login(case.accountant)
+    r = client.get(f"/funding/project/{case.project.pk}/")
+    assert r.status_code == 200 and "会计记账" in r.content.decode()
+    r = client.post(
+        f"/funding/project/{case.project.pk}/spendings/",
+        {"item": case.item.pk, "source": case.street.pk, "amount": "1,200.50", "memo": "灯具"},
+    )
+    assert r.status_code == 302
+    e = JournalEntry.objects.filter(plan=case.plan, kind="spending").get()
+    assert e.lines.get(amount_fen__gt=0).amount_fen == 120_050
+    # the accountant's own confirm is refused with a reason; the cashier's goes through
+    r = client.post(f"/funding/entries/{e.pk}/confirm/", follow=True)
+    assert r.status_code == 403 or "出纳" in r.content.decode()
+    client.force_login(case.cashier)
+    client.post(f"/funding/entries/{e.pk}/confirm/")
+    e.refresh_from_db()
+    assert e.posted_at is not None
+    client.force_login(case.supervisor)
+    client.post(f"/funding/entries/{e.pk}/review/", {"note": "发票齐全"})
+    e.refresh_from_db()
+    assert e.reviewed_by == case.supervisor
+
+
+def test_building_leader_sees_who_paid_and_receipt_pdf(client, world, case):
+    leader = make_user(Role.BUILDING_LEADER, case.building, name="5号楼楼组长")
+    client.force_login(leader)
+    r = client.get(f"/funding/project/{case.project.pk}/contributions/")
+    assert r.status_code == 200
+    assert r.content.decode().count("已缴清") == 12
+    receipt = Receipt.objects.filter(contribution__source=case.residents).first()
+    r = client.get(f"/funding/receipts/{receipt.pk}.pdf")
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")
+
+
+def test_xlsx_report(client, world, case):
+    client.force_login(world.users.staff_a)
+    r = client.get(f"/funding/project/{case.project.pk}/report.xlsx")
+    assert r.status_code == 200
+    wb = load_workbook(io.BytesIO(r.content))
+    assert wb.sheetnames == ["按来源余额", "收支公开", "期间明细", "认缴与实缴核对"]
+    rows = list(wb["收支公开"].values)
+    assert rows[-1][0] == "结余" and rows[-1][2] == 96000
+    assert client.get(f"/funding/project/{case.project.pk}/statement/").status_code == 200
+
+
+def test_api_flow_and_refusals(world, case):
+    api = ApiClient(case.accountant)
+    r = api.post(
+        f"/api/funding/projects/{case.project.pk}/receipts",
+        {"source_id": case.street.pk, "amount": "1.00"},
+    )
+    assert r.status_code == 200, r.content
+    entry_id = r.json()["id"]
+    r = api.post(f"/api/funding/entries/{entry_id}/confirm")
+    assert r.status_code == 403 and "出纳" in r.json()["detail"]
+    r = ApiClient(case.cashier).post(f"/api/funding/entries/{entry_id}/confirm")
+    assert r.status_code == 400 and "配套" in r.json()["detail"]  # match is capped by receipts
+    r = api.post(
+        f"/api/funding/projects/{case.project.pk}/receipts",
+        {"source_id": case.street.pk, "amount": "1.005"},
+    )
+    assert r.status_code == 400 and "两位小数" in r.json()["detail"]
+    pub = ApiClient(world.users.resident_a).get(f"/api/funding/projects/{case.project.pk}/public")
+    assert pub.status_code == 200 and pub.json()["balance_fen"] == 9_600_000
+    assert (
+        ApiClient(world.users.resident_b)
+        .get(f"/api/funding/projects/{case.project.pk}/public")
+        .status_code
+        == 404
+    )
+    outside = world.flat_b.households.first()
+    r = api.post(
+        f"/api/funding/sources/{case.residents.pk}/payments",
+        {"household_id": outside.pk, "amount": "10"},
+    )
+    assert r.status_code in (403, 404)
