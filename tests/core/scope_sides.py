@@ -129,6 +129,37 @@ def opinions_and_surveys(world, side):
     }
 
 
+@builder
+def meetings_and_notices(world, side):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linli.deliberation.services import meeting_create, meeting_sign_in, minutes_save
+    from linli.notices.services import notice_create, objection_lodge
+
+    pdf = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+    w = _who(world, side)
+    meeting = meeting_create(
+        actor=w["staff"], committee=w["committee"], kind="residents", title=f"{w['marker']}居民会议", convener="committee",
+        starts_at=timezone.now() + timedelta(hours=1), expected_count=5,
+    )  # fmt: skip
+    meeting_sign_in(actor=w["staff"], meeting=meeting, name=f"{w['marker']}签到人")
+    minutes_save(actor=w["staff"], meeting=meeting, summary=f"{w['marker']}纪要")
+    notice = notice_create(
+        actor=w["staff"], committee=w["committee"], kind="plan", title=f"{w['marker']}方案公示", body=f"{w['marker']}公示内容",
+        attachments=[SimpleUploadedFile("plan.pdf", pdf)], publish=True,
+    )  # fmt: skip
+    objection = objection_lodge(
+        actor=w["resident"],
+        notice=notice,
+        reason=f"{w['marker']}异议",
+        attachments=[SimpleUploadedFile("objection.pdf", pdf)],
+    )
+    return {
+        "meeting": meeting, "notice": notice, "objection": objection, "attachment": notice.attachments.get(),
+        "objection_attachment": objection.attachments.get(),
+    }  # fmt: skip
+
+
 # URL parameter name → kind of object, for names that say what they are.
 KWARG_KINDS = {
     "committee_id": "committee", "committee_pk": "committee", "street_id": "street", "district_id": "district",
@@ -136,14 +167,25 @@ KWARG_KINDS = {
     "project_id": "project", "project_pk": "project", "microspace_id": "microspace", "token_id": "token",
     "import_id": "roster_import", "need_id": "need", "list_id": "needs_list", "report_id": "space_report",
     "vote_id": "vote", "elector_id": "elector", "conversation_id": "conversation", "statement_id": "statement",
-    "survey_id": "survey", "question_id": "question",
+    "survey_id": "survey", "question_id": "question", "meeting_id": "meeting", "notice_id": "notice",
+    "objection_id": "objection", "attachment_id": "attachment",
 }  # fmt: skip
 
 # A bare ``pk`` means the namespace's main object (or, in places, the one the URL name says).
 NAMESPACE_PK_KINDS = {
-    "accounts": "token", "roster": "roster_import", "projects": "project", "needs": "need", "voting": "vote",
-    "opinions": "conversation", "surveys": "survey",
-}  # fmt: skip
+    "accounts": "token",
+    "roster": "roster_import",
+    "projects": "project",
+    "needs": "need",
+    "voting": "vote",
+    "opinions": "conversation",
+    "surveys": "survey",
+    "deliberation": "meeting",
+    "notices": "notice",
+}
+
+# Where the same parameter name means something else under a particular URL name.
+URL_NAME_OVERRIDES = {("objection", "attachment_id"): "objection_attachment"}  # fmt: skip
 PLACES_PK_KINDS = [
     ("workbench", "committee"), ("committee", "committee"), ("street", "street"), ("district", "district"),
     ("compound", "compound"), ("building", "building"), ("flat", "flat"), ("microspace", "microspace"),

@@ -14,13 +14,19 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.core.scope_sides import KWARG_KINDS, NAMESPACE_PK_KINDS, PLACES_PK_KINDS, side_objects
+from tests.core.scope_sides import (
+    KWARG_KINDS,
+    NAMESPACE_PK_KINDS,
+    PLACES_PK_KINDS,
+    URL_NAME_OVERRIDES,
+    side_objects,
+)
 
 B_MARKERS = ["铁路新村", "赵敏", "12号楼", "乙方专属"]
 SKIP_PREFIXES = ("admin/", "static/", "media/", "i18n/", "api/docs", "api/openapi", "__")
 # Login/logout, and pages that are public on purpose (a published needs list is read by
 # anyone holding its link, like a notice on a board).
-SKIP_NAMES = {"accounts:login", "accounts:logout", "needs:public_list", "needs:public_pdf"}
+SKIP_NAMES = {"accounts:login", "accounts:logout", "needs:public_list", "needs:public_pdf", "media"}
 
 
 def walk(patterns, prefix="", namespace=None):
@@ -42,6 +48,9 @@ def kwarg_names(pattern: URLPattern) -> list[str]:
 
 def object_for(kwarg: str, url_name: str, objs: dict):
     kind = KWARG_KINDS.get(kwarg)
+    for (fragment, name), override in URL_NAME_OVERRIDES.items():
+        if name == kwarg and fragment in (url_name or ""):
+            kind = override
     if kind is None and kwarg == "pk":
         namespace, _, short = (url_name or "").rpartition(":")
         namespace = namespace.split(":")[-1]
