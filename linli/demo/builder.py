@@ -1076,6 +1076,20 @@ def demo_reset(out=None, progress: bool = True) -> dict:
         deleted[label] = deleted.get(label, 0) + n
 
     with transaction.atomic():
+        # the demo's funding plans (cost items, sources and their accounts; no postings)
+        # protect their projects. Posted ledger entries are PROTECTed on purpose: if
+        # someone booked money in the demo, reset stops here with that error.
+        try:
+            from linli.funding import models as fm
+        except ImportError:  # pragma: no cover - funding app not installed
+            fm = None
+        if fm is not None:
+            in_district = {"plan__project__committee__street__district": district}
+            note("funding_rows", fm.Account.objects.filter(**in_district).delete()[0])
+            note("funding_rows", fm.FundingSource.objects.filter(**in_district).delete()[0])
+            note("funding_rows", fm.CostItem.objects.filter(**in_district).delete()[0])
+            plans = fm.FundingPlan.objects.filter(project__committee__street__district=district)
+            note("funding_rows", plans.delete()[0])
         note(
             "projects",
             Project.objects.filter(committee__street__district=district).delete()[0],

@@ -19,6 +19,11 @@ PROJECTS: list[dict] = [
         "microspaces": ["中心花园"],
         "buildings": [],
         "target": "done",
+        # funding plan (yuan), set up through linli.funding before leaving 筹资
+        "funding": {
+            "items": [("中心花园改造工程", 320_000), ("设计与规划师跟进", 30_000)],
+            "sources": [("government", "五角场街道微更新专项资金", 350_000)],
+        },
         "steps": [
             (
                 "note",
@@ -65,6 +70,13 @@ PROJECTS: list[dict] = [
         "microspaces": ["5号楼底层架空层"],
         "buildings": ["5号楼"],
         "target": "implementation",
+        "funding": {
+            "items": [("底楼架空层睦邻客厅改造", 96_000)],
+            "sources": [
+                ("residents", "5号楼12户居民自筹（每户4000元）", 48_000),
+                ("government", "四平路街道配套资金（与居民1:1）", 48_000),
+            ],
+        },
         "steps": [
             (
                 "note",
@@ -108,6 +120,15 @@ PROJECTS: list[dict] = [
         "microspaces": ["非机动车库"],
         "buildings": [],
         "target": "acceptance",
+        "funding": {
+            "items": [("智能非机动车库改造（含充电设备）", 600_000)],
+            "sources": [
+                ("enterprise", "智能车库运营企业（BOT带资建设）", 450_000),
+                ("guidance", "殷行街道引导资金（项目费用的20%）", 120_000, 20),
+                ("foundation", "社区基金会资助", 20_000),
+                ("residents", "居民自筹", 10_000),
+            ],
+        },
         "steps": [
             (
                 "note",
@@ -156,6 +177,10 @@ PROJECTS: list[dict] = [
         "microspaces": ["废旧花园", "花园凉亭"],
         "buildings": [],
         "target": "evaluation",
+        "funding": {
+            "items": [("废旧花园改造（材料与苗木）", 30_000)],
+            "sources": [("property_owner", "明丰苑小区公共收益（全体业主）", 30_000)],
+        },
         "steps": [
             (
                 "note",

@@ -29,6 +29,8 @@ def build_projects(builder, logins: list[dict]) -> list:
                 project_add_note(actor=actor, project=project, note=step[1])
                 continue
             _, to_stage, note = step
+            if to_stage == "implementation" and spec.get("funding"):
+                _funding_plan(actor, project, spec["funding"])
             try:
                 project = project_change_stage(
                     actor=actor, project=project, to_stage=to_stage, note=note
@@ -41,3 +43,29 @@ def build_projects(builder, logins: list[dict]) -> list:
                 break
         projects.append(project)
     return projects
+
+
+def _funding_plan(actor, project, funding: dict) -> None:
+    """Cost estimate and approved sources, so the funding guard lets the project proceed.
+
+    Uses the funding app's services when it is installed; amounts are in yuan here and
+    fen there.
+    """
+    try:
+        from linli.funding import services as fs
+        from linli.funding.models import SourceStatus
+    except ImportError:  # funding app not installed
+        return
+    plan = fs.plan_open(actor=actor, project=project)
+    for name, yuan in funding["items"]:
+        fs.cost_item_add(actor=actor, plan=plan, name=name, amount_fen=yuan * 100)
+    for kind, name, yuan, *percent in funding["sources"]:
+        fs.source_add(
+            actor=actor,
+            plan=plan,
+            kind=kind,
+            name=name,
+            amount_fen=yuan * 100,
+            percent_of_cost=percent[0] if percent else None,
+            status=SourceStatus.APPROVED,
+        )
