@@ -1,0 +1,514 @@
+"""Pages of step 2: thin — look up through scoped selectors, check the named rule, call one
+service, render. Refusals (ServiceError) become a 4xx page through the middleware."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from linli.core.errors import ServiceError
+from linli.core.masking import mask_mobile
+from linli.core.permissions import get_visible, require
+from linli.places.models import Building, Compound, Street
+from linli.places.selectors import committees_visible_to
+from linli.planning import profile as profile_mod
+from linli.planning import selectors, services
+from linli.planning.models import (
+    CoBuildingUnit,
+    DesignRound,
+    Diagnosis,
+    OptionFile,
+    Pairing,
+    Partner,
+    Planner,
+    Profession,
+    WorkLog,
+    WorkLogPhoto,
+)
+from linli.projects.selectors import projects_visible_to
+
+
+def _committee(request, committee_id):
+    return get_visible(committees_visible_to(request.user), pk=committee_id)
+
+
+def _project(request, project_id):
+    return get_visible(projects_visible_to(request.user), pk=project_id)
+
+
+def _date(value) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat((value or "").strip())
+    except ValueError:
+        raise ServiceError("日期格式不正确，请选择日期") from None
+
+
+def _cost_items(post) -> list[tuple[str, str]]:
+    return list(zip(post.getlist("cost_name"), post.getlist("cost_amount"), strict=False))
+
+
+# ------------------------------------------------------------ committee hub and profile
+
+
+@login_required
+def committee(request, committee_id: int):
+    c = _committee(request, committee_id)
+    return render(
+        request,
+        "planning/committee.html",
+        {
+            "committee": c,
+            "planners": selectors.committee_planners(c),
+            "projects": projects_visible_to(request.user).filter(committee=c),
+            "can_plan": request.user.has_perm("planning.plan", c),
+        },
+    )
+
+
+@login_required
+def community_profile(request, committee_id: int):
+    c = _committee(request, committee_id)
+    data = profile_mod.community_profile(c)
+    lc = data["life_circle"]
+    map_data = {
+        "buildings": [
+            {"label": r["label"], "lat": r["lat"], "lng": r["lng"], "gaps": r["gaps"]}
+            for r in lc["rows"]
+        ],
+        "facilities": lc["facilities"],
+    }
+    return render(
+        request,
+        "planning/profile.html",
+        {
+            "committee": c,
+            **data,
+            "pyramid_json": json.dumps(data["population"], ensure_ascii=False),
+            "map_json": json.dumps(map_data, ensure_ascii=False),
+        },
+    )
+
+
+# ------------------------------------------------------------ work log
+
+
+@login_required
+def worklog(request, committee_id: int):
+    c = _committee(request, committee_id)
+    can_plan = request.user.has_perm("planning.plan", c)
+    if request.method == "POST":
+        require(request.user, "planning.plan", c, "您未与该居委会结对，不能记录工作日志")
+        project_id = request.POST.get("project") or None
+        project = (
+            get_visible(projects_visible_to(request.user).filter(committee=c), pk=project_id)
+            if project_id
+            else None
+        )
+        services.worklog_add(
+            actor=request.user,
+            committee=c,
+            kind=request.POST.get("kind", ""),
+            date=_date(request.POST.get("date")),
+            place=request.POST.get("place", ""),
+            people_met=request.POST.get("people_met", ""),
+            findings=request.POST.get("findings", ""),
+            project=project,
+            photos=request.FILES.getlist("photos"),
+        )
+        messages.success(request, "工作日志已保存")
+        return redirect("planning:worklog", c.pk)
+    return render(
+        request,
+        "planning/worklog.html",
+        {
+            "committee": c,
+            "logs": selectors.worklogs_for(request.user, c),
+            "can_plan": can_plan,
+            "kinds": WorkLog.Kind.choices,
+            "projects": projects_visible_to(request.user).filter(committee=c),
+            "today": datetime.date.today().isoformat(),
+        },
+    )
+
+
+@login_required
+def worklog_photo(request, photo_id: int):
+    photo = get_visible(
+        WorkLogPhoto.objects.filter(log__in=selectors.worklogs_visible_to(request.user)),
+        pk=photo_id,
+    )
+    return FileResponse(
+        photo.image.open("rb"), content_type=mimetypes.guess_type(photo.image.name)[0]
+    )
+
+
+# ------------------------------------------------------------ diagnosis
+
+
+@login_required
+def diagnosis(request, project_id: int):
+    from linli.needs.models import Need, NeedsList
+
+    project = _project(request, project_id)
+    can_plan = request.user.has_perm("planning.plan", project)
+    needs = Need.objects.filter(committee_id=project.committee_id, merged_into__isnull=True)
+    lists = NeedsList.objects.filter(committee_id=project.committee_id).order_by("-version")
+    if request.method == "POST":
+        require(request.user, "planning.plan", project, "您未与该居委会结对，不能填写把脉记录")
+        list_id = request.POST.get("needs_list") or None
+        services.diagnosis_save(
+            actor=request.user,
+            project=project,
+            needs_analysis=request.POST.get("needs_analysis", ""),
+            resource_analysis=request.POST.get("resource_analysis", ""),
+            property_rights=request.POST.get("property_rights", ""),
+            budget_band=request.POST.get("budget_band", ""),
+            safety=request.POST.get("safety", ""),
+            recommendations=request.POST.get("recommendations", ""),
+            needs_list=get_visible(lists, pk=list_id) if list_id else None,
+            needs=[get_visible(needs, pk=i) for i in request.POST.getlist("needs")],
+        )
+        messages.success(request, "把脉记录已保存")
+        return redirect("planning:diagnosis", project.pk)
+    record = Diagnosis.objects.filter(project=project).prefetch_related("needs").first()
+    return render(
+        request,
+        "planning/diagnosis.html",
+        {
+            "project": project,
+            "record": record,
+            "chosen": {n.pk for n in record.needs.all()} if record else set(),
+            "needs": needs.order_by("-created_at")[:100],
+            "lists": lists,
+            "bands": Diagnosis.BudgetBand.choices,
+            "can_plan": can_plan,
+        },
+    )
+
+
+# ------------------------------------------------------------ design options and rounds
+
+
+def _design_ctx(request, project):
+    rounds = list(selectors.rounds_for(request.user, project))
+    user = request.user
+    for r in rounds:
+        r.can_feedback = user.has_perm("planning.give_feedback", r)
+        for o in r.options.all():
+            o.my_score = next((x.score for x in o.ratings.all() if x.user_id == user.pk), None)
+    return rounds
+
+
+@login_required
+def design(request, project_id: int):
+    project = _project(request, project_id)
+    rounds = _design_ctx(request, project)
+    can_plan = request.user.has_perm("planning.plan", project)
+    draft = next((r for r in rounds if r.status == DesignRound.Status.DRAFT), None)
+    return render(
+        request,
+        "planning/design.html",
+        {
+            "project": project,
+            "rounds": list(reversed(rounds)),
+            "draft": draft,
+            "can_plan": can_plan,
+            "can_vote": request.user.has_perm("planning.make_vote", project),
+            "compounds": Compound.objects.filter(committee_id=project.committee_id),
+            "buildings": Building.objects.filter(compound__committee_id=project.committee_id),
+            "has_rounds": bool(rounds),
+        },
+    )
+
+
+@login_required
+def compare(request, project_id: int):
+    project = _project(request, project_id)
+    rounds = [r for r in _design_ctx(request, project) if r.status == DesignRound.Status.PUBLISHED]
+    return render(request, "planning/compare.html", {"project": project, "rounds": rounds})
+
+
+@login_required
+@require_POST
+def round_new(request, project_id: int):
+    project = _project(request, project_id)
+    compounds = Compound.objects.filter(committee_id=project.committee_id)
+    buildings = Building.objects.filter(compound__committee_id=project.committee_id)
+    services.round_create(
+        actor=request.user,
+        project=project,
+        change_note=request.POST.get("change_note", ""),
+        compounds=[get_visible(compounds, pk=i) for i in request.POST.getlist("compounds")],
+        buildings=[get_visible(buildings, pk=i) for i in request.POST.getlist("buildings")],
+    )
+    return redirect("planning:design", project.pk)
+
+
+def _round(request, round_id):
+    return get_visible(selectors.rounds_visible_to(request.user), pk=round_id)
+
+
+@login_required
+@require_POST
+def option_new(request, round_id: int):
+    rnd = _round(request, round_id)
+    services.option_save(
+        actor=request.user,
+        round=rnd,
+        label=request.POST.get("label", ""),
+        description=request.POST.get("description", ""),
+        maintenance=request.POST.get("maintenance", ""),
+        cost_items=_cost_items(request.POST),
+        files=request.FILES.getlist("files"),
+    )
+    messages.success(request, "方案已保存")
+    return redirect("planning:design", rnd.project_id)
+
+
+@login_required
+@require_POST
+def option_edit(request, option_id: int):
+    opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
+    services.option_save(
+        actor=request.user,
+        round=opt.round,
+        option=opt,
+        label=request.POST.get("label", ""),
+        description=request.POST.get("description", ""),
+        maintenance=request.POST.get("maintenance", ""),
+        cost_items=_cost_items(request.POST),
+        files=request.FILES.getlist("files"),
+    )
+    messages.success(request, "方案已修改")
+    return redirect("planning:design", opt.round.project_id)
+
+
+@login_required
+@require_POST
+def round_publish(request, round_id: int):
+    rnd = _round(request, round_id)
+    services.round_publish(actor=request.user, round=rnd)
+    messages.success(request, f"第{rnd.number}轮方案已发布，居民可以提意见和打分")
+    return redirect("planning:design", rnd.project_id)
+
+
+@login_required
+@require_POST
+def option_rate(request, option_id: int):
+    opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
+    services.option_rate(actor=request.user, option=opt, score=request.POST.get("score"))
+    messages.success(request, "谢谢您的评分")
+    return redirect(f"/planning/project/{opt.round.project_id}/#option-{opt.pk}")
+
+
+@login_required
+@require_POST
+def option_comment(request, option_id: int):
+    opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
+    services.option_comment(actor=request.user, option=opt, text=request.POST.get("text", ""))
+    messages.success(request, "意见已提交，规划师会答复您")
+    return redirect(f"/planning/project/{opt.round.project_id}/#option-{opt.pk}")
+
+
+@login_required
+@require_POST
+def comment_reply(request, comment_id: int):
+    c = get_visible(selectors.comments_visible_to(request.user), pk=comment_id)
+    services.comment_reply(actor=request.user, comment=c, reply=request.POST.get("reply", ""))
+    return redirect(f"/planning/project/{c.option.round.project_id}/#option-{c.option_id}")
+
+
+@login_required
+@require_POST
+def round_vote(request, round_id: int):
+    rnd = _round(request, round_id)
+    try:
+        opens = datetime.datetime.fromisoformat(request.POST.get("opens_at", ""))
+        closes = datetime.datetime.fromisoformat(request.POST.get("closes_at", ""))
+    except ValueError:
+        raise ServiceError("请填写表决的开始和截止时间") from None
+    from django.utils import timezone
+
+    tz = timezone.get_current_timezone()
+    vote = services.round_to_vote(
+        actor=request.user,
+        round=rnd,
+        opens_at=timezone.make_aware(opens, tz) if timezone.is_naive(opens) else opens,
+        closes_at=timezone.make_aware(closes, tz) if timezone.is_naive(closes) else closes,
+        method=request.POST.get("method", "single"),
+    )
+    messages.success(request, f"已发起表决“{vote.title}”（草稿）")
+    return redirect("planning:design", rnd.project_id)
+
+
+@login_required
+def option_file(request, file_id: int):
+    f = get_visible(
+        OptionFile.objects.filter(option__in=selectors.options_visible_to(request.user)),
+        pk=file_id,
+    )
+    if f.option.round.status != DesignRound.Status.PUBLISHED and not request.user.has_perm(
+        "planning.plan", f.option.round
+    ):
+        raise Http404
+    ctype = "application/pdf" if f.kind == "pdf" else mimetypes.guess_type(f.file.name)[0]
+    return FileResponse(f.file.open("rb"), content_type=ctype)
+
+
+# ------------------------------------------------------------ talent pool and pairing
+
+
+def _planner_rows(request, planners):
+    rows = []
+    for p in planners:
+        p.contact = (
+            p.mobile
+            if request.user.has_perm("planning.see_planner_contact", p)
+            else mask_mobile(p.mobile)
+        )
+        rows.append(p)
+    return rows
+
+
+@login_required
+def pool(request):
+    districts = list(selectors.districts_of_pool(request.user))
+    if not districts:
+        raise Http404
+    if request.method == "POST":
+        district = get_visible(
+            selectors.districts_of_pool(request.user), pk=request.POST.get("district")
+        )
+        services.planner_add(
+            actor=request.user,
+            district=district,
+            name=request.POST.get("name", ""),
+            profession=request.POST.get("profession", ""),
+            qualifications=request.POST.get("qualifications", ""),
+            organisation=request.POST.get("organisation", ""),
+            mobile=request.POST.get("mobile", ""),
+            availability=request.POST.get("availability", "available"),
+        )
+        messages.success(request, "已加入人才库")
+        return redirect("planning:pool")
+    planners = selectors.planners_visible_to(request.user)
+    served = {}
+    for pid, cid in Pairing.objects.filter(planner__in=planners).values_list(
+        "planner_id", "street_id"
+    ):
+        served.setdefault(pid, set()).add(cid)
+    return render(
+        request,
+        "planning/pool.html",
+        {
+            "planners": _planner_rows(request, planners),
+            "districts": districts,
+            "professions": Profession.choices,
+            "availabilities": Planner.Availability.choices,
+            "can_manage": any(request.user.has_perm("planning.manage_pool", d) for d in districts),
+        },
+    )
+
+
+@login_required
+def coverage(request):
+    if not selectors.districts_of_pool(request.user).exists():
+        raise Http404
+    return render(
+        request,
+        "planning/coverage.html",
+        {
+            **selectors.coverage(request.user),
+            "pairings": selectors.pairings_visible_to(request.user)[:200],
+            "planners": selectors.planners_visible_to(request.user).exclude(
+                availability=Planner.Availability.UNAVAILABLE
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def pair(request):
+    planner = get_visible(
+        selectors.planners_visible_to(request.user), pk=request.POST.get("planner")
+    )
+    street = get_visible(
+        Street.objects.filter(
+            district_id__in=selectors.districts_of_pool(request.user).values("id")
+        ),
+        pk=request.POST.get("street"),
+    )
+    committee_id = request.POST.get("committee") or None
+    committee = get_visible(street.committees.all(), pk=committee_id) if committee_id else None
+    services.planner_pair(
+        actor=request.user, planner=planner, street=street, committee=committee,
+        note=request.POST.get("note", ""),
+    )  # fmt: skip
+    messages.success(request, f"已为{committee or street}结对规划师{planner.name}")
+    return redirect("planning:coverage")
+
+
+@login_required
+@require_POST
+def unpair(request, pairing_id: int):
+    pairing = get_visible(selectors.pairings_visible_to(request.user), pk=pairing_id)
+    services.planner_unpair(actor=request.user, pairing=pairing)
+    messages.success(request, "已解除结对")
+    return redirect("planning:coverage")
+
+
+# ------------------------------------------------------------ partners and co-building units
+
+
+@login_required
+def partners(request, committee_id: int):
+    c = _committee(request, committee_id)
+    if request.method == "POST":
+        what = request.POST.get("what")
+        if what == "unit":
+            services.cobuilding_unit_add(
+                actor=request.user, committee=c, name=request.POST.get("name", ""),
+                offers=request.POST.getlist("offers"), description=request.POST.get("description", ""),
+                contact=request.POST.get("contact", ""),
+            )  # fmt: skip
+        elif what == "contribution":
+            partner = get_visible(
+                selectors.partners_for(request.user, c), pk=request.POST.get("partner")
+            )
+            services.contribution_add(
+                actor=request.user, partner=partner, date=_date(request.POST.get("date")),
+                description=request.POST.get("description", ""), hours=request.POST.get("hours") or 0,
+            )  # fmt: skip
+        else:
+            services.partner_add(
+                actor=request.user, committee=c, name=request.POST.get("name", ""),
+                profession=request.POST.get("profession", ""), group=request.POST.get("group", ""),
+                team=request.POST.get("team", ""), mobile=request.POST.get("mobile", ""),
+            )  # fmt: skip
+        messages.success(request, "已保存")
+        return redirect("planning:partners", c.pk)
+    can_manage = request.user.has_perm("planning.manage_partners", c)
+    plist = list(selectors.partners_for(request.user, c))
+    for p in plist:
+        p.contact = p.mobile if can_manage else mask_mobile(p.mobile)
+    return render(
+        request,
+        "planning/partners.html",
+        {
+            "committee": c,
+            "partners": plist,
+            "units": selectors.units_for(request.user, c),
+            "groups": Partner.Group.choices,
+            "offers": CoBuildingUnit.Offer.choices,
+            "can_manage": can_manage,
+            "today": datetime.date.today().isoformat(),
+        },
+    )
