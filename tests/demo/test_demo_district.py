@@ -139,6 +139,18 @@ def test_case_projects_at_their_stages():
         notes = project.events.exclude(kind=ProjectEvent.Kind.CREATED).count()
         assert notes == len(spec["steps"])
         assert project.compounds.count() == 1
+    # projects past 筹资 carry a funding plan whose approved sources cover the cost
+    try:
+        from linli.funding.selectors import plan_coverage
+    except ImportError:  # funding app not installed
+        plan_coverage = None
+    if plan_coverage is not None:
+        for spec in PROJECTS:
+            if spec.get("funding"):
+                plan = Project.objects.get(title=spec["title"]).funding_plan
+                cov = plan_coverage(plan)
+                assert cov.cost_fen == sum(y for _, y in spec["funding"]["items"]) * 100
+                assert cov.approved_fen >= cov.cost_fen
     stages = {p.stage for p in Project.objects.all()}
     assert len(stages) == 8  # every stage of the loop is shown by some project
 
