@@ -465,10 +465,10 @@ class BotContract(models.Model):
         verbose_name = "BOT合同"
         verbose_name_plural = verbose_name
 
-    @property
     def __str__(self) -> str:
         return f"{self.project} · BOT"
 
+    @property
     def committee_id(self) -> int:
         return self.project.committee_id
 
