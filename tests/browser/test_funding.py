@@ -1,0 +1,79 @@
+"""Money in a real browser: the accountant records, the cashier confirms, the supervisor
+reviews; a resident opens the transparency page on a phone."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.test import Client
+
+from linli.accounts.models import Role
+from linli.funding.models import JournalEntry
+from tests.browser.conftest import shot
+from tests.factories import build_world, make_user
+from tests.funding.helpers import anshunyuan_case
+
+
+def login_page(page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_separated_duties_and_transparency(transactional_db, desktop, phone, live_server):
+    world = build_world()
+    case = anshunyuan_case(world)
+    url = f"/funding/project/{case.project.pk}/"
+
+    # 会计 records a spending
+    login_page(desktop, live_server, case.accountant)
+    desktop.goto(url)
+    desktop.select_option("#sp-item", str(case.item.pk))
+    desktop.select_option("#sp-source", str(case.street.pk))
+    desktop.fill("#sp-amount", "12,000.00")
+    desktop.fill("#sp-memo", "购买家具与灯具")
+    desktop.locator("#spending-form button").click()
+    desktop.get_by_text("已记录支出，待出纳确认").wait_for()
+    entry = JournalEntry.objects.get(plan=case.plan, kind="spending")
+    card = desktop.locator(f"article.entry[data-number='{entry.number}']")
+    assert card.get_by_text("待出纳确认").is_visible()
+    assert card.locator("form[action$='/confirm/']").count() == 0  # not their own
+    shot(desktop, "funding-1-accountant-records")
+
+    # 出纳 confirms the money moved
+    login_page(desktop, live_server, case.cashier)
+    desktop.goto(url)
+    card = desktop.locator(f"article.entry[data-number='{entry.number}']")
+    card.get_by_role("button", name="出纳确认已收付").click()
+    desktop.get_by_text(f"凭证 {entry.number} 已确认入账").wait_for()
+    shot(desktop, "funding-2-cashier-confirms")
+
+    # 监事 reviews
+    login_page(desktop, live_server, case.supervisor)
+    desktop.goto(url)
+    card = desktop.locator(f"article.entry[data-number='{entry.number}']")
+    card.get_by_placeholder("审核意见").fill("发票与实物相符")
+    card.get_by_role("button", name="监事审核通过").click()
+    desktop.get_by_text(f"凭证 {entry.number} 已审核").wait_for()
+    entry.refresh_from_db()
+    assert entry.reviewed_by == case.supervisor and entry.confirmed_by == case.cashier
+    shot(desktop, "funding-3-supervisor-reviews")
+
+    # a resident of building 5 opens the transparency page on a phone
+    resident = make_user(Role.RESIDENT, case.shares[3].household.flat, name="5号楼住户")
+    login_page(phone, live_server, resident)
+    phone.goto(url)  # residents are sent to the public page
+    phone.get_by_role("heading", name="安顺苑5号楼睦邻客厅 · 收支公开").wait_for()
+    assert phone.locator("#income-total").inner_text() == "96,000.00"
+    assert phone.locator("#spending-total").inner_text() == "12,000.00"
+    assert phone.locator("#balance").inner_text() == "84,000.00"
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "funding-4-resident-transparency-phone")
