@@ -117,8 +117,8 @@ def detour_factor() -> float:
 
 def life_circle(committee: Committee, *, kinds: list[str] | None = None) -> dict:
     """For every located building of the committee, the nearest facility of each kind among
-    the facilities of its street (and neighbouring streets' within reach are the street's
-    own record), and the gaps against the configured thresholds."""
+    the facilities of its district (a neighbouring street's may be the nearest), and the
+    gaps against the configured thresholds."""
     limits = thresholds()
     if kinds is not None:
         limits = {k: v for k, v in limits.items() if k in kinds}

@@ -110,3 +110,28 @@ def test_site_visit_two_rounds_feedback_and_phone_comparison(world, desktop, pho
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page wider than the phone: {width}px"
     assert datetime.date.today() == WorkLog.objects.get().date
+
+
+def test_profile_pyramid_and_life_circle_map_on_a_phone(world, phone):
+    from decimal import Decimal
+
+    from linli.engine.lifecircle import offset
+    from linli.places.models import Facility
+
+    b = world.building_a
+    b.lat, b.lng = Decimal("31.290000"), Decimal("121.520000")
+    b.save()
+    lat, lng = offset(31.29, 121.52, east_m=300)
+    Facility.objects.create(street=world.street_a, kind="elderly_care", name="长者照护之家",
+                            lat=Decimal(f"{lat:.6f}"), lng=Decimal(f"{lng:.6f}"))  # fmt: skip
+    errors = []
+    phone.on("pageerror", lambda e: errors.append(str(e)))
+    log_in(phone, world.users.staff_a, f"/planning/committee/{world.committee_a.pk}/profile/")
+    phone.wait_for_load_state("load")
+    assert errors == []
+    phone.wait_for_selector("#pyramid[data-ready='1'] svg")
+    phone.wait_for_selector("#lc-map[data-ready='1']")
+    assert phone.locator("#n-residents").inner_text() == "3"
+    assert "幼儿园" in phone.locator("#lc-gaps").inner_text()
+    shot(phone, "planning-5-profile-phone")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
