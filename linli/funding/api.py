@@ -263,3 +263,79 @@ def review(request, entry_id: int, data: NoteIn):
 def reverse(request, entry_id: int, data: NoteIn):
     e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)
     return _entry_out(services.entry_reverse(actor=request.auth, entry=e, reason=data.note))
+
+
+class DutyIn(Schema):
+    user_id: int
+    duty: str
+    whole_committee: bool = False
+
+
+class AmountIn(Schema):
+    amount: str
+    reason: str = ""
+
+
+@router.post("/projects/{project_id}/duties", response=dict, summary="指定会计、出纳、监事")
+def assign_duty(request, project_id: int, data: DutyIn):
+    from linli.accounts.models import User
+
+    project = get_visible(projects_visible_to(request.auth), pk=project_id)
+    user = get_visible(User.objects.filter(is_active=True), pk=data.user_id)
+    d = services.duty_assign(
+        actor=request.auth,
+        user=user,
+        project=project,
+        duty=data.duty,
+        whole_committee=data.whole_committee,
+    )
+    return {"id": d.pk, "user_id": user.pk, "duty": d.duty}
+
+
+def _contribution(request, contribution_id: int):
+    from linli.accounts.scopes import scopes_for
+    from linli.funding.models import Contribution
+
+    ids = scopes_for(request.auth).visible_committee_ids
+    return get_visible(
+        Contribution.objects.filter(source__plan__project__committee_id__in=ids),
+        pk=contribution_id,
+    )
+
+
+@router.post("/contributions/{contribution_id}/pledge", response=dict, summary="登记认缴")
+def pledge(request, contribution_id: int, data: AmountIn):
+    c = services.contribution_pledge(
+        actor=request.auth,
+        contribution=_contribution(request, contribution_id),
+        amount_fen=yuan_to_fen(data.amount),
+    )
+    return {"id": c.pk, "pledged_fen": c.pledged_fen}
+
+
+@router.post("/contributions/{contribution_id}/refund", response=EntryOut, summary="登记退款")
+def refund(request, contribution_id: int, data: AmountIn):
+    r = services.contribution_refund(
+        actor=request.auth,
+        contribution=_contribution(request, contribution_id),
+        amount_fen=yuan_to_fen(data.amount),
+        reason=data.reason,
+    )
+    return _entry_out(r.entry)
+
+
+@router.get("/projects/{project_id}/reconciliation", response=list[dict], summary="认缴与实缴核对")
+def reconciliation(request, project_id: int):
+    plan = _plan(request, project_id)
+    require(request.auth, "funding.view_contributions", plan)
+    return [
+        {
+            "source_id": rec["source"].pk,
+            "share_fen": rec["share_fen"],
+            "pledged_fen": rec["pledged_fen"],
+            "paid_fen": rec["net_fen"],
+            "ledger_fen": rec["ledger_fen"],
+            "unpaid_households": [r["household"].pk for r in rec["unpaid"]],
+        }
+        for rec in selectors.reconciliation(plan)
+    ]

@@ -10,11 +10,9 @@ def implementation_needs_funding(project, to_stage: str) -> str | None:
 
     if to_stage != Stage.IMPLEMENTATION:
         return None
-    plan = getattr(project, "funding_plan", None) if project.pk else None
-    try:
-        plan = project.funding_plan
-    except Exception:  # noqa: BLE001 - RelatedObjectDoesNotExist
-        plan = None
+    from linli.funding.models import FundingPlan
+
+    plan = FundingPlan.objects.filter(project_id=project.pk).first()
     if plan is None:
         return "尚未制定筹资方案，不能进入实施阶段"
     cov = plan_coverage(plan)

@@ -227,6 +227,13 @@ def duty_assign(
 ) -> FundingDuty:
     _require(actor, "funding.assign_duty", project, "您无权指定财务职责")
     ensure(duty in Duty.values, "职责不存在")
+    from linli.accounts.scopes import scopes_for
+
+    ensure(
+        project.committee_id in scopes_for(user).visible_committee_ids,
+        f"“{user}”在本社区没有登记角色（居民、楼组长或工作人员），不能担任{Duty(duty).label}",
+        code="not_member",
+    )
     obj, created = FundingDuty.objects.get_or_create(
         user=user,
         committee_id=project.committee_id,

@@ -23,5 +23,11 @@ urlpatterns = [
     path("entries/<int:entry_id>/review/", views.entry_review, name="entry_review"),
     path("entries/<int:entry_id>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("entries/<int:entry_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path("project/<int:project_id>/duties/", views.duty_assign, name="duty_assign"),
+    path(
+        "contributions/<int:contribution_id>/refund/",
+        views.contribution_refund,
+        name="contribution_refund",
+    ),
     path("receipts/<int:receipt_id>.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +21,8 @@ from linli.funding.models import (
     Attachment,
     BotContract,
     CostItem,
+    Duty,
+    FundingDuty,
     FundingPlan,
     FundingSource,
     JournalEntry,
@@ -98,6 +102,12 @@ def plan(request, project_id: int):
             statuses=SourceStatus.choices,
             attachment_kinds=Attachment.Kind.choices,
             residents_sources=list(plan.sources.filter(kind=SourceKind.RESIDENTS)),
+            duties=list(
+                FundingDuty.objects.filter(committee_id=project.committee_id)
+                .filter(Q(project=project) | Q(project__isnull=True))
+                .select_related("user")
+            ),
+            duty_choices=Duty.choices,
             upcoming=selectors.upcoming_bot_boundaries(user, within_days=120),
         )
     else:
@@ -323,10 +333,26 @@ def contributions_split(request, source_id: int):
             source=source,
             total_fen=yuan_to_fen(request.POST.get("total", "")),
             method=request.POST.get("method", "equal"),
+            floor_coefficients=_coefficients(request.POST.get("coefficients", "")),
+            exempt_floors={1} if request.POST.get("exempt_ground") else set(),
         ),
         "已按规则计算各户应摊金额",
     )
     return redirect("funding:contributions", project_id=source.plan.project_id)
+
+
+def _coefficients(text: str) -> dict[int, Decimal]:
+    """ "2:1, 3:1.2, 4:1.5" → {2: 1, 3: 1.2, 4: 1.5} (floor: coefficient)."""
+    out: dict[int, Decimal] = {}
+    for part in text.replace("，", ",").split(","):
+        if not part.strip():
+            continue
+        try:
+            floor, coeff = part.replace("：", ":").split(":")
+            out[int(floor)] = Decimal(coeff.strip())
+        except (ValueError, InvalidOperation) as exc:
+            raise ServiceError(f"楼层系数格式不正确：{part}（应为 楼层:系数）") from exc
+    return out
 
 
 @login_required
@@ -458,3 +484,47 @@ def bot_revenue(request, project_id: int):
 
 
 __all__ = ["FundingSource"]
+
+
+@login_required
+@require_POST
+def duty_assign(request, project_id: int):
+    from linli.accounts.models import User
+
+    project = _project(request, project_id)
+
+    def run():
+        mobile = (request.POST.get("mobile") or "").strip()
+        user = User.objects.filter(mobile=mobile).first()
+        if user is None:
+            raise ServiceError(f"找不到手机号为 {mobile} 的账号")
+        services.duty_assign(
+            actor=request.user, user=user, project=project, duty=request.POST.get("duty", "")
+        )
+
+    _act(request, run, "已指定财务职责")
+    return _back(project.pk, "#duties")
+
+
+@login_required
+@require_POST
+def contribution_refund(request, contribution_id: int):
+    from linli.funding.models import Contribution
+
+    contribution = get_visible(
+        Contribution.objects.filter(
+            source__plan__project__committee_id__in=scopes_for(request.user).visible_committee_ids
+        ).select_related("source__plan"),
+        pk=contribution_id,
+    )
+    _act(
+        request,
+        lambda: services.contribution_refund(
+            actor=request.user,
+            contribution=contribution,
+            amount_fen=yuan_to_fen(request.POST.get("amount", "")),
+            reason=request.POST.get("reason", ""),
+        ),
+        "已登记退款，待出纳确认",
+    )
+    return redirect("funding:contributions", project_id=contribution.source.plan.project_id)

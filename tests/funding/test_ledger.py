@@ -180,3 +180,14 @@ def test_attachments_validated(books):
     bad = SimpleUploadedFile("evil.exe", b"MZ", content_type="application/octet-stream")
     with pytest.raises(ServiceError):
         services.attachment_add(actor=books.accountant, entry=e, kind="invoice", file=bad)
+
+
+def test_spending_from_unapproved_source_refused(books):
+    pledged = services.source_add(
+        actor=books.staff, plan=books.plan, kind="co_building", name="共建单位", amount_fen=100
+    )
+    with pytest.raises(ServiceError) as exc:
+        services.spending_record(
+            actor=books.accountant, item=books.item, source=pledged, amount_fen=100
+        )
+    assert "尚未批准" in exc.value.message

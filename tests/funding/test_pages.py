@@ -122,3 +122,84 @@ def test_api_flow_and_refusals(world, case):
         {"household_id": outside.pk, "amount": "10"},
     )
     assert r.status_code in (403, 404)
+
+
+def test_duty_assignment_page_and_membership(client, world, case):
+    client.force_login(world.users.staff_a)
+    r = client.post(
+        f"/funding/project/{case.project.pk}/duties/",
+        {"mobile": world.users.leader_a.mobile, "duty": "supervisor"},
+        follow=True,
+    )
+    assert "已指定财务职责" in r.content.decode()
+    assert world.users.leader_a.has_perm("funding.review_entry", case.plan)
+    # a user with no role in this community cannot hold a duty
+    r = client.post(
+        f"/funding/project/{case.project.pk}/duties/",
+        {"mobile": world.users.resident_b.mobile, "duty": "cashier"},
+        follow=True,
+    )
+    assert "没有登记角色" in r.content.decode()
+
+
+def test_refund_and_floor_split_pages(client, world, case):
+    c = case.shares[0]
+    client.force_login(case.accountant)
+    r = client.post(
+        f"/funding/contributions/{c.pk}/refund/",
+        {"amount": "4,000.01", "reason": "多缴"},
+        follow=True,
+    )
+    assert "超过该户已缴金额" in r.content.decode()
+    client.post(f"/funding/contributions/{c.pk}/refund/", {"amount": "100", "reason": "少摊"})
+    assert c.refunds.get().amount_fen == 10_000
+    # a new residents' source split by floor coefficients from the page
+    from linli.funding import services
+
+    lift = services.source_add(
+        actor=case.staff, plan=case.plan, kind="residents", name="加装电梯", amount_fen=0
+    )
+    client.force_login(case.staff)
+    r = client.post(
+        f"/funding/sources/{lift.pk}/split/",
+        {
+            "total": "300,000",
+            "method": "floor",
+            "coefficients": "2:1, 3:2, 4:3, 5:4, 6:5",
+            "exempt_ground": "1",
+        },
+        follow=True,
+    )
+    assert "已按规则计算各户应摊金额" in r.content.decode()
+    shares = {c.household.flat.floor: c.share_fen for c in lift.contributions.all()}
+    assert shares[1] == 0 and shares[6] == 5_000_000 and shares[2] == 1_000_000
+    r = client.post(
+        f"/funding/sources/{lift.pk}/split/",
+        {"total": "1", "method": "floor", "coefficients": "二楼"},
+        follow=True,
+    )
+    assert "楼层系数格式不正确" in r.content.decode()
+
+
+def test_pledge_and_reconciliation_api(world, case):
+    api = ApiClient(case.staff)
+    c = case.shares[1]
+    r = api.post(f"/api/funding/contributions/{c.pk}/pledge", {"amount": "4,000"})
+    assert r.status_code == 200 and r.json()["pledged_fen"] == 400_000
+    rec = api.get(f"/api/funding/projects/{case.project.pk}/reconciliation").json()[0]
+    assert rec["paid_fen"] == rec["ledger_fen"] == 4_800_000 and rec["unpaid_households"] == []
+    assert (
+        ApiClient(world.users.resident_a)
+        .get(f"/api/funding/projects/{case.project.pk}/reconciliation")
+        .status_code
+        == 403
+    )
+
+
+def test_list_pages_query_count_does_not_grow(client, world, case, django_assert_max_num_queries):
+    client.force_login(world.users.staff_a)
+    # 12 households and 14 entries: the counts stay flat as rows grow (prefetching)
+    with django_assert_max_num_queries(14):
+        assert client.get(f"/funding/project/{case.project.pk}/contributions/").status_code == 200
+    with django_assert_max_num_queries(24):
+        assert client.get(f"/funding/project/{case.project.pk}/").status_code == 200
