@@ -46,6 +46,16 @@ def _require(actor, perm: str, obj, message: str) -> None:
         raise ScopeError(message)
 
 
+def _full_clean(obj, **kwargs) -> None:
+    """``full_clean`` whose refusals read like every other business refusal (400)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise ServiceError("；".join(exc.messages), code="invalid") from None
+
+
 def _text(value) -> str:
     return (value or "").strip()
 
@@ -141,7 +151,7 @@ def planner_add(
         user=user,
     )
     ensure(planner.name, "请填写规划师姓名")
-    planner.full_clean()
+    _full_clean(planner)
     planner.save()
     audit_record(
         actor=actor,
@@ -174,7 +184,7 @@ def planner_pair(
     pairing = Pairing(
         planner=planner, street=street, committee=committee, note=_text(note), created_by=actor
     )
-    pairing.full_clean()
+    _full_clean(pairing)
     pairing.save()
     if planner.user_id:
         from linli.accounts.models import Role
@@ -200,7 +210,7 @@ def planner_unpair(*, actor, pairing: Pairing) -> Pairing:
     _require(actor, "planning.pair", pairing.street, "您无权解除该结对")
     ensure(pairing.ended_at is None, "该结对已经解除")
     pairing.ended_at = timezone.now()
-    pairing.full_clean()
+    _full_clean(pairing)
     pairing.save(update_fields=["ended_at"])
     planner = pairing.planner
     still = Pairing.objects.filter(
@@ -250,7 +260,7 @@ def planner_rate(
         comment=_text(comment),
         rated_by=actor,
     )
-    rating.full_clean()
+    _full_clean(rating)
     rating.save()
     audit_record(actor=actor, action="planner.rate", obj=rating, after={"score": score})
     return rating
@@ -280,7 +290,7 @@ def partner_add(
         mobile=_text(mobile),
     )
     ensure(partner.name and partner.profession, "请填写合伙人姓名和职业")
-    partner.full_clean()
+    _full_clean(partner)
     partner.save()
     audit_record(
         actor=actor, action="partner.add", obj=partner, after={"name": partner.name, "group": group}
@@ -300,7 +310,7 @@ def contribution_add(
     ensure(hours >= 0, "时长不能为负数")
     c = Contribution(partner=partner, date=date, description=_text(description), hours=hours)
     ensure(c.description, "请填写贡献内容")
-    c.full_clean()
+    _full_clean(c)
     c.save()
     audit_record(actor=actor, action="partner.contribution", obj=c, after={"partner": partner.pk})
     return c
@@ -329,7 +339,7 @@ def cobuilding_unit_add(
         contact=_text(contact),
     )
     ensure(unit.name, "请填写单位名称")
-    unit.full_clean()
+    _full_clean(unit)
     unit.save()
     audit_record(
         actor=actor, action="cobuilding.add", obj=unit, after={"name": unit.name, "offers": offers}
@@ -372,7 +382,7 @@ def worklog_add(
     )
     ensure(log.place, "请填写地点")
     ensure(log.findings, "请填写发现")
-    log.full_clean()
+    _full_clean(log)
     log.save()
     for c in cleaned:
         WorkLogPhoto.objects.create(log=log, image=c.content, width=c.width, height=c.height)
@@ -420,7 +430,7 @@ def diagnosis_save(
     diagnosis.needs_list = needs_list
     diagnosis.updated_by = actor
     diagnosis.updated_at = timezone.now()
-    diagnosis.full_clean()
+    _full_clean(diagnosis)
     diagnosis.save()
     diagnosis.needs.set(needs)
     audit_record(
@@ -472,7 +482,7 @@ def round_create(
         compounds = list(previous.compounds.all())
         buildings = list(previous.buildings.all())
     rnd = DesignRound(project=project, number=number, change_note=change_note, created_by=actor)
-    rnd.full_clean()
+    _full_clean(rnd)
     rnd.save()
     rnd.compounds.set(compounds)
     rnd.buildings.set(buildings)
@@ -567,12 +577,12 @@ def option_save(
     )
     ensure(opt.files.count() + len(cleaned) <= MAX_FILES if opt.pk else len(cleaned) <= MAX_FILES,
            f"每个方案最多上传{MAX_FILES}个文件")  # fmt: skip
-    opt.full_clean()
+    _full_clean(opt)
     opt.save()
     if option is not None:
         opt.cost_items.all().delete()
     for i, (name, fen) in enumerate(items):
-        CostItem(option=opt, name=name, amount_fen=fen, position=i).full_clean(exclude=["option"])
+        _full_clean(CostItem(option=opt, name=name, amount_fen=fen, position=i), exclude=["option"])
         CostItem.objects.create(option=opt, name=name, amount_fen=fen, position=i)
     for kind, content, w, h, name in cleaned:
         OptionFile.objects.create(
@@ -607,7 +617,7 @@ def round_publish(*, actor, round: DesignRound) -> DesignRound:
     ensure(rnd.options.exists(), "本轮还没有任何设计方案，不能发布", code="round_empty")
     rnd.status = DesignRound.Status.PUBLISHED
     rnd.published_at = timezone.now()
-    rnd.full_clean()
+    _full_clean(rnd)
     rnd.save(update_fields=["status", "published_at"])
     audit_record(
         actor=actor,
@@ -637,7 +647,7 @@ def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
         rating = OptionRating(option=option, user=actor, score=score)
     rating.score = score
     rating.updated_at = timezone.now()
-    rating.full_clean(validate_unique=False)
+    _full_clean(rating, validate_unique=False)
     try:
         with transaction.atomic():
             rating.save()
@@ -658,7 +668,7 @@ def option_comment(*, actor, option: DesignOption, text: str) -> OptionComment:
     )
     c = OptionComment(option=option, user=actor, text=_text(text))
     ensure(c.text, "请填写意见")
-    c.full_clean()
+    _full_clean(c)
     c.save()
     audit_record(actor=actor, action="design_option.comment", obj=c, after={"option": option.pk})
     return c
@@ -673,7 +683,7 @@ def comment_reply(*, actor, comment: OptionComment, reply: str) -> OptionComment
     ensure(comment.reply, "请填写答复")
     comment.replied_by = actor
     comment.replied_at = timezone.now()
-    comment.full_clean()
+    _full_clean(comment)
     comment.save()
     audit_record(
         actor=actor,
