@@ -1,3 +1,403 @@
-from ninja import Router
+"""Step-2 endpoints: the same selectors, rules and services as the pages."""
 
-router = Router(tags=["planning"])
+from __future__ import annotations
+
+import datetime
+
+from ninja import Field, Router, Schema, Status
+
+from linli.core.masking import mask_mobile
+from linli.core.permissions import get_visible
+from linli.places.models import Building, Street
+from linli.places.selectors import committees_visible_to
+from linli.planning import profile as profile_mod
+from linli.planning import selectors, services
+from linli.planning.models import DesignOption, DesignRound
+from linli.projects.selectors import projects_visible_to
+
+router = Router(tags=["社区规划师"])
+
+
+class CostItemIO(Schema):
+    name: str = Field(..., max_length=60)
+    yuan: str = Field(..., max_length=20, description="金额（元），如 1200 或 800.50")
+
+
+class OptionOut(Schema):
+    id: int
+    label: str
+    description: str
+    maintenance: str
+    total_fen: int
+    cost_items: list[dict]
+    avg_score: float | None
+    n_ratings: int
+    comments: list[dict]
+
+
+class RoundOut(Schema):
+    id: int
+    number: int
+    status: str
+    change_note: str
+    published_at: datetime.datetime | None
+    is_final: bool
+    vote_id: int | None
+    options: list[OptionOut]
+
+
+def _option_out(o: DesignOption) -> OptionOut:
+    return OptionOut(
+        id=o.pk,
+        label=o.label,
+        description=o.description,
+        maintenance=o.maintenance,
+        total_fen=o.total_fen,
+        cost_items=[{"name": i.name, "amount_fen": i.amount_fen} for i in o.cost_items.all()],
+        avg_score=getattr(o, "avg_score", None),
+        n_ratings=getattr(o, "n_ratings", 0) or 0,
+        comments=[
+            {"id": c.pk, "user": c.user.name, "text": c.text, "reply": c.reply}
+            for c in o.comments.all()
+        ],
+    )
+
+
+def _round_out(r: DesignRound) -> RoundOut:
+    return RoundOut(
+        id=r.pk,
+        number=r.number,
+        status=r.status,
+        change_note=r.change_note,
+        published_at=r.published_at,
+        is_final=r.is_final,
+        vote_id=r.vote_id,
+        options=[_option_out(o) for o in r.options.all()],
+    )
+
+
+def _project(request, project_id):
+    return get_visible(projects_visible_to(request.auth), pk=project_id)
+
+
+def _fresh_round(request, rnd) -> RoundOut:
+    return _round_out(
+        next(r for r in selectors.rounds_for(request.auth, rnd.project) if r.pk == rnd.pk)
+    )
+
+
+@router.get("/projects/{project_id}/rounds", response=list[RoundOut], summary="各轮设计方案")
+def list_rounds(request, project_id: int):
+    return [
+        _round_out(r) for r in selectors.rounds_for(request.auth, _project(request, project_id))
+    ]
+
+
+class RoundIn(Schema):
+    change_note: str = Field("", max_length=2000)
+    building_ids: list[int] = []
+
+
+@router.post("/projects/{project_id}/rounds", response={201: RoundOut}, summary="开启新一轮")
+def create_round(request, project_id: int, payload: RoundIn):
+    project = _project(request, project_id)
+    buildings = Building.objects.filter(compound__committee_id=project.committee_id)
+    rnd = services.round_create(
+        actor=request.auth,
+        project=project,
+        change_note=payload.change_note,
+        buildings=[get_visible(buildings, pk=i) for i in payload.building_ids],
+    )
+    return Status(201, _fresh_round(request, rnd))
+
+
+class OptionIn(Schema):
+    label: str = Field(..., max_length=60)
+    description: str = Field(..., max_length=4000)
+    maintenance: str = Field("", max_length=2000)
+    cost_items: list[CostItemIO] = []
+
+
+@router.post("/rounds/{round_id}/options", response={201: RoundOut}, summary="添加设计方案")
+def add_option(request, round_id: int, payload: OptionIn):
+    rnd = get_visible(selectors.rounds_visible_to(request.auth), pk=round_id)
+    services.option_save(
+        actor=request.auth,
+        round=rnd,
+        label=payload.label,
+        description=payload.description,
+        maintenance=payload.maintenance,
+        cost_items=[(i.name, i.yuan) for i in payload.cost_items],
+    )
+    return Status(201, _fresh_round(request, rnd))
+
+
+@router.post("/rounds/{round_id}/publish", response=RoundOut, summary="发布本轮，征求居民意见")
+def publish_round(request, round_id: int):
+    rnd = get_visible(selectors.rounds_visible_to(request.auth), pk=round_id)
+    rnd = services.round_publish(actor=request.auth, round=rnd)
+    return _fresh_round(request, rnd)
+
+
+class VoteIn(Schema):
+    opens_at: datetime.datetime
+    closes_at: datetime.datetime
+    method: str = "single"
+    title: str = Field("", max_length=100)
+
+
+@router.post("/rounds/{round_id}/vote", response={201: dict}, summary="以最终方案发起表决")
+def round_vote(request, round_id: int, payload: VoteIn):
+    rnd = get_visible(selectors.rounds_visible_to(request.auth), pk=round_id)
+    vote = services.round_to_vote(
+        actor=request.auth,
+        round=rnd,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        method=payload.method,
+        title=payload.title,
+    )
+    return Status(201, {"vote_id": vote.pk, "title": vote.title})
+
+
+class RatingIn(Schema):
+    score: int
+
+
+@router.post("/options/{option_id}/rating", response=dict, summary="给方案打分（1–5）")
+def rate_option(request, option_id: int, payload: RatingIn):
+    opt = get_visible(selectors.options_visible_to(request.auth), pk=option_id)
+    r = services.option_rate(actor=request.auth, option=opt, score=payload.score)
+    return {"option_id": opt.pk, "score": r.score}
+
+
+class CommentIn(Schema):
+    text: str = Field(..., max_length=1000)
+
+
+@router.post("/options/{option_id}/comments", response={201: dict}, summary="对方案提意见")
+def comment_option(request, option_id: int, payload: CommentIn):
+    opt = get_visible(selectors.options_visible_to(request.auth), pk=option_id)
+    c = services.option_comment(actor=request.auth, option=opt, text=payload.text)
+    return Status(201, {"id": c.pk, "text": c.text})
+
+
+class ReplyIn(Schema):
+    reply: str = Field(..., max_length=1000)
+
+
+@router.post("/comments/{comment_id}/reply", response=dict, summary="答复居民意见")
+def reply_comment(request, comment_id: int, payload: ReplyIn):
+    c = get_visible(selectors.comments_visible_to(request.auth), pk=comment_id)
+    c = services.comment_reply(actor=request.auth, comment=c, reply=payload.reply)
+    return {"id": c.pk, "reply": c.reply}
+
+
+# ------------------------------------------------------------------ work log, diagnosis
+
+
+class WorkLogIn(Schema):
+    kind: str
+    date: datetime.date
+    place: str = Field(..., max_length=100)
+    findings: str = Field(..., max_length=4000)
+    people_met: str = Field("", max_length=300)
+    project_id: int | None = None
+
+
+class WorkLogOut(Schema):
+    id: int
+    kind: str
+    date: datetime.date
+    place: str
+    people_met: str
+    findings: str
+    photos: int
+
+
+@router.get("/committees/{committee_id}/worklog", response=list[WorkLogOut], summary="工作日志")
+def list_worklog(request, committee_id: int):
+    c = get_visible(committees_visible_to(request.auth), pk=committee_id)
+    return [
+        WorkLogOut(
+            id=w.pk,
+            kind=w.kind,
+            date=w.date,
+            place=w.place,
+            people_met=w.people_met,
+            findings=w.findings,
+            photos=len(w.photos.all()),
+        )  # fmt: skip
+        for w in selectors.worklogs_for(request.auth, c)
+    ]
+
+
+@router.post(
+    "/committees/{committee_id}/worklog", response={201: WorkLogOut}, summary="记录踏勘/座谈"
+)
+def add_worklog(request, committee_id: int, payload: WorkLogIn):
+    c = get_visible(committees_visible_to(request.auth), pk=committee_id)
+    project = (
+        get_visible(projects_visible_to(request.auth).filter(committee=c), pk=payload.project_id)
+        if payload.project_id
+        else None
+    )
+    w = services.worklog_add(
+        actor=request.auth, committee=c, kind=payload.kind, date=payload.date, place=payload.place,
+        findings=payload.findings, people_met=payload.people_met, project=project,
+    )  # fmt: skip
+    return Status(
+        201,
+        WorkLogOut(
+            id=w.pk,
+            kind=w.kind,
+            date=w.date,
+            place=w.place,
+            people_met=w.people_met,
+            findings=w.findings,
+            photos=0,
+        ),  # fmt: skip
+    )
+
+
+class DiagnosisIn(Schema):
+    needs_analysis: str = Field("", max_length=4000)
+    resource_analysis: str = Field("", max_length=4000)
+    property_rights: str = Field("", max_length=2000)
+    budget_band: str = ""
+    safety: str = Field("", max_length=2000)
+    recommendations: str = Field("", max_length=4000)
+    need_ids: list[int] = []
+    needs_list_id: int | None = None
+
+
+@router.put("/projects/{project_id}/diagnosis", response=dict, summary="保存把脉记录")
+def save_diagnosis(request, project_id: int, payload: DiagnosisIn):
+    from linli.needs.models import Need, NeedsList
+
+    project = _project(request, project_id)
+    needs = Need.objects.filter(committee_id=project.committee_id)
+    lists = NeedsList.objects.filter(committee_id=project.committee_id)
+    d = services.diagnosis_save(
+        actor=request.auth,
+        project=project,
+        needs_analysis=payload.needs_analysis,
+        resource_analysis=payload.resource_analysis,
+        property_rights=payload.property_rights,
+        budget_band=payload.budget_band,
+        safety=payload.safety,
+        recommendations=payload.recommendations,
+        needs=[get_visible(needs, pk=i) for i in payload.need_ids],
+        needs_list=get_visible(lists, pk=payload.needs_list_id) if payload.needs_list_id else None,
+    )
+    return {"project_id": project.pk, "need_ids": sorted(n.pk for n in d.needs.all())}
+
+
+# ------------------------------------------------------------------ profile
+
+
+@router.get("/committees/{committee_id}/profile", response=dict, summary="社区画像与生活圈")
+def committee_profile(request, committee_id: int):
+    c = get_visible(committees_visible_to(request.auth), pk=committee_id)
+    data = profile_mod.community_profile(c)
+    ms = data.pop("microspaces")
+    data["microspaces"] = {"by_condition": ms["by_condition"], "count": len(ms["items"])}
+    data["housing"]["flats_by_floor"] = {
+        str(k): v for k, v in data["housing"]["flats_by_floor"].items()
+    }
+    return data
+
+
+# ------------------------------------------------------------------ pool and pairing
+
+
+@router.get("/planners", response=list[dict], summary="规划师人才库")
+def list_planners(request):
+    out = []
+    for p in selectors.planners_visible_to(request.auth):
+        see = request.auth.has_perm("planning.see_planner_contact", p)
+        out.append(
+            {
+                "id": p.pk,
+                "name": p.name,
+                "profession": p.profession,
+                "organisation": p.organisation,
+                "mobile": p.mobile if see else mask_mobile(p.mobile),
+                "availability": p.availability,
+                "active_pairings": p.n_active,
+                "avg_score": p.avg_score,
+            }  # fmt: skip
+        )
+    return out
+
+
+class PlannerIn(Schema):
+    district_id: int
+    name: str = Field(..., max_length=50)
+    profession: str
+    qualifications: str = Field("", max_length=200)
+    organisation: str = Field("", max_length=100)
+    mobile: str = Field("", max_length=11)
+    availability: str = "available"
+
+
+@router.post("/planners", response={201: dict}, summary="加入人才库")
+def add_planner(request, payload: PlannerIn):
+    district = get_visible(selectors.districts_of_pool(request.auth), pk=payload.district_id)
+    p = services.planner_add(
+        actor=request.auth, district=district, name=payload.name, profession=payload.profession,
+        qualifications=payload.qualifications, organisation=payload.organisation,
+        mobile=payload.mobile, availability=payload.availability,
+    )  # fmt: skip
+    return Status(201, {"id": p.pk, "name": p.name})
+
+
+class PairIn(Schema):
+    planner_id: int
+    street_id: int
+    committee_id: int | None = None
+    note: str = Field("", max_length=200)
+
+
+@router.post("/pairings", response={201: dict}, summary="定向结对")
+def create_pairing(request, payload: PairIn):
+    planner = get_visible(selectors.planners_visible_to(request.auth), pk=payload.planner_id)
+    street = get_visible(
+        Street.objects.filter(
+            district_id__in=selectors.districts_of_pool(request.auth).values("id")
+        ),
+        pk=payload.street_id,
+    )
+    committee = (
+        get_visible(street.committees.all(), pk=payload.committee_id)
+        if payload.committee_id
+        else None
+    )
+    p = services.planner_pair(
+        actor=request.auth, planner=planner, street=street, committee=committee, note=payload.note
+    )
+    return Status(201, {"id": p.pk})
+
+
+@router.post("/pairings/{pairing_id}/end", response=dict, summary="解除结对")
+def end_pairing(request, pairing_id: int):
+    p = get_visible(selectors.pairings_visible_to(request.auth), pk=pairing_id)
+    p = services.planner_unpair(actor=request.auth, pairing=p)
+    return {"id": p.pk, "ended_at": p.ended_at}
+
+
+@router.get("/coverage", response=dict, summary="结对覆盖情况")
+def coverage(request):
+    cov = selectors.coverage(request.auth)
+    return {
+        "uncovered_streets": [{"id": s.pk, "name": s.name} for s in cov["uncovered_streets"]],
+        "uncovered_committees": [{"id": c.pk, "name": c.name} for c in cov["uncovered_committees"]],
+        "streets": [
+            {
+                "id": r["street"].pk,
+                "name": r["street"].name,
+                "planners": [p.name for p in r["planners"]],
+            }  # fmt: skip
+            for r in cov["rows"]
+        ],
+    }
