@@ -20,6 +20,7 @@ from linli.funding.models import (
     SourceKind,
     SourceStatus,
 )
+from linli.funding.models import CostItem as CostItemModel
 
 # ---------------------------------------------------------------- scoped lookups
 
@@ -401,3 +402,36 @@ def upcoming_bot_boundaries(
             if today <= b["date"] <= horizon:
                 out.append({**b, "contract": c, "days_left": (b["date"] - today).days})
     return sorted(out, key=lambda b: b["date"])
+
+
+def committee_balances(user, committee) -> list[dict]:
+    """Balance by project for one committee: cost, income, spending, balance (posted only)."""
+    plans = plans_visible_to(user).filter(project__committee=committee).order_by("project__title")
+    rows = []
+    sums = (
+        Account.objects.filter(plan__in=plans)
+        .values("plan_id", "kind")
+        .annotate(s=Sum("balance_fen"))
+    )
+    by_plan: dict[int, dict[str, int]] = {}
+    for r in sums:
+        by_plan.setdefault(r["plan_id"], {})[r["kind"]] = r["s"] or 0
+    costs = dict(
+        CostItemModel.objects.filter(plan__in=plans)
+        .values("plan_id")
+        .annotate(s=Sum("amount_fen"))
+        .values_list("plan_id", "s")
+    )
+    for plan in plans:
+        k = by_plan.get(plan.pk, {})
+        rows.append(
+            {
+                "plan": plan,
+                "project": plan.project,
+                "cost_fen": costs.get(plan.pk, 0) or 0,
+                "income_fen": -k.get(Account.Kind.INCOME, 0),
+                "spending_fen": k.get(Account.Kind.EXPENSE, 0),
+                "balance_fen": k.get(Account.Kind.FUND, 0),
+            }
+        )
+    return rows

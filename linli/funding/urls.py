@@ -29,5 +29,6 @@ urlpatterns = [
         views.contribution_refund,
         name="contribution_refund",
     ),
+    path("committee/<int:committee_id>/", views.committee, name="committee"),
     path("receipts/<int:receipt_id>.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

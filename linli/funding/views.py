@@ -528,3 +528,20 @@ def contribution_refund(request, contribution_id: int):
         "已登记退款，待出纳确认",
     )
     return redirect("funding:contributions", project_id=contribution.source.plan.project_id)
+
+
+@login_required
+def committee(request, committee_id: int):
+    """Balance by project for a committee, for everyone who sees it."""
+    from linli.places.selectors import committees_visible_to
+
+    c = get_visible(committees_visible_to(request.user), pk=committee_id)
+    require(request.user, "funding.view_public", c)
+    rows = selectors.committee_balances(request.user, c)
+    totals = {
+        k: sum(r[k] for r in rows)
+        for k in ("cost_fen", "income_fen", "spending_fen", "balance_fen")
+    }
+    return render(
+        request, "funding/committee.html", {"committee": c, "rows": rows, "totals": totals}
+    )

@@ -203,3 +203,31 @@ def test_list_pages_query_count_does_not_grow(client, world, case, django_assert
         assert client.get(f"/funding/project/{case.project.pk}/contributions/").status_code == 200
     with django_assert_max_num_queries(24):
         assert client.get(f"/funding/project/{case.project.pk}/").status_code == 200
+
+
+def test_committee_balance_by_project(client, world, case):
+    client.force_login(world.users.resident_a)
+    r = client.get(f"/funding/committee/{world.committee_a.pk}/")
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "安顺苑5号楼睦邻客厅" in html and html.count("96,000.00") >= 3
+    client.force_login(world.users.resident_b)
+    assert client.get(f"/funding/committee/{world.committee_a.pk}/").status_code == 404
+
+
+def test_attachment_upload_page(client, world, case):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    entry = JournalEntry.objects.filter(plan=case.plan).first()
+    client.force_login(case.accountant)
+    ok = SimpleUploadedFile("收据.jpg", b"\xff\xd8\xff fake", content_type="image/jpeg")
+    r = client.post(
+        f"/funding/entries/{entry.pk}/attachments/", {"kind": "photo", "file": ok}, follow=True
+    )
+    assert "附件已上传" in r.content.decode()
+    bad = SimpleUploadedFile("x.html", b"<script>", content_type="text/html")
+    r = client.post(
+        f"/funding/entries/{entry.pk}/attachments/", {"kind": "other", "file": bad}, follow=True
+    )
+    assert "只接受PDF或图片" in r.content.decode()
+    assert entry.attachments.count() == 1
