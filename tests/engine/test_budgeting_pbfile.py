@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pathlib
-import time
 from fractions import Fraction
 
 import pytest
@@ -43,16 +42,9 @@ def test_round_trip_keeps_the_election(path, tmp_path):
             assert scores[p.id] == int(p.extra["score"]), p.id
 
 
-def test_lodz_reads_in_under_two_seconds():
-    """Best of up to three reads: the machine is shared, one slow read is not our slowness."""
-    best = float("inf")
-    for _ in range(3):
-        t0 = time.perf_counter()
-        e = pbfile.read(DATA / "Poland_Lodz_2022.pb")
-        best = min(best, time.perf_counter() - t0)
-        if best < 2.0:
-            break
-    assert best < 2.0
+def test_lodz_reads_whole():
+    """The largest approval file reads completely (its speed is measured in bench/, not here)."""
+    e = pbfile.read(DATA / "Poland_Lodz_2022.pb")
     assert len(e.profile.ballots) == 90494 and len(e.instance.projects) == 160
 
 
