@@ -78,9 +78,10 @@ def format_table(rows: list[BenchRow]) -> str:
         max(len(h), *(len(row[i]) for row in body)) if body else len(h)
         for i, h in enumerate(headers)
     ]
-    line = lambda cells: (
-        "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
-    )  # noqa: E731
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)) + " |"
+
     out = [line(headers), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
     out += [line(row) for row in body]
     return "\n".join(out)
