@@ -11,6 +11,7 @@ from linli.planning.models import (
     DesignOption,
     DesignRound,
     OptionComment,
+    OptionRating,
     Pairing,
     Partner,
     Planner,
@@ -137,6 +138,11 @@ def rounds_for(user, project) -> QuerySet[DesignRound]:
             queryset=DesignOption.objects.annotate(
                 avg_score=Avg("ratings__score"), n_ratings=Count("ratings", distinct=True)
             ).prefetch_related(
+                Prefetch(
+                    "ratings",
+                    queryset=OptionRating.objects.filter(user_id=getattr(user, "pk", None)),
+                    to_attr="my_ratings",
+                ),
                 "cost_items",
                 "files",
                 Prefetch("comments", queryset=OptionComment.objects.select_related("user")),

@@ -202,7 +202,7 @@ def _design_ctx(request, project):
     for r in rounds:
         r.can_feedback = user.has_perm("planning.give_feedback", r)
         for o in r.options.all():
-            o.my_score = next((x.score for x in o.ratings.all() if x.user_id == user.pk), None)
+            o.my_score = o.my_ratings[0].score if o.my_ratings else None
     return rounds
 
 
