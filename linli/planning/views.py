@@ -100,6 +100,23 @@ def community_profile(request, committee_id: int):
 
 
 @login_required
+def profile_pdf(request, committee_id: int):
+    from linli.planning.exports import profile_pdf_response
+
+    c = _committee(request, committee_id)
+    return profile_pdf_response(request, c, profile_mod.community_profile(c))
+
+
+@login_required
+def rounds_pdf(request, project_id: int):
+    from linli.planning.exports import rounds_pdf_response
+
+    project = _project(request, project_id)
+    rounds = [r for r in _design_ctx(request, project) if r.status == DesignRound.Status.PUBLISHED]
+    return rounds_pdf_response(request, project, rounds)
+
+
+@login_required
 def worklog(request, committee_id: int):
     c = _committee(request, committee_id)
     can_plan = request.user.has_perm("planning.plan", c)
