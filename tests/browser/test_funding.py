@@ -77,3 +77,59 @@ def test_separated_duties_and_transparency(transactional_db, desktop, phone, liv
     assert phone.locator("#balance").inner_text() == "84,000.00"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "funding-4-resident-transparency-phone")
+
+
+def test_leader_sees_who_paid_and_bot_on_phone(transactional_db, phone, live_server):
+    import datetime
+
+    from linli.funding import services
+    from linli.projects.services import project_create
+
+    world = build_world()
+    case = anshunyuan_case(world, pay=False)
+    for c in case.shares[:9]:  # three households have not paid yet
+        r = services.contribution_receive(
+            actor=case.accountant, source=case.residents, household=c.household, amount_fen=400_000
+        )
+        services.entry_confirm(actor=case.cashier, entry=r.entry)
+    leader = make_user(Role.BUILDING_LEADER, case.building, name="5号楼楼组长")
+    login_page(phone, live_server, leader)
+    phone.goto(f"/funding/project/{case.project.pk}/contributions/")
+    assert phone.get_by_text("未缴清 3 户").is_visible()
+    assert phone.locator("td .badge", has_text="未缴").count() == 3
+    shot(phone, "funding-5-leader-who-paid-phone")
+
+    garage = project_create(actor=case.staff, committee=world.committee_a, title="市光四村智能车库")
+    services.bot_contract_create(
+        actor=case.staff,
+        project=garage,
+        operator="智能车库运营企业",
+        construction_cost_fen=45_000_000,
+        annual_operating_cost_fen=3_000_000,
+        start_date=datetime.date.today() - datetime.timedelta(days=5 * 365 - 20),
+        owners_share_percent=30,
+        transfers="车库内智能充电设备所有权归全体业主",
+        maintenance_priority="企业在同等条件下享有维修维护服务优先权",
+        fees=[
+            {
+                "name": "停车费",
+                "unit": "辆·月",
+                "price_fen": 2_000,
+                "assumed_units_per_year": 3_600,
+            },
+            {"name": "充电费", "unit": "次", "price_fen": 100, "assumed_units_per_year": 60_000},
+        ],
+    )
+    for year, rev in ((1, 11_000_000), (2, 13_500_000), (3, 14_000_000)):
+        services.bot_revenue_record(
+            actor=case.staff,
+            contract=garage.bot_contract,
+            year=year,
+            revenue_fen=rev,
+            cost_fen=3_000_000,
+        )
+    login_page(phone, live_server, world.users.resident_a)
+    phone.goto(f"/funding/project/{garage.pk}/bot/")
+    assert phone.locator("#payback-year").inner_text() == "5"
+    assert phone.get_by_role("status").first.inner_text().startswith("提醒")
+    shot(phone, "funding-6-bot-garage-phone")
