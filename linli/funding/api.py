@@ -339,3 +339,124 @@ def reconciliation(request, project_id: int):
         }
         for rec in selectors.reconciliation(plan)
     ]
+
+
+class BotFeeIn(Schema):
+    name: str
+    unit: str
+    price: str  # yuan
+    assumed_units_per_year: int
+
+
+class BotIn(Schema):
+    operator: str
+    construction_cost: str
+    annual_operating_cost: str = "0"
+    start_date: str
+    owners_share_percent: str
+    transfers: str
+    maintenance_priority: str = ""
+    recovery_years: int = 5
+    sharing_years: int = 5
+    fees: list[BotFeeIn]
+
+
+class BotRevenueIn(Schema):
+    year: int
+    revenue: str
+    cost: str = "0"
+
+
+def _bot_out(contract) -> dict:
+    p = selectors.bot_projection(contract)
+    return {
+        "id": contract.pk,
+        "payback_year": p.payback_year,
+        "owners_total_fen": p.owners_total_fen,
+        "transfer_after_year": p.transfer_after_year,
+        "years": [
+            {
+                "year": r["row"].year,
+                "phase": r["row"].phase,
+                "projected_net_fen": r["row"].net_fen,
+                "projected_owners_fen": r["row"].owners_fen,
+                "actual_net_fen": r["actual_net_fen"],
+                "actual_owners_fen": r["actual_owners_fen"],
+            }
+            for r in selectors.bot_actual_vs_projection(contract)
+        ],
+        "boundaries": [
+            {"date": b["date"].isoformat(), "label": b["label"]}
+            for b in selectors.bot_boundaries(contract)
+        ],
+    }
+
+
+@router.post("/projects/{project_id}/bot", response=dict, summary="登记BOT合同")
+def bot_create(request, project_id: int, data: BotIn):
+    import datetime
+    from decimal import Decimal, InvalidOperation
+
+    from linli.core.errors import ServiceError
+
+    project = get_visible(projects_visible_to(request.auth), pk=project_id)
+    try:
+        start = datetime.date.fromisoformat(data.start_date)
+        percent = Decimal(data.owners_share_percent)
+    except (ValueError, InvalidOperation) as exc:
+        raise ServiceError("开始日期或分成比例格式不正确") from exc
+    contract = services.bot_contract_create(
+        actor=request.auth,
+        project=project,
+        operator=data.operator,
+        construction_cost_fen=yuan_to_fen(data.construction_cost),
+        annual_operating_cost_fen=yuan_to_fen(data.annual_operating_cost),
+        start_date=start,
+        owners_share_percent=percent,
+        transfers=data.transfers,
+        maintenance_priority=data.maintenance_priority,
+        recovery_years=data.recovery_years,
+        sharing_years=data.sharing_years,
+        fees=[
+            {
+                "name": f.name,
+                "unit": f.unit,
+                "price_fen": yuan_to_fen(f.price),
+                "assumed_units_per_year": f.assumed_units_per_year,
+            }
+            for f in data.fees
+        ],
+    )
+    return _bot_out(contract)
+
+
+@router.get("/projects/{project_id}/bot", response=dict, summary="BOT测算与实际")
+def bot_get(request, project_id: int):
+    contract = get_visible(selectors.bot_contracts_visible_to(request.auth), project_id=project_id)
+    return _bot_out(contract)
+
+
+@router.post("/projects/{project_id}/bot/revenues", response=dict, summary="登记BOT实际收入")
+def bot_revenue(request, project_id: int, data: BotRevenueIn):
+    contract = get_visible(selectors.bot_contracts_visible_to(request.auth), project_id=project_id)
+    services.bot_revenue_record(
+        actor=request.auth,
+        contract=contract,
+        year=data.year,
+        revenue_fen=yuan_to_fen(data.revenue),
+        cost_fen=yuan_to_fen(data.cost),
+    )
+    return _bot_out(contract)
+
+
+@router.get("/reminders", response=list[dict], summary="即将到来的BOT阶段节点")
+def reminders(request, within_days: int = 90):
+    return [
+        {
+            "project_id": b["contract"].project_id,
+            "date": b["date"].isoformat(),
+            "label": b["label"],
+            "days_left": b["days_left"],
+        }
+        for b in selectors.upcoming_bot_boundaries(request.auth, within_days=within_days)
+    ]

@@ -30,5 +30,10 @@ urlpatterns = [
         name="contribution_refund",
     ),
     path("committee/<int:committee_id>/", views.committee, name="committee"),
+    path(
+        "contributions/<int:contribution_id>/pledge/",
+        views.contribution_pledge,
+        name="contribution_pledge",
+    ),
     path("receipts/<int:receipt_id>.pdf", views.receipt_pdf, name="receipt_pdf"),
 ]

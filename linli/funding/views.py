@@ -545,3 +545,26 @@ def committee(request, committee_id: int):
     return render(
         request, "funding/committee.html", {"committee": c, "rows": rows, "totals": totals}
     )
+
+
+@login_required
+@require_POST
+def contribution_pledge(request, contribution_id: int):
+    from linli.funding.models import Contribution
+
+    contribution = get_visible(
+        Contribution.objects.filter(
+            source__plan__project__committee_id__in=scopes_for(request.user).visible_committee_ids
+        ).select_related("source__plan"),
+        pk=contribution_id,
+    )
+    _act(
+        request,
+        lambda: services.contribution_pledge(
+            actor=request.user,
+            contribution=contribution,
+            amount_fen=yuan_to_fen(request.POST.get("amount", "")),
+        ),
+        "已登记认缴",
+    )
+    return redirect("funding:contributions", project_id=contribution.source.plan.project_id)

@@ -112,3 +112,44 @@ def test_reminders_before_phase_boundaries(world, garage, client):
     assert r.status_code == 200
     html = r.content.decode()
     assert 'id="payback-year">5<' in html and "利润分成期" in html and "全体业主" in html
+
+
+def test_bot_api(world):
+    from tests.api_client import ApiClient
+
+    project = project_create(
+        actor=world.users.staff_a, committee=world.committee_a, title="API车库"
+    )
+    api = ApiClient(world.users.staff_a)
+    r = api.post(
+        f"/api/funding/projects/{project.pk}/bot",
+        {
+            "operator": "运营企业",
+            "construction_cost": "450,000",
+            "annual_operating_cost": "30,000",
+            "start_date": "2018-10-01",
+            "owners_share_percent": "30",
+            "transfers": "充电设备归全体业主",
+            "fees": [
+                {"name": "停车费", "unit": "辆·月", "price": "20", "assumed_units_per_year": 3600},
+                {"name": "充电费", "unit": "次", "price": "1.00", "assumed_units_per_year": 60000},
+            ],
+        },
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["payback_year"] == 5 and r.json()["owners_total_fen"] == 15_300_000
+    r = api.post(
+        f"/api/funding/projects/{project.pk}/bot/revenues",
+        {"year": 1, "revenue": "120,000", "cost": "30,000"},
+    )
+    assert r.json()["years"][0]["actual_net_fen"] == 9_000_000
+    assert (
+        ApiClient(world.users.resident_b).get(f"/api/funding/projects/{project.pk}/bot").status_code
+        == 404
+    )
+    assert (
+        ApiClient(world.users.resident_a)
+        .post(f"/api/funding/projects/{project.pk}/bot/revenues", {"year": 2, "revenue": "1"})
+        .status_code
+        == 403
+    )

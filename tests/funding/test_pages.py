@@ -231,3 +231,14 @@ def test_attachment_upload_page(client, world, case):
     )
     assert "只接受PDF或图片" in r.content.decode()
     assert entry.attachments.count() == 1
+
+
+def test_pledge_page(client, world, case):
+    c = case.shares[2]
+    client.force_login(case.staff)
+    r = client.post(f"/funding/contributions/{c.pk}/pledge/", {"amount": "4,000.00"}, follow=True)
+    assert "已登记认缴" in r.content.decode()
+    c.refresh_from_db()
+    assert c.pledged_fen == 400_000
+    client.force_login(case.accountant)  # a duty holder, not staff: may not change pledges
+    assert client.post(f"/funding/contributions/{c.pk}/pledge/", {"amount": "1"}).status_code == 403
