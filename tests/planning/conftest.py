@@ -47,3 +47,6 @@ def published(paired):
     rnd = services.round_publish(actor=planner, round=rnd)
     w.round1, w.option_a, w.option_b = rnd, a, b
     return w
+
+
+import tests.planning.scope_side  # noqa: E402,F401  (planning's side of the scope walk)
