@@ -116,15 +116,97 @@ def walking_m(a: Place, b: Facility, *, detour_factor: float = DEFAULT_DETOUR) -
     return haversine_m(a.lat, a.lng, b.lat, b.lng) * detour_factor
 
 
+class Network:
+    """A walking network from GeoJSON LineStrings (``[lng, lat]`` coordinates). Points join
+    it at the nearest node, the way there counted as a straight line; consecutive vertices
+    are edges weighted by their haversine length. Vertices closer than ``snap_m`` merge."""
+
+    def __init__(self, geojson: Mapping, *, snap_m: float = 1.0):
+        self.nodes: list[tuple[float, float]] = []
+        self.adj: list[dict[int, float]] = []
+        self._snap_m = snap_m
+        self._index: dict[tuple[int, int], list[int]] = {}
+        features = (
+            geojson.get("features", [geojson])
+            if geojson.get("type") == "FeatureCollection"
+            else [geojson]
+        )
+        for feat in features:
+            geom = feat.get("geometry", feat)
+            kind = geom.get("type")
+            lines = (
+                [geom["coordinates"]] if kind == "LineString"
+                else geom["coordinates"] if kind == "MultiLineString" else []
+            )  # fmt: skip
+            for line in lines:
+                prev = None
+                for lng, lat, *_ in line:
+                    node = self._node(float(lat), float(lng))
+                    if prev is not None and prev != node:
+                        d = haversine_m(*self.nodes[prev], *self.nodes[node])
+                        self.adj[prev][node] = min(d, self.adj[prev].get(node, math.inf))
+                        self.adj[node][prev] = self.adj[prev][node]
+                    prev = node
+        if not self.nodes:
+            raise ValueError("the network has no LineString")
+
+    def _cell(self, lat: float, lng: float) -> tuple[int, int]:
+        return (round(lat * 1e4), round(lng * 1e4))  # ≈ 11 m cells
+
+    def _node(self, lat: float, lng: float) -> int:
+        ci, cj = self._cell(lat, lng)
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                for n in self._index.get((ci + di, cj + dj), []):
+                    if haversine_m(lat, lng, *self.nodes[n]) <= self._snap_m:
+                        return n
+        self.nodes.append((lat, lng))
+        self.adj.append({})
+        self._index.setdefault((ci, cj), []).append(len(self.nodes) - 1)
+        return len(self.nodes) - 1
+
+    def nearest(self, lat: float, lng: float) -> tuple[int, float]:
+        return min(
+            ((i, haversine_m(lat, lng, *xy)) for i, xy in enumerate(self.nodes)),
+            key=lambda t: (t[1], t[0]),
+        )
+
+    def from_point(self, lat: float, lng: float) -> dict[int, float]:
+        """Walking metres from a point to every reachable node (Dijkstra)."""
+        import heapq
+
+        start, access = self.nearest(lat, lng)
+        dist = {start: access}
+        heap = [(access, start)]
+        while heap:
+            d, n = heapq.heappop(heap)
+            if d > dist.get(n, math.inf):
+                continue
+            for m, w in self.adj[n].items():
+                nd = d + w
+                if nd < dist.get(m, math.inf):
+                    dist[m] = nd
+                    heapq.heappush(heap, (nd, m))
+        return dist
+
+    def walking_m(self, dist_from_origin: Mapping[int, float], f: Facility) -> float | None:
+        node, access = self.nearest(f.lat, f.lng)
+        d = dist_from_origin.get(node)
+        return None if d is None else d + access
+
+
 def analyse(
     buildings: Iterable[Place],
     facilities: Iterable[Facility],
     *,
     thresholds_m: Mapping[str, int] | None = None,
     detour_factor: float = DEFAULT_DETOUR,
+    network: Network | None = None,
 ) -> LifeCircle:
     """For every building and every kind in ``thresholds_m``: the nearest facility and
-    whether it lies within the threshold. Buildings are kept in the order given."""
+    whether it lies within the threshold. Buildings are kept in the order given. With a
+    ``network`` distances are shortest walking paths (the detour factor is not applied;
+    a facility unreachable through the network counts as absent)."""
     if detour_factor < 1:
         raise ValueError("detour factor must be at least 1")
     thresholds = dict(DEFAULT_THRESHOLDS_M if thresholds_m is None else thresholds_m)
@@ -138,10 +220,16 @@ def analyse(
     gaps: dict[str, list[int]] = {k: [] for k in thresholds}
     for b in buildings:
         reaches = []
+        from_b = network.from_point(b.lat, b.lng) if network is not None else None
         for kind, limit in thresholds.items():
             best: tuple[float, int] | None = None
             for f in by_kind.get(kind, []):
-                d = walking_m(b, f, detour_factor=detour_factor)
+                if network is not None:
+                    d = network.walking_m(from_b, f)
+                    if d is None:
+                        continue
+                else:
+                    d = walking_m(b, f, detour_factor=detour_factor)
                 if best is None or d < best[0]:
                     best = (d, f.id)
             reach = Reach(
@@ -155,7 +243,7 @@ def analyse(
             reaches.append(reach)
         rows.append(BuildingReach(building=b, reaches=tuple(reaches)))
     return LifeCircle(
-        detour_factor=detour_factor,
+        detour_factor=1.0 if network is not None else detour_factor,
         thresholds_m=thresholds,
         buildings=tuple(rows),
         gaps_by_kind={k: tuple(v) for k, v in gaps.items()},

@@ -115,6 +115,17 @@ def detour_factor() -> float:
     return float(getattr(settings, "LINLI_LIFECIRCLE_DETOUR", lifecircle.DEFAULT_DETOUR))
 
 
+def network() -> lifecircle.Network | None:
+    """The walking network, when ``LINLI_LIFECIRCLE_NETWORK`` names a GeoJSON file."""
+    import json
+    from pathlib import Path
+
+    path = getattr(settings, "LINLI_LIFECIRCLE_NETWORK", "")
+    if not path:
+        return None
+    return lifecircle.Network(json.loads(Path(path).read_text(encoding="utf-8")))
+
+
 def life_circle(committee: Committee, *, kinds: list[str] | None = None) -> dict:
     """For every located building of the committee, the nearest facility of each kind among
     the facilities of its district (a neighbouring street's may be the nearest), and the
@@ -133,6 +144,7 @@ def life_circle(committee: Committee, *, kinds: list[str] | None = None) -> dict
         [lifecircle.Facility(f.pk, f.kind, float(f.lat), float(f.lng), f.name) for f in facilities],
         thresholds_m=limits,
         detour_factor=detour_factor(),
+        network=network(),
     )
     labels = dict(Facility.Kind.choices)
     names = {f.pk: f.name for f in facilities}
@@ -170,6 +182,7 @@ def life_circle(committee: Committee, *, kinds: list[str] | None = None) -> dict
     return {
         "source": lifecircle.SOURCE,
         "detour_factor": result.detour_factor,
+        "network": getattr(settings, "LINLI_LIFECIRCLE_NETWORK", "") != "",
         "kinds": [
             {
                 "kind": k,

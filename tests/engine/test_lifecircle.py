@@ -86,3 +86,44 @@ def test_larger_detour_turns_a_building_into_a_gap():
 def test_bad_thresholds_refused():
     with pytest.raises(ValueError):
         analyse([], [], thresholds_m={"clinic": 0})
+
+
+def _line(*points):
+    return {"type": "Feature", "geometry": {"type": "LineString",
+            "coordinates": [[lng, lat] for lat, lng in points]}}  # fmt: skip
+
+
+def test_network_distance_follows_the_streets():
+    """An L-shaped street: 400 m east then 300 m north. The facility at the corner's far end
+    is 500 m away in a straight line but 700 m along the street."""
+    from linli.engine.lifecircle import Network
+
+    o = (31.29, 121.52)
+    corner = offset(*o, east_m=400)
+    end = offset(*corner, north_m=300)
+    net = Network({"type": "FeatureCollection", "features": [_line(o, corner, end)]})
+    assert len(net.nodes) == 3
+    b = Place(1, *o)
+    f = Facility(2, "kindergarten", *end)
+    (row,) = analyse([b], [f], thresholds_m={"kindergarten": 600}, network=net).buildings
+    assert row.reaches[0].distance_m == pytest.approx(700, abs=1)
+    assert row.gaps == ("kindergarten",)
+    (row,) = analyse([b], [f], thresholds_m={"kindergarten": 600}, detour_factor=1.0).buildings
+    assert row.reaches[0].distance_m == pytest.approx(500, abs=1) and row.gaps == ()
+
+
+def test_network_joins_shared_vertices_and_ignores_unreachable():
+    from linli.engine.lifecircle import Network
+
+    o = (31.29, 121.52)
+    a = offset(*o, east_m=200)
+    island = offset(*o, north_m=5000)
+    island2 = offset(*island, east_m=100)
+    net = Network({"type": "FeatureCollection",
+                   "features": [_line(o, a), _line(a, offset(*a, north_m=100)), _line(island, island2)]})  # fmt: skip
+    assert len(net.nodes) == 5  # the shared vertex ``a`` is one node
+    far = Facility(3, "market", *island2)
+    (row,) = analyse([Place(1, *o)], [far], thresholds_m={"market": 1000}, network=net).buildings
+    assert row.reaches[0].facility_id is None and row.gaps == ("market",)
+    with pytest.raises(ValueError):
+        Network({"type": "FeatureCollection", "features": []})

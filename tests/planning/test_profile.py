@@ -123,3 +123,28 @@ def test_profile_page_scoped_and_renders(registry, layout):
     assert "9号楼" in html and "幼儿园" in html
     c.force_login(registry.users.staff_b)
     assert c.get(f"/planning/committee/{registry.committee_a.pk}/profile/").status_code == 404
+
+
+def test_geojson_network_replaces_the_detour_factor(layout, settings, tmp_path):
+    """A street from building 5 east past the care centre: 300 m along it, no detour."""
+    import json
+
+    lat0, lng0 = 31.29, 121.52
+    end = offset(lat0, lng0, east_m=800)
+    north = offset(lat0, lng0, north_m=600)
+    net = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lng0, lat0], [end[1], end[0]]]}},
+        {"type": "Feature", "geometry": {"type": "LineString", "coordinates": [[lng0, lat0], [north[1], north[0]]]}},
+    ]}  # fmt: skip
+    path = tmp_path / "walk.geojson"
+    path.write_text(json.dumps(net))
+    settings.LINLI_LIFECIRCLE_NETWORK = str(path)
+    settings.LINLI_LIFECIRCLE_THRESHOLDS_M = {}
+    lc = profile.life_circle(layout.committee_a, kinds=["elderly_care"])
+    first = {c["kind"]: c for c in lc["rows"][0]["cells"]}
+    # the care centre joins the network at building 5's node (0 m) or the east end (500 m):
+    # nearest node is the origin, 300 m straight access → 300 m
+    assert first["elderly_care"]["distance_m"] == 300
+    # building 9 walks 600 m south to the origin, then 300 m → 900 m: a gap at 500 m
+    assert lc["gaps_by_kind"] == {"elderly_care": [layout.b2.pk]}
+    assert lc["detour_factor"] == 1.0 and lc["network"]
