@@ -191,3 +191,13 @@ PLACES_PK_KINDS = [
     ("compound", "compound"), ("building", "building"), ("flat", "flat"), ("microspace", "microspace"),
     ("facilit", "facility"),
 ]  # fmt: skip
+
+
+def _register_app_builders():
+    """Apps that keep their scope builder beside their own tests."""
+    from tests.funding.scope_builder import register as register_funding
+
+    register_funding()
+
+
+_register_app_builders()
