@@ -26,3 +26,13 @@ def world(db):
     from tests.factories import build_world
 
     return build_world()
+
+
+def pytest_sessionstart(session):
+    """The engine and browser tests read real data from ../shared/data: refuse to run without it,
+    so that no data-driven test can be skipped silently."""
+    import pathlib
+
+    shared = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    if not (shared / "pabulib").is_dir() or not (shared / "polis").is_dir():
+        raise pytest.UsageError(f"找不到共享数据目录 {shared}（应位于仓库旁的 shared/data）")
