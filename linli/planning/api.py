@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from ninja import Field, Router, Schema, Status
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from linli.core.masking import mask_mobile
 from linli.core.permissions import get_visible
@@ -130,6 +130,13 @@ def add_option(request, round_id: int, payload: OptionIn):
         cost_items=[(i.name, i.yuan) for i in payload.cost_items],
     )
     return Status(201, _fresh_round(request, rnd))
+
+
+@router.post("/options/{option_id}/files", response={201: dict}, summary="上传效果图或图纸")
+def upload_option_files(request, option_id: int, files: list[UploadedFile] = File(...)):  # noqa: B008
+    opt = get_visible(selectors.options_visible_to(request.auth), pk=option_id)
+    services.option_add_files(actor=request.auth, option=opt, files=files)
+    return Status(201, {"option_id": opt.pk, "files": opt.files.count()})
 
 
 @router.post("/rounds/{round_id}/publish", response=RoundOut, summary="发布本轮，征求居民意见")

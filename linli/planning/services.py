@@ -599,6 +599,29 @@ def option_save(
 
 
 @transaction.atomic
+def option_add_files(*, actor, option: DesignOption, files: Iterable) -> DesignOption:
+    """Attach drawings/renderings to an option of a draft round (all checked first)."""
+    rnd = _draft_round(actor, option.round)
+    files = list(files)
+    ensure(files, "请选择要上传的文件")
+    ensure(option.files.count() + len(files) <= MAX_FILES, f"每个方案最多上传{MAX_FILES}个文件")
+    cleaned = []
+    for f in files:
+        if _is_pdf_name(f):
+            cleaned.append(("pdf", _clean_pdf(f), 0, 0, f.name))
+        else:
+            c = _clean_image(f)
+            cleaned.append(("image", c.content, c.width, c.height, f.name))
+    for kind, content, w, h, name in cleaned:
+        OptionFile.objects.create(
+            option=option, kind=kind, file=content, name=name[:120], width=w, height=h
+        )
+    audit_record(actor=actor, action="design_option.files", obj=option,
+                 after={"round": rnd.pk, "files": [c[4] for c in cleaned]})  # fmt: skip
+    return option
+
+
+@transaction.atomic
 def option_remove(*, actor, option: DesignOption) -> None:
     rnd = _draft_round(actor, option.round)
     audit_record(

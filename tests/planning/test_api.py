@@ -67,3 +67,42 @@ def test_profile_and_coverage_api(paired):
     assert [s["name"] for s in cov["uncovered_streets"]] == ["五角场街道"]
     planners = ApiClient(paired.users.district).get("/api/planning/planners").json()
     assert planners[0]["mobile"] == "13912345678"
+
+
+def test_files_over_the_api(paired):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from linli.planning import services
+    from tests.planning.conftest import png
+
+    rnd = services.round_create(actor=paired.users.planner_a, project=paired.project)
+    opt = services.option_save(actor=paired.users.planner_a, round=rnd, label="A", description="d")
+    api = ApiClient(paired.users.planner_a)
+    url = f"/api/planning/options/{opt.pk}/files"
+    r = api.client.post(url, {"files": [png()]}, **api.headers)
+    assert r.status_code == 201 and r.json()["files"] == 1
+    bad = SimpleUploadedFile("x.png", b"nope", content_type="image/png")
+    r = api.client.post(url, {"files": [bad]}, **api.headers)
+    assert r.status_code == 400 and "不是有效的图片" in r.json()["detail"]
+    pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    assert api.client.post(url, {"files": [pdf]}, **api.headers).status_code == 201
+    assert opt.files.count() == 2
+
+
+def test_committee_pairing_covers_that_committee_only(world):
+    from linli.core.errors import ScopeError
+    from linli.planning import services
+    from linli.projects.services import project_create
+    from tests.factories import CommitteeFactory, make_user
+
+    sibling = CommitteeFactory(street=world.street_a, name="开鲁新村第二居委会")
+    user = make_user(None, None, name="本级规划师")
+    planner = services.planner_add(actor=world.users.district, district=world.district,
+                                   name="本级规划师", profession="interior", user=user)  # fmt: skip
+    services.planner_pair(actor=world.users.street_a, planner=planner, street=world.street_a,
+                          committee=world.committee_a)  # fmt: skip
+    own = project_create(actor=world.users.staff_a, committee=world.committee_a, title="楼道")
+    other = project_create(actor=world.users.street_a, committee=sibling, title="车棚")
+    services.round_create(actor=user, project=own)
+    with pytest.raises(ScopeError):
+        services.round_create(actor=user, project=other)
