@@ -173,6 +173,8 @@ def _count_meeting(vote, electors, ballots) -> dict:
 
 def _count_options(vote, ballots) -> dict:
     options = list(vote.options.order_by("position", "id"))
+    if vote.method == Vote.Method.RANKED:
+        return _count_ranked(options, ballots)
     tally = Counter(oid for b in ballots for oid in b.option_ids)
     rows = [{"id": o.pk, "label": o.label, "votes": tally.get(o.pk, 0)} for o in options]
     top = max((r["votes"] for r in rows), default=0)
@@ -181,6 +183,48 @@ def _count_options(vote, ballots) -> dict:
     for r in rows:
         r["pct"] = _pct(Fraction(r["votes"], n)) if n else "0.00"
     return {"options": rows, "winners": winners, "tie": len(winners) > 1, "passed": None}
+
+
+def _count_ranked(options, ballots) -> dict:
+    """Instant runoff by the engine; the option order on the ballot paper breaks ties.
+
+    The engine counts by option name so that its round-by-round explanation reads naturally;
+    names that repeat get their number appended to stay distinct.
+    """
+    from linli.engine.ranked import instant_runoff
+
+    seen = Counter(o.label for o in options)
+    name = {o.pk: o.label if seen[o.label] == 1 else f"{o.label}（{o.pk}）" for o in options}
+    order = [name[o.pk] for o in options]
+    result = instant_runoff(
+        order, [[name[i] for i in b.option_ids] for b in ballots], tie_break=order
+    )
+    first = result.rounds[0].counts if result.rounds else {}
+    n = len(ballots)
+    rows = []
+    for o in options:
+        votes = first.get(name[o.pk], 0)
+        rows.append(
+            {
+                "id": o.pk,
+                "label": o.label,
+                "votes": votes,
+                "pct": _pct(Fraction(votes, n)) if n else "0.00",
+            }
+        )
+    rounds = [
+        {"counts": r.counts, "exhausted": r.exhausted, "eliminated": r.eliminated or ""}
+        for r in result.rounds
+    ]
+    by_name = {v: k for k, v in name.items()}
+    return {
+        "options": rows,
+        "winners": [by_name[result.winner]] if result.winner else [],
+        "tie": False,
+        "passed": None,
+        "rounds": rounds,
+        "explanation": result.explain(),
+    }
 
 
 def canonical_json(data):

@@ -50,6 +50,7 @@ class Vote(models.Model):
     class Method(models.TextChoices):
         SINGLE = "single", "单选"
         APPROVAL = "approval", "认可投票（可多选）"
+        RANKED = "ranked", "排序投票（即时决选）"
         COST_LIMITED = "cost_limited", "限额认可投票（所选项目总价不超过预算）"
 
     class BudgetRule(models.TextChoices):

@@ -105,7 +105,10 @@ def vote_create(
             ensure(cost is not None and cost > 0, f"请填写项目“{label}”的预算（元）")
         matter = meeting_rule = ""
     else:
-        ensure(method in (Vote.Method.SINGLE, Vote.Method.APPROVAL), "请选择投票方式")
+        ensure(
+            method in (Vote.Method.SINGLE, Vote.Method.APPROVAL, Vote.Method.RANKED),
+            "请选择投票方式",
+        )
         matter = meeting_rule = ""
     if kind != Vote.Kind.BUDGET:
         budget, budget_rule = None, ""
@@ -310,6 +313,14 @@ def _clean_marks(vote: Vote, choice: str, option_ids) -> tuple[str, list[int]]:
             raise ServiceError("选项无效", code="choice") from None
     ensure(ids, "请至少选择一个选项", code="choice")
     ensure(len(set(ids)) == len(ids), "同一选项不能重复选择", code="choice")
+    if vote.method == Vote.Method.RANKED:
+        # Order is the ranking (first = most preferred): keep it as cast.
+        ensure(
+            set(ids) <= set(vote.options.values_list("id", flat=True)),
+            "所选选项不属于本次投票",
+            code="choice",
+        )
+        return "", ids
     valid = set(vote.options.values_list("id", flat=True))
     ensure(set(ids) <= valid, "所选选项不属于本次投票", code="choice")
     if vote.method == Vote.Method.SINGLE:

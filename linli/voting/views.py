@@ -163,6 +163,19 @@ def vote_close(request, pk: int):
 
 
 def _marks(request) -> tuple[str, list[str]]:
+    """The marks of a ballot form; a ranked ballot posts ``rank_<option id>`` = 1, 2, …"""
+    ranks = []
+    for key, value in request.POST.items():
+        if key.startswith("rank_") and value.strip():
+            try:
+                ranks.append((int(value), key.removeprefix("rank_")))
+            except ValueError:
+                raise ServiceError("名次应为数字") from None
+    if ranks:
+        positions = [r for r, _ in ranks]
+        if len(set(positions)) != len(positions):
+            raise ServiceError("名次不能重复：每个名次只能给一个方案", code="choice")
+        return "", [option for _, option in sorted(ranks)]
     return request.POST.get("choice", ""), request.POST.getlist("option")
 
 
