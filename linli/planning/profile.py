@@ -128,8 +128,8 @@ def network() -> lifecircle.Network | None:
 
 def life_circle(committee: Committee, *, kinds: list[str] | None = None) -> dict:
     """For every located building of the committee, the nearest facility of each kind among
-    the facilities of its district (a neighbouring street's may be the nearest), and the
-    gaps against the configured thresholds."""
+    the facilities registered for its street (what the committee's users may see: a
+    neighbouring street's facility is not counted), and the gaps against the thresholds."""
     limits = thresholds()
     if kinds is not None:
         limits = {k: v for k, v in limits.items() if k in kinds}
@@ -138,7 +138,7 @@ def life_circle(committee: Committee, *, kinds: list[str] | None = None) -> dict
             compound__committee=committee, lat__isnull=False, lng__isnull=False
         ).select_related("compound")
     )
-    facilities = list(Facility.objects.filter(street__district_id=committee.street.district_id))
+    facilities = list(Facility.objects.filter(street_id=committee.street_id))
     result = lifecircle.analyse(
         [lifecircle.Place(b.pk, float(b.lat), float(b.lng), str(b)) for b in buildings],
         [lifecircle.Facility(f.pk, f.kind, float(f.lat), float(f.lng), f.name) for f in facilities],
