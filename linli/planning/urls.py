@@ -12,6 +12,7 @@ urlpatterns = [
     path("committee/<int:committee_id>/partners/", views.partners, name="partners"),
     path("log-photo/<int:photo_id>/", views.worklog_photo, name="worklog_photo"),
     path("project/<int:project_id>/", views.design, name="design"),
+    path("project/<int:project_id>/rate-planner/", views.rate_planner, name="rate_planner"),
     path("project/<int:project_id>/compare/", views.compare, name="compare"),
     path("project/<int:project_id>/diagnosis/", views.diagnosis, name="diagnosis"),
     path("project/<int:project_id>/rounds/new/", views.round_new, name="round_new"),

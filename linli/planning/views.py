@@ -68,8 +68,28 @@ def committee(request, committee_id: int):
             "planners": selectors.committee_planners(c),
             "projects": projects_visible_to(request.user).filter(committee=c),
             "can_plan": request.user.has_perm("planning.plan", c),
+            "can_rate": request.user.has_perm("planning.rate_planner", c),
         },
     )
+
+
+@login_required
+@require_POST
+def rate_planner(request, project_id: int):
+    project = _project(request, project_id)
+    planner = get_visible(
+        Planner.objects.filter(pairings__street_id=project.committee.street_id).distinct(),
+        pk=request.POST.get("planner"),
+    )
+    services.planner_rate(
+        actor=request.user,
+        planner=planner,
+        project=project,
+        score=request.POST.get("score"),
+        comment=request.POST.get("comment", ""),
+    )
+    messages.success(request, f"已评价规划师{planner.name}")
+    return redirect("planning:committee", project.committee_id)
 
 
 @login_required

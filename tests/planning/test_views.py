@@ -103,3 +103,35 @@ def test_list_pages_query_count_is_flat(published, django_assert_max_num_queries
     )
     with django_assert_max_num_queries(n):
         c.get(f"/planning/project/{published.project.pk}/")
+
+
+def test_pool_pairing_and_rating_through_the_pages(paired):
+    from linli.planning.models import Pairing, Planner, PlannerRating
+
+    c = client_for(paired.users.district)
+    r = c.post("/planning/pool/", {"district": paired.district.pk, "name": "赵老师", "profession": "fine_art",
+                                   "mobile": "13700001111", "availability": "available"})  # fmt: skip
+    assert r.status_code == 302
+    zhao = Planner.objects.get(name="赵老师")
+    r = c.post("/planning/pair/", {"planner": zhao.pk, "street": paired.street_b.pk})
+    assert (
+        r.status_code == 302
+        and Pairing.objects.filter(planner=zhao, street=paired.street_b).exists()
+    )
+    r = c.post(
+        "/planning/pool/", {"district": paired.district.pk, "name": "x", "profession": "magic"}
+    )
+    assert r.status_code == 400
+    staff = client_for(paired.users.staff_a)
+    assert (
+        "评价规划师" in staff.get(f"/planning/committee/{paired.committee_a.pk}/").content.decode()
+    )
+    r = staff.post(
+        f"/planning/project/{paired.project.pk}/rate-planner/",
+        {"planner": paired.planner.pk, "score": "4"},
+    )
+    assert r.status_code == 302 and PlannerRating.objects.get().score == 4
+    r = staff.post(
+        f"/planning/project/{paired.project.pk}/rate-planner/", {"planner": zhao.pk, "score": "4"}
+    )
+    assert r.status_code == 404  # not paired with this street
