@@ -493,6 +493,10 @@ class DemoBuilder:
             logins = build_logins(self)
         with transaction.atomic():
             projects = build_projects(self, logins)
+        from linli.demo.engagement import seed_engagement
+
+        with transaction.atomic():
+            self.engagement = seed_engagement(self, logins)
         elapsed = time.monotonic() - t0
         summary = {
             "scale": self.scale,
@@ -1054,6 +1058,37 @@ def _unreferenced_persons(ids: list[int]) -> list[int]:
     return out
 
 
+def _delete_engagement(district, note) -> None:
+    """Step-1 rows the demo seeds (needs, surveys, conversations), children before parents."""
+    from linli.needs.models import Need, NeedsList, PriorityWeightSet, SpaceReport
+    from linli.opinions.models import (
+        Conversation,
+        ConversationResult,
+        OpinionVote,
+        Participant,
+        Statement,
+    )
+    from linli.surveys.models import Question, Response, Survey
+
+    in_district = {"committee__street__district": district}
+    needs = Need.objects.filter(**in_district)
+    needs.update(merged_into=None)
+    note("needs_lists", NeedsList.objects.filter(**in_district).delete()[0])
+    note("needs_lists", NeedsList.objects.filter(street__district=district).delete()[0])
+    note("needs", needs.delete()[0])
+    note("space_reports", SpaceReport.objects.filter(**in_district).delete()[0])
+    note("weights", PriorityWeightSet.objects.filter(**in_district).delete()[0])
+    surveys = Survey.objects.filter(**in_district)
+    note("survey_responses", Response.objects.filter(survey__in=surveys).delete()[0])
+    note("survey_questions", Question.objects.filter(survey__in=surveys).delete()[0])
+    note("surveys", surveys.delete()[0])
+    conversations = Conversation.objects.filter(**in_district)
+    for model in (OpinionVote, ConversationResult, Statement, Participant):
+        field = "statement__conversation__in" if model is OpinionVote else "conversation__in"
+        note("conversation_rows", model.objects.filter(**{field: conversations}).delete()[0])
+    note("conversations", conversations.delete()[0])
+
+
 def demo_reset(out=None, progress: bool = True) -> dict:
     """Delete the demo district and everything under it, committee by committee.
 
@@ -1090,6 +1125,7 @@ def demo_reset(out=None, progress: bool = True) -> dict:
             note("funding_rows", fm.CostItem.objects.filter(**in_district).delete()[0])
             plans = fm.FundingPlan.objects.filter(project__committee__street__district=district)
             note("funding_rows", plans.delete()[0])
+        _delete_engagement(district, note)
         note(
             "projects",
             Project.objects.filter(committee__street__district=district).delete()[0],
