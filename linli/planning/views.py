@@ -403,8 +403,22 @@ def option_file(request, file_id: int):
 
 
 def _planner_rows(request, planners):
+    """Planners with masked contacts and the projects they served (rounds drafted or work
+    logged for a project) — two queries for the whole page."""
+    planners = list(planners)
+    user_ids = [p.user_id for p in planners if p.user_id]
+    served: dict[int, set[int]] = {}
+    for uid, pid in DesignRound.objects.filter(created_by_id__in=user_ids).values_list(
+        "created_by_id", "project_id"
+    ):
+        served.setdefault(uid, set()).add(pid)
+    for uid, pid in WorkLog.objects.filter(
+        author_id__in=user_ids, project__isnull=False
+    ).values_list("author_id", "project_id"):
+        served.setdefault(uid, set()).add(pid)
     rows = []
     for p in planners:
+        p.projects_served = len(served.get(p.user_id, ())) if p.user_id else 0
         p.contact = (
             p.mobile
             if request.user.has_perm("planning.see_planner_contact", p)

@@ -135,3 +135,8 @@ def test_pool_pairing_and_rating_through_the_pages(paired):
         f"/planning/project/{paired.project.pk}/rate-planner/", {"planner": zhao.pk, "score": "4"}
     )
     assert r.status_code == 404  # not paired with this street
+
+
+def test_pool_shows_projects_served(published):
+    html = client_for(published.users.district).get("/planning/pool/").content.decode()
+    assert '<td class="served">1</td>' in html
