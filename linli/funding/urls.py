@@ -23,6 +23,11 @@ urlpatterns = [
     path("entries/<int:entry_id>/review/", views.entry_review, name="entry_review"),
     path("entries/<int:entry_id>/reverse/", views.entry_reverse, name="entry_reverse"),
     path("entries/<int:entry_id>/attachments/", views.attachment_add, name="attachment_add"),
+    path(
+        "entries/<int:entry_id>/attachments/<int:attachment_id>/",
+        views.attachment_download,
+        name="attachment",
+    ),
     path("project/<int:project_id>/duties/", views.duty_assign, name="duty_assign"),
     path(
         "contributions/<int:contribution_id>/refund/",

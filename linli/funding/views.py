@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -283,6 +283,20 @@ def attachment_add(request, entry_id: int):
             "附件已上传",
         )
     return _back(entry.plan.project_id, "#entries")
+
+
+@login_required
+def attachment_download(request, entry_id: int, attachment_id: int):
+    """Invoices, contracts and receipt photos: for those who keep or manage the books."""
+    from django.http import FileResponse
+
+    entry = _entry(request, entry_id)
+    require(
+        request.user, "funding.view_books", entry.plan, "只有居委会和账目经办人可以查看凭证附件"
+    )
+    attachment = get_object_or_404(entry.attachments, pk=attachment_id)
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    return FileResponse(attachment.file.open("rb"), as_attachment=False, filename=name)
 
 
 @login_required

@@ -40,12 +40,23 @@ def funding_objects(world, side):
         actor=accountant, source=source, household=contribution.household, amount_fen=100
     )
     services.entry_confirm(actor=cashier, entry=receipt.entry)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attachment = services.attachment_add(
+        actor=accountant,
+        entry=receipt.entry,
+        kind="invoice",
+        file=SimpleUploadedFile(
+            "invoice.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+        ),
+    )
     return {
         "funding_project": project,
         "funding_source": source,
         "funding_entry": receipt.entry,
         "funding_receipt": receipt,
         "funding_contribution": contribution,
+        "funding_attachment": attachment,
     }
 
 
@@ -66,3 +77,6 @@ def register():
         scope_sides.KWARG_KINDS.setdefault(k, v)
     # funding URLs name the project with a plan, not the bare project of the core builder
     scope_sides.URL_NAME_OVERRIDES.setdefault(("funding", "project_id"), "funding_project")
+    scope_sides.URL_NAME_OVERRIDES.setdefault(
+        ("funding:attachment", "attachment_id"), "funding_attachment"
+    )

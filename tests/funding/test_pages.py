@@ -242,3 +242,23 @@ def test_pledge_page(client, world, case):
     assert c.pledged_fen == 400_000
     client.force_login(case.accountant)  # a duty holder, not staff: may not change pledges
     assert client.post(f"/funding/contributions/{c.pk}/pledge/", {"amount": "1"}).status_code == 403
+
+
+def test_attachments_download_only_for_those_who_keep_the_books(client, world, case):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    entry = JournalEntry.objects.filter(plan=case.plan).first()
+    client.force_login(case.accountant)
+    ok = SimpleUploadedFile("发票.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    client.post(f"/funding/entries/{entry.pk}/attachments/", {"kind": "invoice", "file": ok})
+    attachment = entry.attachments.get()
+    url = f"/funding/entries/{entry.pk}/attachments/{attachment.pk}/"
+    page = client.get(f"/funding/project/{case.plan.project_id}/").content.decode()
+    assert url in page
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    client.force_login(world.users.resident_a)  # a resident of the community: not the books
+    assert client.get(url).status_code == 403
+    client.force_login(world.users.staff_b)  # another committee
+    assert client.get(url).status_code == 404
