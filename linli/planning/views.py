@@ -244,7 +244,7 @@ def _design_ctx(request, project):
 
 
 @login_required
-def design(request, project_id: int):
+def design(request, project_id: int, *, extra: dict | None = None, status: int = 200):
     project = _project(request, project_id)
     rounds = _design_ctx(request, project)
     can_plan = request.user.has_perm("planning.plan", project)
@@ -261,7 +261,10 @@ def design(request, project_id: int):
             "compounds": Compound.objects.filter(committee_id=project.committee_id),
             "buildings": Building.objects.filter(compound__committee_id=project.committee_id),
             "has_rounds": bool(rounds),
+            "cost_rows": range(3),
+            **(extra or {}),
         },
+        status=status,
     )
 
 
@@ -296,15 +299,25 @@ def _round(request, round_id):
 @require_POST
 def option_new(request, round_id: int):
     rnd = _round(request, round_id)
-    services.option_save(
-        actor=request.user,
-        round=rnd,
-        label=request.POST.get("label", ""),
-        description=request.POST.get("description", ""),
-        maintenance=request.POST.get("maintenance", ""),
-        cost_items=_cost_items(request.POST),
-        files=request.FILES.getlist("files"),
-    )
+    try:
+        services.option_save(
+            actor=request.user,
+            round=rnd,
+            label=request.POST.get("label", ""),
+            description=request.POST.get("description", ""),
+            maintenance=request.POST.get("maintenance", ""),
+            cost_items=_cost_items(request.POST),
+            files=request.FILES.getlist("files"),
+        )
+    except ServiceError as exc:
+        # Show the form again with what was typed (files must be chosen again).
+        costs = _cost_items(request.POST) + [("", "")] * 3
+        return design(
+            request,
+            rnd.project_id,
+            extra={"form_error": exc.message, "posted": request.POST, "posted_costs": costs[:3]},
+            status=exc.status,
+        )
     messages.success(request, "方案已保存")
     return redirect("planning:design", rnd.project_id)
 

@@ -32,6 +32,8 @@ def test_not_an_image_and_negative_cost_on_the_page(paired):
     r = c.post(f"/planning/round/{rnd.pk}/options/new/",
                {"label": "A", "description": "d", "cost_name": ["座椅"], "cost_amount": ["-100"]})  # fmt: skip
     assert r.status_code == 400 and "必须大于0" in r.content.decode()
+    html = r.content.decode()  # the form comes back with what was typed
+    assert 'id="form-error"' in html and 'value="-100"' in html and 'value="座椅"' in html
     r = c.post(f"/planning/round/{rnd.pk}/publish/")
     assert r.status_code == 400 and "还没有任何设计方案" in r.content.decode()
     assert DesignOption.objects.count() == 0
