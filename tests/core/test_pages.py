@@ -299,3 +299,10 @@ def test_admin_microspace_add_and_change_are_audited(client, world):
     ms.refresh_from_db()
     assert ms.name == "改名的花园" and ms.condition == "good"
     assert AuditEvent.objects.filter(action="microspace.update", object_id=str(ms.pk)).exists()
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(client, world):
+    """Residents' phones may be set to English; the UI stays Chinese until they choose otherwise."""
+    client.force_login(world.users.resident_a)
+    html = client.get("/places/mine/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-CN"' in html
