@@ -30,3 +30,10 @@ def ensure(condition: object, message: str, *, code: str = "invalid", status: in
     """Raise :class:`ServiceError` with ``message`` unless ``condition`` holds."""
     if not condition:
         raise ServiceError(message, code=code, status=status)
+
+
+def error_message(exc: Exception) -> str:
+    """The Chinese message of a ServiceError or a Django ValidationError, for showing in a form."""
+    if isinstance(exc, ServiceError):
+        return exc.message
+    return "；".join(getattr(exc, "messages", [str(exc)]))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import Role
-from linli.core.errors import ScopeError, ServiceError
+from linli.core.errors import ScopeError, ServiceError, error_message
 from linli.core.permissions import get_visible, require
 from linli.deliberation import selectors, services
 from linli.deliberation.documents import absolute_url, qr_svg, signin_sheet_pdf
@@ -29,12 +29,6 @@ from linli.deliberation.models import Minutes
 from linli.projects.selectors import projects_visible_to
 
 PAGE_SIZE = 30
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, ServiceError):
-        return exc.message
-    return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _get_meeting(request, meeting_id):
@@ -94,7 +88,7 @@ def meeting_create(request):
             except ScopeError:
                 raise
             except (ServiceError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_message(exc))
                 status = getattr(exc, "status", 400)
             else:
                 messages.success(request, _("会议已创建"))
@@ -170,7 +164,7 @@ def agenda_add(request, meeting_id: int):
         except ScopeError:
             raise
         except (ServiceError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_message(exc))
             status = getattr(exc, "status", 400)
         else:
             messages.success(request, _("议题已添加"))
@@ -202,7 +196,7 @@ def staff_sign_in(request, meeting_id: int):
         except ScopeError:
             raise
         except (ServiceError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_message(exc))
             status = getattr(exc, "status", 400)
         else:
             messages.success(
@@ -308,7 +302,7 @@ def minutes_edit(request, meeting_id: int):
         except ScopeError:
             raise
         except (ServiceError, ValidationError) as exc:
-            error, status = _error_text(exc), getattr(exc, "status", 400)
+            error, status = error_message(exc), getattr(exc, "status", 400)
         else:
             messages.success(request, _("会议纪要已保存"))
             return redirect(reverse("deliberation:detail", args=[meeting.pk]) + "#minutes")
@@ -381,7 +375,7 @@ def siyi(request, project_id: int):
             except ScopeError:
                 raise
             except (ServiceError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_message(exc))
                 status = getattr(exc, "status", 400)
             else:
                 messages.success(request, _("四议环节已记录"))

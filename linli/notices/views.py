@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import ScopeError, ServiceError
+from linli.core.errors import ScopeError, ServiceError, error_message
 from linli.core.permissions import get_visible, require
 from linli.deliberation.documents import absolute_url
 from linli.notices import selectors, services
@@ -29,12 +29,6 @@ from linli.notices.models import NoticeAttachment, ObjectionAttachment
 from linli.places.selectors import committees_managed_by
 
 PAGE_SIZE = 30
-
-
-def _error_text(exc) -> str:
-    if isinstance(exc, ServiceError):
-        return exc.message
-    return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _get_notice(request, notice_id):
@@ -100,7 +94,7 @@ def notice_create(request):
             except ScopeError:
                 raise
             except (ServiceError, ValidationError) as exc:
-                form.add_error(None, _error_text(exc))
+                form.add_error(None, error_message(exc))
                 status = getattr(exc, "status", 400)
             else:
                 messages.success(request, _("公示已发布") if d["publish"] else _("公示草稿已保存"))
@@ -158,7 +152,7 @@ def objection_lodge(request, notice_id: int):
                 attachments=form.cleaned_data["attachments"],
             )
         except (ServiceError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_message(exc))
             status = getattr(exc, "status", 400)
         else:
             messages.success(request, _("异议已提交，居委会将作出答复"))
@@ -184,7 +178,7 @@ def objection_respond(request, notice_id: int, objection_id: int):
         except ScopeError:
             raise
         except (ServiceError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_message(exc))
             status = getattr(exc, "status", 400)
         else:
             messages.success(request, _("答复已记录"))
@@ -218,7 +212,7 @@ def notice_extend(request, notice_id: int):
                 reason=form.cleaned_data["reason"],
             )
         except (ServiceError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_message(exc))
             status = getattr(exc, "status", 400)
         else:
             messages.success(request, _("公示期已延长"))
@@ -239,7 +233,7 @@ def notice_withdraw(request, notice_id: int):
                 actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
             )
         except (ServiceError, ValidationError) as exc:
-            form.add_error(None, _error_text(exc))
+            form.add_error(None, error_message(exc))
             status = getattr(exc, "status", 400)
         else:
             messages.success(request, _("公示已撤回"))
