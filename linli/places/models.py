@@ -454,4 +454,6 @@ class Facility(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
 from linli.places.roster_models import RosterImport  # noqa: E402,F401

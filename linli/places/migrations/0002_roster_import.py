@@ -6,38 +6,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('places', '0001_initial'),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RosterImport',
+            name="RosterImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(upload_to='roster_imports/%Y/%m/', verbose_name='名册文件')),
-                ('original_name', models.CharField(blank=True, max_length=200, verbose_name='原文件名')),
-                ('sha256', models.CharField(blank=True, max_length=64, verbose_name='文件SHA-256')),
-                ('status', models.CharField(choices=[('queued', '排队中'), ('validating', '正在校验'), ('writing', '正在写入'), ('done', '已完成'), ('failed', '未导入')], default='queued', max_length=12, verbose_name='状态')),
-                ('total_rows', models.PositiveIntegerField(default=0, verbose_name='数据行数')),
-                ('processed_rows', models.PositiveIntegerField(default=0, verbose_name='已处理行数')),
-                ('message', models.CharField(blank=True, max_length=500, verbose_name='说明')),
-                ('report', models.JSONField(blank=True, default=list, verbose_name='错误报告')),
-                ('error_count', models.PositiveIntegerField(default=0, verbose_name='错误数')),
-                ('created', models.PositiveIntegerField(default=0, verbose_name='新增户室')),
-                ('updated', models.PositiveIntegerField(default=0, verbose_name='更新户室')),
-                ('unchanged', models.PositiveIntegerField(default=0, verbose_name='未变户室')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='上传时间')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='完成时间')),
-                ('committee', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='roster_imports', to='places.committee', verbose_name='居委会')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='上传人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(upload_to="roster_imports/%Y/%m/", verbose_name="名册文件"),
+                ),
+                (
+                    "original_name",
+                    models.CharField(blank=True, max_length=200, verbose_name="原文件名"),
+                ),
+                ("sha256", models.CharField(blank=True, max_length=64, verbose_name="文件SHA-256")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "排队中"),
+                            ("validating", "正在校验"),
+                            ("writing", "正在写入"),
+                            ("done", "已完成"),
+                            ("failed", "未导入"),
+                        ],
+                        default="queued",
+                        max_length=12,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("total_rows", models.PositiveIntegerField(default=0, verbose_name="数据行数")),
+                (
+                    "processed_rows",
+                    models.PositiveIntegerField(default=0, verbose_name="已处理行数"),
+                ),
+                ("message", models.CharField(blank=True, max_length=500, verbose_name="说明")),
+                ("report", models.JSONField(blank=True, default=list, verbose_name="错误报告")),
+                ("error_count", models.PositiveIntegerField(default=0, verbose_name="错误数")),
+                ("created", models.PositiveIntegerField(default=0, verbose_name="新增户室")),
+                ("updated", models.PositiveIntegerField(default=0, verbose_name="更新户室")),
+                ("unchanged", models.PositiveIntegerField(default=0, verbose_name="未变户室")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="上传时间")),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="完成时间"),
+                ),
+                (
+                    "committee",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="roster_imports",
+                        to="places.committee",
+                        verbose_name="居委会",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="上传人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '名册导入',
-                'verbose_name_plural': '名册导入',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "名册导入",
+                "verbose_name_plural": "名册导入",
+                "ordering": ["-created_at", "-id"],
             },
         ),
     ]
