@@ -148,31 +148,43 @@ def worklog(request, committee_id: int):
             if project_id
             else None
         )
-        services.worklog_add(
-            actor=request.user,
-            committee=c,
-            kind=request.POST.get("kind", ""),
-            date=_date(request.POST.get("date")),
-            place=request.POST.get("place", ""),
-            people_met=request.POST.get("people_met", ""),
-            findings=request.POST.get("findings", ""),
-            project=project,
-            photos=request.FILES.getlist("photos"),
-        )
+        try:
+            services.worklog_add(
+                actor=request.user,
+                committee=c,
+                kind=request.POST.get("kind", ""),
+                date=_date(request.POST.get("date")),
+                place=request.POST.get("place", ""),
+                people_met=request.POST.get("people_met", ""),
+                findings=request.POST.get("findings", ""),
+                project=project,
+                photos=request.FILES.getlist("photos"),
+            )
+        except ServiceError as exc:
+            return render(
+                request,
+                "planning/worklog.html",
+                {
+                    **_worklog_ctx(request, c, can_plan),
+                    "form_error": exc.message,
+                    "posted": request.POST,
+                },  # fmt: skip
+                status=exc.status,
+            )
         messages.success(request, "工作日志已保存")
         return redirect("planning:worklog", c.pk)
-    return render(
-        request,
-        "planning/worklog.html",
-        {
-            "committee": c,
-            "logs": selectors.worklogs_for(request.user, c),
-            "can_plan": can_plan,
-            "kinds": WorkLog.Kind.choices,
-            "projects": projects_visible_to(request.user).filter(committee=c),
-            "today": datetime.date.today().isoformat(),
-        },
-    )
+    return render(request, "planning/worklog.html", _worklog_ctx(request, c, can_plan))
+
+
+def _worklog_ctx(request, c, can_plan: bool) -> dict:
+    return {
+        "committee": c,
+        "logs": selectors.worklogs_for(request.user, c),
+        "can_plan": can_plan,
+        "kinds": WorkLog.Kind.choices,
+        "projects": projects_visible_to(request.user).filter(committee=c),
+        "today": datetime.date.today().isoformat(),
+    }
 
 
 @login_required

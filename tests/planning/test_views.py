@@ -65,6 +65,13 @@ def test_planner_acting_outside_pairing_is_refused(paired):
     r = c.post(f"/planning/committee/{paired.committee_a.pk}/log/",
                {"kind": "site_visit", "date": "昨天", "place": "x", "findings": "y"})  # fmt: skip
     assert r.status_code == 400 and "日期格式不正确" in r.content.decode()
+    bad = SimpleUploadedFile("site.jpg", b"not a photo", content_type="image/jpeg")
+    r = c.post(f"/planning/committee/{paired.committee_a.pk}/log/",
+               {"kind": "site_visit", "date": datetime.date.today().isoformat(), "place": "中心花园",
+                "findings": "铺地破损", "photos": [bad]})  # fmt: skip
+    html = r.content.decode()
+    assert r.status_code == 400 and "不是有效的图片" in html and "铺地破损</textarea>" in html
+    assert WorkLog.objects.count() == 0
 
 
 def test_pages_render_for_each_role(published):
