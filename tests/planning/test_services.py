@@ -174,3 +174,13 @@ def test_diagnosis_links_needs(paired):
     assert list(d.needs.all()) == [need]
     with pytest.raises(ScopeError):
         services.diagnosis_save(actor=paired.users.resident_a, project=paired.project)
+
+
+def test_option_removed_from_a_draft_only(published):
+    planner = published.users.planner_a
+    with pytest.raises(ServiceError, match="已发布"):
+        services.option_remove(actor=planner, option=published.option_a)
+    r2 = services.round_create(actor=planner, project=published.project, change_note="去掉儿童角")
+    services.option_remove(actor=planner, option=r2.options.get(label="方案B：儿童角"))
+    assert list(r2.options.values_list("label", flat=True)) == ["方案A：口袋花园"]
+    assert published.round1.options.count() == 2
