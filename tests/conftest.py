@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import pathlib
+import shutil
+
 import pytest
 
 
@@ -36,3 +40,29 @@ def pytest_sessionstart(session):
     shared = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data"
     if not (shared / "pabulib").is_dir() or not (shared / "polis").is_dir():
         raise pytest.UsageError(f"找不到共享数据目录 {shared}（应位于仓库旁的 shared/data）")
+
+
+# One headless Chromium (Debian's) for every browser test of the run: Playwright's sync API
+# allows one running instance per thread, so test modules must share this fixture.
+CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not shutil.which(CHROMIUM) and not pathlib.Path(CHROMIUM).exists():
+        pytest.fail(f"找不到 Chromium：{CHROMIUM}（make test 会通过 apt 安装 chromium）")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import pathlib
-import shutil
 
 import pytest
 
@@ -16,16 +15,6 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = pathlib.Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = os.environ.get("LINLI_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 PHONE = {"width": 390, "height": 844}
 
 
@@ -35,22 +24,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    if not shutil.which(CHROMIUM) and not pathlib.Path(CHROMIUM).exists():
-        pytest.fail(f"找不到 Chromium：{CHROMIUM}（make test 会通过 apt 安装 chromium）")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def phone(chromium, live_server):
     """A phone-sized page whose relative URLs resolve against the live server."""
-    context = chromium.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, locale="zh-CN", base_url=live_server.url)
+    context = chromium.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        base_url=live_server.url,
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
@@ -59,7 +43,9 @@ def phone(chromium, live_server):
 
 @pytest.fixture
 def desktop(chromium, live_server):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url)
+    context = chromium.new_context(
+        viewport={"width": 1280, "height": 900}, locale="zh-CN", base_url=live_server.url
+    )
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page

@@ -20,22 +20,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def chromium_browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def phone(chromium_browser, transactional_db, live_server, client, world):
+def phone(chromium, transactional_db, live_server, client, world):
     client.force_login(world.users.staff_a)
-    context = chromium_browser.new_context(
+    context = chromium.new_context(
         viewport={"width": 390, "height": 844}, locale="zh-CN", base_url=live_server.url
     )
     context.add_cookies(
