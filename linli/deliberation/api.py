@@ -241,6 +241,8 @@ class AgendaIn(Schema):
     title: str = Field("", max_length=120)
     text: str = Field("", max_length=2000)
     project_id: int | None = None
+    need_id: int | None = None
+    design_option_id: int | None = None
 
 
 @router.post("/{int:meeting_id}/agenda", response={201: MeetingDetailOut}, summary="添加议题")
@@ -251,8 +253,26 @@ def add_agenda(request, meeting_id: int, payload: AgendaIn):
         if payload.project_id
         else None
     )
+    from linli.needs.selectors import needs_visible_to
+    from linli.planning.models import DesignOption
+
+    need = (
+        get_visible(needs_visible_to(request.auth), pk=payload.need_id) if payload.need_id else None
+    )
+    option = None
+    if payload.design_option_id:
+        option = get_visible(
+            DesignOption.objects.filter(round__project__in=projects_visible_to(request.auth)),
+            pk=payload.design_option_id,
+        )
     services.agenda_add(
-        actor=request.auth, meeting=meeting, title=payload.title, text=payload.text, project=project
+        actor=request.auth,
+        meeting=meeting,
+        title=payload.title,
+        text=payload.text,
+        project=project,
+        need=need,
+        design_option=option,
     )
     return Status(201, _detail(meeting))
 

@@ -112,9 +112,31 @@ class AgendaForm(forms.Form):
         error_messages={"invalid_choice": _("所选项目不属于本居委会")},
     )
 
+    need = forms.ModelChoiceField(
+        label=_("关联需求"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("所选需求不属于本居委会")},
+    )
+    design_option = forms.ModelChoiceField(
+        label=_("关联设计方案"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": _("所选设计方案不属于本居委会")},
+    )
+
     def __init__(self, *args, meeting, **kwargs):
+        from linli.needs.models import Need
+        from linli.planning.models import DesignOption
+
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = Project.objects.filter(committee_id=meeting.committee_id)
+        self.fields["need"].queryset = Need.objects.filter(
+            committee_id=meeting.committee_id, merged_into__isnull=True
+        ).order_by("-id")
+        self.fields["design_option"].queryset = DesignOption.objects.filter(
+            round__project__committee_id=meeting.committee_id
+        ).select_related("round")
 
 
 class SignInForm(forms.Form):

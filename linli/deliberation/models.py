@@ -107,6 +107,22 @@ class AgendaItem(models.Model):
         on_delete=models.PROTECT,
         related_name="agenda_items",
     )
+    need = models.ForeignKey(
+        "needs.Need",
+        verbose_name="关联需求",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+    )
+    design_option = models.ForeignKey(
+        "planning.DesignOption",
+        verbose_name="关联设计方案",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agenda_items",
+    )
 
     class Meta:
         verbose_name = "议程"

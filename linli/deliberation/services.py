@@ -153,7 +153,17 @@ def _lock(meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def agenda_add(*, actor, meeting: Meeting, title: str, text: str = "", project=None) -> AgendaItem:
+def agenda_add(
+    *,
+    actor,
+    meeting: Meeting,
+    title: str,
+    text: str = "",
+    project=None,
+    need=None,
+    design_option=None,
+) -> AgendaItem:
+    """Add a topic; it may link the project, the need and the design option it is about."""
     meeting = _lock(meeting)
     if not actor.has_perm("deliberation.manage_meeting", meeting):
         raise ScopeError("您无权编辑该会议的议程")
@@ -162,18 +172,36 @@ def agenda_add(*, actor, meeting: Meeting, title: str, text: str = "", project=N
         project is None or project.committee_id == meeting.committee_id,
         "议题关联的项目不属于本居委会",
     )
+    ensure(
+        need is None or need.committee_id == meeting.committee_id, "议题关联的需求不属于本居委会"
+    )
+    ensure(
+        design_option is None or design_option.round.project.committee_id == meeting.committee_id,
+        "议题关联的设计方案不属于本居委会",
+    )
     title = (title or "").strip()
     ensure(title, "请填写议题")
     position = meeting.agenda.count() + 1
     item = AgendaItem(
-        meeting=meeting, position=position, title=title, text=(text or "").strip(), project=project
+        meeting=meeting,
+        position=position,
+        title=title,
+        text=(text or "").strip(),
+        project=project,
+        need=need,
+        design_option=design_option,
     )
     _clean_save(item)
     audit_record(
         actor=actor,
         action="meeting.agenda_add",
         obj=meeting,
-        after={"title": title, "project": project.pk if project else None},
+        after={
+            "title": title,
+            "project": project.pk if project else None,
+            "need": need.pk if need else None,
+            "design_option": design_option.pk if design_option else None,
+        },
     )
     return item
 

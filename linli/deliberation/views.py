@@ -107,7 +107,7 @@ def _detail_context(request, meeting, **extra):
     )
     context = {
         "meeting": meeting,
-        "agenda": meeting.agenda.select_related("project"),
+        "agenda": meeting.agenda.select_related("project", "need", "design_option"),
         "quorum": services.meeting_quorum(meeting),
         "rule": rule_for_kind(meeting.kind),
         "can_manage": can_manage,
@@ -160,6 +160,8 @@ def agenda_add(request, meeting_id: int):
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
                 project=form.cleaned_data["project"],
+                need=form.cleaned_data["need"],
+                design_option=form.cleaned_data["design_option"],
             )
         except ScopeError:
             raise
