@@ -50,3 +50,21 @@ def test_opinion_groups_render_for_the_demo_conversation(demo, client):
     assert len(api["data"]["groups"]) >= 2
     assert api["data"]["n_participants"] > 20
     assert "共识" in page
+
+
+def test_verify_audit_passes_on_the_demo_and_names_an_altered_event(demo):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    from linli.audit.models import AuditEvent
+
+    call_command("verify_audit")
+    victim = AuditEvent.objects.filter(action="project.stage").order_by("id")[1]
+    with connection.cursor() as cur:
+        cur.execute(
+            f"UPDATE {AuditEvent._meta.db_table} SET after = %s WHERE id = %s",
+            ['{"stage": "done"}', victim.id],
+        )
+    with pytest.raises(CommandError, match=f"事件 #{victim.id}（project.stage"):
+        call_command("verify_audit")
