@@ -8,6 +8,10 @@ BIN=.venv/bin
 mkdir -p test-artifacts
 status=0
 
+echo "=== 代码检查 · ruff 与迁移 ==="
+$BIN/ruff check . && $BIN/ruff format --check . >/dev/null && env -u DATABASE_URL $BIN/python manage.py makemigrations --check --dry-run >/dev/null \
+  && echo "ruff、格式与迁移检查通过" || { echo "代码检查未通过（ruff check / ruff format / makemigrations --check）"; status=1; }
+
 if [ "$WHICH" = "all" ] || [ "$WHICH" = "sqlite" ]; then
   echo "=== 测试套件 · SQLite ==="
   env -u DATABASE_URL $BIN/pytest "$@"
