@@ -91,9 +91,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "linli.wsgi.application"
 ASGI_APPLICATION = "linli.asgi.application"
 
+
+def default_sqlite_url(base_dir: Path) -> str:
+    """The embedded database under db/, a folder git ignores and a fresh clone lacks."""
+    folder = base_dir / "db"
+    folder.mkdir(exist_ok=True)
+    return f"sqlite:///{folder / 'linli.sqlite3'}"
+
+
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db' / 'linli.sqlite3'}",
+        os.environ.get("DATABASE_URL") or default_sqlite_url(BASE_DIR),
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
