@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import operator
 import secrets
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -86,6 +88,14 @@ ROLE_SCOPE_LEVEL: dict[str, str] = {
 SCOPE_FIELDS = ["district", "street", "committee", "compound", "building", "flat"]
 
 
+def _exactly_one_scope() -> models.Q:
+    """Exactly one of the scope foreign keys is set (the others are NULL)."""
+    return functools.reduce(
+        operator.or_,
+        (models.Q(**{f"{f}__isnull": f != keep for f in SCOPE_FIELDS}) for keep in SCOPE_FIELDS),
+    )
+
+
 class RoleAssignment(models.Model):
     user = models.ForeignKey(
         User, verbose_name="账号", on_delete=models.CASCADE, related_name="roles"
@@ -148,56 +158,7 @@ class RoleAssignment(models.Model):
         constraints = [
             models.CheckConstraint(
                 name="role_has_exactly_one_scope",
-                condition=(
-                    models.Q(
-                        district__isnull=False,
-                        street__isnull=True,
-                        committee__isnull=True,
-                        compound__isnull=True,
-                        building__isnull=True,
-                        flat__isnull=True,
-                    )
-                    | models.Q(
-                        district__isnull=True,
-                        street__isnull=False,
-                        committee__isnull=True,
-                        compound__isnull=True,
-                        building__isnull=True,
-                        flat__isnull=True,
-                    )
-                    | models.Q(
-                        district__isnull=True,
-                        street__isnull=True,
-                        committee__isnull=False,
-                        compound__isnull=True,
-                        building__isnull=True,
-                        flat__isnull=True,
-                    )
-                    | models.Q(
-                        district__isnull=True,
-                        street__isnull=True,
-                        committee__isnull=True,
-                        compound__isnull=False,
-                        building__isnull=True,
-                        flat__isnull=True,
-                    )
-                    | models.Q(
-                        district__isnull=True,
-                        street__isnull=True,
-                        committee__isnull=True,
-                        compound__isnull=True,
-                        building__isnull=False,
-                        flat__isnull=True,
-                    )
-                    | models.Q(
-                        district__isnull=True,
-                        street__isnull=True,
-                        committee__isnull=True,
-                        compound__isnull=True,
-                        building__isnull=True,
-                        flat__isnull=False,
-                    )
-                ),
+                condition=_exactly_one_scope(),
             ),
         ]
 
