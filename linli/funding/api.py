@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from linli.core.errors import ScopeError
 from linli.core.permissions import get_visible, require
@@ -35,9 +35,14 @@ class PlanOut(Schema):
     sources: list[SourceOut]
 
 
+class AmountLineOut(Schema):
+    label: str = Field(description="资金来源或费用项目")
+    fen: int = Field(description="金额（分）")
+
+
 class TransparencyOut(Schema):
-    income: list[tuple[str, int]]
-    spending: list[tuple[str, int]]
+    income: list[AmountLineOut]
+    spending: list[AmountLineOut]
     income_total_fen: int
     spending_total_fen: int
     balance_fen: int
@@ -84,7 +89,7 @@ class PayIn(Schema):
     amount: str
 
 
-class NoteIn(Schema):
+class FundingNoteIn(Schema):
     note: str = ""
 
 
@@ -147,8 +152,8 @@ def get_public(request, project_id: int):
     require(request.auth, "funding.view_public", plan.project)
     t = selectors.transparency(plan)
     return TransparencyOut(
-        income=t.income,
-        spending=t.spending,
+        income=[AmountLineOut(label=label, fen=fen) for label, fen in t.income],
+        spending=[AmountLineOut(label=label, fen=fen) for label, fen in t.spending],
         income_total_fen=t.income_total_fen,
         spending_total_fen=t.spending_total_fen,
         balance_fen=t.balance_fen,
@@ -254,13 +259,13 @@ def confirm(request, entry_id: int):
 
 
 @router.post("/entries/{entry_id}/review", response=EntryOut, summary="监事审核")
-def review(request, entry_id: int, data: NoteIn):
+def review(request, entry_id: int, data: FundingNoteIn):
     e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)
     return _entry_out(services.entry_review(actor=request.auth, entry=e, note=data.note))
 
 
 @router.post("/entries/{entry_id}/reverse", response=EntryOut, summary="冲正")
-def reverse(request, entry_id: int, data: NoteIn):
+def reverse(request, entry_id: int, data: FundingNoteIn):
     e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)
     return _entry_out(services.entry_reverse(actor=request.auth, entry=e, reason=data.note))
 

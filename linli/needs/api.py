@@ -266,7 +266,7 @@ def assess_need(request, need_id: int, payload: AssessIn):
     return _need_out(need, request.auth)
 
 
-class ProjectIn(Schema):
+class NeedProjectIn(Schema):
     title: str = Field(..., max_length=80)
     summary: str = Field("", max_length=4000)
 
@@ -278,7 +278,7 @@ class ProjectLinkOut(Schema):
 
 
 @router.post("/{int:need_id}/project", response={201: ProjectLinkOut}, summary="转为社区规划项目")
-def need_to_project(request, need_id: int, payload: ProjectIn):
+def need_to_project(request, need_id: int, payload: NeedProjectIn):
     need = get_visible(selectors.needs_visible_to(request.auth), pk=need_id)
     project = services.need_to_project(
         actor=request.auth, need=need, title=payload.title, summary=payload.summary

@@ -19,7 +19,7 @@ router = Router(tags=["公示与异议"])
 # body; empty values are refused by the services with a Chinese message.
 
 
-class EventOut(Schema):
+class NoticeEventOut(Schema):
     kind: str
     label: str
     note: str
@@ -54,7 +54,7 @@ class NoticeOut(Schema):
 
 class NoticeDetailOut(NoticeOut):
     attachments: list[AttachmentOut]
-    history: list[EventOut]
+    history: list[NoticeEventOut]
 
 
 def _out(n: Notice) -> NoticeOut:
@@ -86,7 +86,7 @@ def _detail(n: Notice) -> NoticeDetailOut:
         **_out(n).dict(),
         attachments=[AttachmentOut(id=a.pk, name=a.name) for a in n.attachments.all()],
         history=[
-            EventOut(
+            NoticeEventOut(
                 kind=e.kind,
                 label=e.get_kind_display(),
                 note=e.note,
@@ -277,7 +277,7 @@ def lodge_objection(
     return Status(201, _objection(objection))
 
 
-class ResponseIn(Schema):
+class ObjectionResponseIn(Schema):
     response: str = Field("", max_length=4000)
 
 
@@ -286,7 +286,7 @@ class ResponseIn(Schema):
     response=ObjectionOut,
     summary="答复异议",
 )
-def respond(request, notice_id: int, objection_id: int, payload: ResponseIn):
+def respond(request, notice_id: int, objection_id: int, payload: ObjectionResponseIn):
     notice = _notice(request, notice_id)
     objection = get_visible(
         selectors.objections_visible_to(request.auth).filter(notice=notice), pk=objection_id

@@ -32,7 +32,7 @@ class StatementOut(Schema):
     reject_reason: str
 
 
-class VoteOut(Schema):
+class StatementVoteOut(Schema):
     statement_id: int
     value: int
 
@@ -92,12 +92,12 @@ def get_conversation(request, conversation_id: int):
 
 # Body fields have defaults so that an object outside the caller's scope is a 404 before the
 # body is judged; the services refuse empty values with a Chinese message.
-class StatusIn(Schema):
+class ConversationStatusIn(Schema):
     status: str = ""
 
 
 @router.post("/{conversation_id}/status", response=ConversationOut, summary="结束或重新开放")
-def set_status(request, conversation_id: int, payload: StatusIn):
+def set_status(request, conversation_id: int, payload: ConversationStatusIn):
     conv = _get(request, conversation_id)
     services.conversation_set_status(actor=request.auth, conversation=conv, status=payload.status)
     return _conv_out(_get(request, conversation_id))
@@ -155,20 +155,20 @@ def moderate_statement(request, conversation_id: int, statement_id: int, payload
     return _st_out(st)
 
 
-class VoteIn(Schema):
+class StatementVoteIn(Schema):
     value: int | None = Field(None, ge=-1, le=1)
 
 
 @router.post(
     "/{conversation_id}/statements/{statement_id}/vote",
-    response=VoteOut,
+    response=StatementVoteOut,
     summary="赞同(1)、反对(-1)或跳过(0)；再次投票即修改",
 )
-def vote(request, conversation_id: int, statement_id: int, payload: VoteIn):
+def vote(request, conversation_id: int, statement_id: int, payload: StatementVoteIn):
     conv = _get(request, conversation_id)
     st = get_visible(conv.statements.all(), pk=statement_id)
     v = services.opinion_vote_cast(actor=request.auth, statement=st, value=payload.value)
-    return VoteOut(statement_id=st.pk, value=v.value)
+    return StatementVoteOut(statement_id=st.pk, value=v.value)
 
 
 class ResultsOut(Schema):

@@ -23,7 +23,7 @@ class CostItemIO(Schema):
     yuan: str = Field(..., max_length=20, description="金额（元），如 1200 或 800.50")
 
 
-class OptionOut(Schema):
+class DesignOptionOut(Schema):
     id: int
     label: str
     description: str
@@ -43,11 +43,11 @@ class RoundOut(Schema):
     published_at: datetime.datetime | None
     is_final: bool
     vote_id: int | None
-    options: list[OptionOut]
+    options: list[DesignOptionOut]
 
 
-def _option_out(o: DesignOption) -> OptionOut:
-    return OptionOut(
+def _option_out(o: DesignOption) -> DesignOptionOut:
+    return DesignOptionOut(
         id=o.pk,
         label=o.label,
         description=o.description,
@@ -146,7 +146,7 @@ def publish_round(request, round_id: int):
     return _fresh_round(request, rnd)
 
 
-class VoteIn(Schema):
+class DesignVoteIn(Schema):
     opens_at: datetime.datetime
     closes_at: datetime.datetime
     method: str = "single"
@@ -154,7 +154,7 @@ class VoteIn(Schema):
 
 
 @router.post("/rounds/{round_id}/vote", response={201: dict}, summary="以最终方案发起表决")
-def round_vote(request, round_id: int, payload: VoteIn):
+def round_vote(request, round_id: int, payload: DesignVoteIn):
     rnd = get_visible(selectors.rounds_visible_to(request.auth), pk=round_id)
     vote = services.round_to_vote(
         actor=request.auth,

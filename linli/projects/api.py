@@ -15,7 +15,7 @@ from linli.projects.stages import allowed_targets
 router = Router(tags=["社区规划项目"])
 
 
-class EventOut(Schema):
+class ProjectEventOut(Schema):
     kind: str
     from_stage: str
     to_stage: str
@@ -38,7 +38,7 @@ class ProjectOut(Schema):
 
 
 class ProjectDetailOut(ProjectOut):
-    timeline: list[EventOut]
+    timeline: list[ProjectEventOut]
 
 
 def _out(p: Project) -> ProjectOut:
@@ -58,7 +58,7 @@ def _out(p: Project) -> ProjectOut:
 
 def _detail(p: Project) -> ProjectDetailOut:
     events = [
-        EventOut(
+        ProjectEventOut(
             kind=e.kind,
             from_stage=e.from_stage,
             to_stage=e.to_stage,
@@ -119,12 +119,12 @@ def change_stage(request, project_id: int, payload: StageIn):
     return _detail(project)
 
 
-class NoteIn(Schema):
+class ProjectNoteIn(Schema):
     note: str = Field(..., max_length=2000)
 
 
 @router.post("/{project_id}/notes", response={201: ProjectDetailOut}, summary="记录项目进展")
-def add_note(request, project_id: int, payload: NoteIn):
+def add_note(request, project_id: int, payload: ProjectNoteIn):
     project = get_visible(selectors.projects_visible_to(request.auth), pk=project_id)
     services.project_add_note(actor=request.auth, project=project, note=payload.note)
     return Status(201, _detail(project))

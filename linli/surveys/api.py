@@ -141,18 +141,18 @@ def add_question(request, survey_id: int, payload: QuestionIn):
     return Status(201, QuestionOut.from_orm(q))
 
 
-class StatusIn(Schema):
+class SurveyStatusIn(Schema):
     status: str = ""
 
 
 @router.post("/{survey_id}/status", response=SurveyOut, summary="发布、结束或重新开放")
-def set_status(request, survey_id: int, payload: StatusIn):
+def set_status(request, survey_id: int, payload: SurveyStatusIn):
     survey = _get(request, survey_id)
     services.survey_set_status(actor=request.auth, survey=survey, status=payload.status)
     return _out(_get(request, survey_id))
 
 
-class ResponseIn(Schema):
+class SurveyResponseIn(Schema):
     answers: dict[int, Any] = Field(
         default_factory=dict,
         description="题目 id → 答案：单选 str，多选 list[str]，评分 1–5，排序 list[str]（全部选项），"
@@ -172,7 +172,7 @@ class ResponseOut(Schema):
 @router.post(
     "/{survey_id}/responses", response={201: ResponseOut}, summary="提交答卷（线上或录入纸质）"
 )
-def submit_response(request, survey_id: int, payload: ResponseIn):
+def submit_response(request, survey_id: int, payload: SurveyResponseIn):
     survey = _get(request, survey_id)
     person = household = None
     if payload.person_id is not None:

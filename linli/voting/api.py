@@ -18,7 +18,7 @@ from linli.voting.models import Ballot, Vote
 router = Router(tags=["表决"])
 
 
-class VoteIn(Schema):
+class VoteCreateIn(Schema):
     committee_id: int
     title: str = Field(max_length=100)
     description: str = Field("", max_length=4000)
@@ -51,7 +51,7 @@ class PbImportIn(Schema):
     closes_at: datetime
 
 
-class OptionOut(Schema):
+class VoteOptionOut(Schema):
     id: int
     label: str
     cost: int | None = None
@@ -73,7 +73,7 @@ class VoteOut(Schema):
     opens_at: datetime
     closes_at: datetime
     electors: int
-    options: list[OptionOut]
+    options: list[VoteOptionOut]
 
 
 class CastIn(Schema):
@@ -148,7 +148,7 @@ def _out(v: Vote) -> VoteOut:
         opens_at=v.opens_at,
         closes_at=v.closes_at,
         electors=v.electors.count(),
-        options=[OptionOut(id=o.pk, label=o.label, cost=o.cost) for o in v.options.all()],
+        options=[VoteOptionOut(id=o.pk, label=o.label, cost=o.cost) for o in v.options.all()],
     )
 
 
@@ -181,7 +181,7 @@ def list_votes(request, committee_id: int | None = None, status: str | None = No
 
 
 @router.post("/", response={201: VoteOut}, summary="发起表决")
-def create_vote(request, payload: VoteIn):
+def create_vote(request, payload: VoteCreateIn):
     committee = get_visible(committees_managed_by(request.auth), pk=payload.committee_id)
     project = None
     if payload.project_id is not None:
