@@ -7,8 +7,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         from linli.funding import rules  # noqa: F401
-        from linli.funding.guards import implementation_needs_funding
-        from linli.projects.stages import register_stage_guard, stage_guards
+        from linli.funding.stage import STAGE_APP
+        from linli.projects.registry import register
 
-        if implementation_needs_funding not in stage_guards():
-            register_stage_guard(implementation_needs_funding)
+        register(STAGE_APP)

@@ -6,8 +6,7 @@ class NoticesConfig(AppConfig):
     verbose_name = "公示"
 
     def ready(self):
-        from linli.notices.services import unanswered_objections_guard
-        from linli.projects.stages import register_stage_guard, stage_guards
+        from linli.notices.stage import STAGE_APP
+        from linli.projects.registry import register
 
-        if unanswered_objections_guard not in stage_guards():
-            register_stage_guard(unanswered_objections_guard)
+        register(STAGE_APP)

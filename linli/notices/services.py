@@ -347,18 +347,3 @@ def objection_respond(*, actor, objection: Objection, response: str) -> Objectio
         after={"response": response},
     )
     return objection
-
-
-def unanswered_objections_guard(project, to_stage: str) -> str | None:
-    """Stage guard: a project moves on only when every objection to its notices is answered."""
-    rows = list(
-        Objection.objects.filter(notice__project_id=project.pk, responded_at__isnull=True)
-        .values_list("notice__title", flat=True)
-        .order_by("notice_id")
-    )
-    if not rows:
-        return None
-    titles = list(dict.fromkeys(rows))
-    return (
-        f"公示《{'》《'.join(titles)}》尚有{len(rows)}条异议未答复，答复全部异议后才能进入下一阶段"
-    )

@@ -9,7 +9,8 @@ from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
 from linli.places.models import Building, Committee, Compound, MicroSpace
 from linli.projects.models import Project, ProjectEvent, Stage
-from linli.projects.stages import allowed_targets, is_backward, label, stage_guards
+from linli.projects.registry import first_refusal
+from linli.projects.stages import allowed_targets, is_backward, label
 
 
 @transaction.atomic
@@ -77,10 +78,9 @@ def project_change_stage(*, actor, project: Project, to_stage: str, note: str = 
     if is_backward(current, to_stage):
         ensure(note, "退回上一阶段时必须说明原因", code="reason_required")
     else:
-        for guard in stage_guards():
-            reason = guard(project, to_stage)
-            if reason:
-                raise ServiceError(reason, code="guard", status=409)
+        refusal = first_refusal(project, to_stage)
+        if refusal is not None:
+            raise ServiceError(refusal.message, code="guard", status=409)
     project.stage = to_stage
     project.stage_changed_at = timezone.now()
     project.full_clean()

@@ -1,29 +1,14 @@
 """Which stage transitions are allowed, and the guards later capabilities plug in.
 
 Forward moves go one stage at a time; a project may be sent back one stage with a reason
-(e.g. the owners' vote failed, so back to 方案与决策). Apps that own a stage's work register
-a guard that refuses to leave it until its conditions hold (funding covers the cost,
-objections to a notice are answered …).
+(e.g. the owners' vote failed, so back to 方案与决策). The guards that refuse a forward move
+until its conditions hold (funding covers the cost, objections to a notice are answered …)
+are registered by their apps in :mod:`linli.projects.registry`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from linli.projects.models import STAGE_ORDER, Stage
-
-# guard(project, to_stage) -> None or a Chinese reason why the move is refused
-StageGuard = Callable[[object, str], str | None]
-_GUARDS: list[StageGuard] = []
-
-
-def register_stage_guard(guard: StageGuard) -> StageGuard:
-    _GUARDS.append(guard)
-    return guard
-
-
-def stage_guards() -> list[StageGuard]:
-    return list(_GUARDS)
 
 
 def allowed_targets(current: str) -> list[str]:

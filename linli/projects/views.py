@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import ScopeError, ServiceError
+from linli.core.actions import run_form
+from linli.core.errors import ScopeError
 from linli.core.permissions import get_visible, require
 from linli.places.selectors import committees_managed_by, committees_visible_to
 from linli.projects import selectors, services
 from linli.projects.forms import NoteForm, ProjectCreateForm, ProjectFilterForm, StageChangeForm
 from linli.projects.models import STAGE_ORDER, Stage
+from linli.projects.registry import checklist, project_sections
 from linli.projects.stages import allowed_targets, is_backward
 
 PAGE_SIZE = 20
@@ -93,6 +94,8 @@ def _detail_context(request, project, **extra):
         "note_form": NoteForm(),
         "compounds": project.compounds.all(),
         "microspaces": project.microspaces.all(),
+        "sections": project_sections(project, user),
+        "checklist": checklist(project) if project.stage != Stage.DONE else [],
     }
     context.update(extra)
     return context
@@ -114,31 +117,18 @@ def project_detail(request, pk: int):
 @require_POST
 def project_change_stage(request, pk: int):
     project = _get_project(request, pk)
-    require(request.user, "projects.change_stage", project, "您无权变更该项目的阶段")
+    require(request.user, "projects.change_stage", project, _("您无权变更该项目的阶段"))
     form = StageChangeForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.project_change_stage(
-                actor=request.user,
-                project=project,
-                to_stage=form.cleaned_data["to_stage"],
-                note=form.cleaned_data["note"],
-            )
-        except ScopeError:
-            raise
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
-        else:
-            messages.success(request, _("项目阶段已更新"))
-            return redirect("projects:detail", project.pk)
-    project.refresh_from_db()
-    return render(
+    return run_form(
         request,
-        "projects/detail.html",
-        _detail_context(request, project, stage_form=form),
-        status=status,
+        form,
+        lambda data: services.project_change_stage(
+            actor=request.user, project=project, to_stage=data["to_stage"], note=data["note"]
+        ),
+        template="projects/detail.html",
+        success=_("项目阶段已更新"),
+        redirect_to=reverse("projects:detail", args=[project.pk]),
+        context=lambda: _detail_context(request, _fresh(project), stage_form=form),
     )
 
 
@@ -146,60 +136,45 @@ def project_change_stage(request, pk: int):
 @require_POST
 def project_add_note(request, pk: int):
     project = _get_project(request, pk)
-    require(request.user, "projects.add_note", project, "您无权为该项目记录进展")
+    require(request.user, "projects.add_note", project, _("您无权为该项目记录进展"))
     form = NoteForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.project_add_note(
-                actor=request.user, project=project, note=form.cleaned_data["note"]
-            )
-        except ScopeError:
-            raise
-        except (ServiceError, ValidationError) as exc:
-            form.add_error("note", getattr(exc, "message", None) or "；".join(exc.messages))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(request, _("进展已记录"))
-            return redirect("projects:detail", project.pk)
-    return render(
+    return run_form(
         request,
-        "projects/detail.html",
-        _detail_context(request, project, note_form=form),
-        status=status,
+        form,
+        lambda data: services.project_add_note(
+            actor=request.user, project=project, note=data["note"]
+        ),
+        template="projects/detail.html",
+        success=_("进展已记录"),
+        redirect_to=reverse("projects:detail", args=[project.pk]),
+        context=lambda: _detail_context(request, project, note_form=form),
     )
+
+
+def _fresh(project):
+    project.refresh_from_db()
+    return project
 
 
 @login_required
 def project_create(request):
     if not committees_managed_by(request.user).exists():
-        raise ScopeError("只有居委会、街道或区级工作人员可以创建项目")
+        raise ScopeError(_("只有居委会、街道或区级工作人员可以创建项目"))
     initial = {}
     if request.GET.get("committee", "").isdigit():
-        initial["committee"] = int(request.GET["committee"])
+        initial["committee"] = int(request.GET["committee"][:12])
     form = ProjectCreateForm(request.POST or None, user=request.user, initial=initial)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                project = services.project_create(
-                    actor=request.user,
-                    committee=data["committee"],
-                    title=data["title"],
-                    summary=data["summary"],
-                    compounds=list(data["compounds"]),
-                )
-            except ScopeError:
-                raise
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            except ValidationError as exc:
-                for field, errs in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                messages.success(request, _("项目已创建"))
-                return redirect("projects:detail", project.pk)
-    return render(request, "projects/create.html", {"form": form}, status=status)
+    return run_form(
+        request,
+        form,
+        lambda data: services.project_create(
+            actor=request.user,
+            committee=data["committee"],
+            title=data["title"],
+            summary=data["summary"],
+            compounds=list(data["compounds"]),
+        ),
+        template="projects/create.html",
+        success=_("项目已创建"),
+        redirect_to=lambda project: reverse("projects:detail", args=[project.pk]),
+    )

@@ -2,9 +2,9 @@ import pytest
 
 from linli.audit.models import AuditEvent
 from linli.core.errors import ScopeError, ServiceError
+from linli.projects import registry
 from linli.projects.models import Stage
 from linli.projects.services import project_change_stage, project_create
-from linli.projects.stages import _GUARDS, register_stage_guard
 
 
 def test_staff_creates_project_and_moves_it_forward(world):
@@ -56,15 +56,18 @@ def test_a_registered_guard_blocks_the_move_with_its_reason(world):
     staff = world.users.staff_a
     project = project_create(actor=staff, committee=world.committee_a, title="车库")
 
-    def guard(p, to_stage):
-        return "公示期内有未答复的异议" if to_stage == Stage.DIAGNOSIS else None
-
-    register_stage_guard(guard)
+    guard = registry.StageGuard(
+        key="test.objections",
+        title="测试",
+        check=lambda p: registry.missing("公示期内有未答复的异议"),
+        entering=(Stage.DIAGNOSIS,),
+    )
+    registry.register(registry.StageApp(label="test_guard", order=99, guards=(guard,)))
     try:
         with pytest.raises(ServiceError, match="未答复的异议") as exc:
             project_change_stage(actor=staff, project=project, to_stage=Stage.DIAGNOSIS)
         assert exc.value.status == 409
     finally:
-        _GUARDS.remove(guard)
+        registry._APPS.pop("test_guard")
     project.refresh_from_db()
     assert project.stage == Stage.NEEDS
