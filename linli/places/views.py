@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import FieldError, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -231,55 +231,13 @@ def _flats_with_people(queryset):
 
 
 def _open_items(user, limit: int = 12) -> list[dict]:
-    """What a resident can act on now: notices on display, open surveys and votes.
+    """What a resident can act on now, as every app registered it (projects.registry)."""
+    from linli.projects.registry import todos_for
 
-    Each comes from its own app's scoped selector; an app that is not installed is skipped.
-    """
-    from django.urls import NoReverseMatch, reverse
-
-    items: list[dict] = []
-    sources = [
-        (
-            "linli.notices.selectors",
-            "notices_visible_to",
-            "published",
-            "ends_at",
-            "notices:detail",
-            _("公示"),
-        ),
-        (
-            "linli.surveys.selectors",
-            "surveys_visible_to",
-            "open",
-            None,
-            "surveys:detail",
-            _("问卷"),
-        ),
-        (
-            "linli.voting.selectors",
-            "votes_visible_to",
-            "open",
-            "closes_at",
-            "voting:detail",
-            _("表决"),
-        ),
+    return [
+        {"label": t.kind, "title": t.title, "url": t.url, "until": t.until}
+        for t in todos_for(user, limit=limit)
     ]
-    for module, func, status, until, url_name, label in sources:
-        try:
-            selector = getattr(__import__(module, fromlist=[func]), func)
-            rows = selector(user).filter(status=status).order_by("-id")[:limit]
-            for row in rows:
-                items.append(
-                    {
-                        "label": label,
-                        "title": row.title,
-                        "url": reverse(url_name, args=[row.pk]),
-                        "until": getattr(row, until) if until else None,
-                    }
-                )
-        except (ImportError, AttributeError, NoReverseMatch, FieldError):
-            continue
-    return items[:limit]
 
 
 @login_required

@@ -32,11 +32,14 @@ def _key() -> str:
 
 @login_required
 def vote_list(request):
-    votes = selectors.votes_visible_to(request.user).order_by("-opens_at", "-id")[:100]
+    votes = selectors.votes_visible_to(request.user).order_by("-opens_at", "-id")
+    project = request.GET.get("project", "")
+    if project.isdigit() and len(project) < 16:
+        votes = votes.filter(project_id=int(project))
     return render(
         request,
         "voting/list.html",
-        {"votes": votes, "can_create": committees_managed_by(request.user).exists()},
+        {"votes": votes[:100], "can_create": committees_managed_by(request.user).exists()},
     )
 
 
@@ -45,7 +48,15 @@ def vote_create(request):
     committees = committees_managed_by(request.user)
     require(request.user, "voting.manage_vote", committees.first(), "您无权发起表决")
     projects = projects_visible_to(request.user).filter(committee__in=committees)
-    form = VoteCreateForm(request.POST or None, committees=committees, projects=projects)
+    initial = {}
+    project_id = request.GET.get("project", "")
+    if project_id.isdigit() and len(project_id) < 16:
+        chosen = projects.filter(pk=int(project_id)).first()
+        if chosen is not None:
+            initial = {"project": chosen.pk, "committee": chosen.committee_id}
+    form = VoteCreateForm(
+        request.POST or None, committees=committees, projects=projects, initial=initial
+    )
     status = 200
     if request.method == "POST":
         status = 400
