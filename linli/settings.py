@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "linli.voting",
     "linli.notices",
     "linli.funding",
+    "linli.evaluation",
     "linli.demo",
 ]
 

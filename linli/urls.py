@@ -25,6 +25,7 @@ urlpatterns = [
     path("votes/", include("linli.voting.urls")),
     path("notices/", include("linli.notices.urls")),
     path("funding/", include("linli.funding.urls")),
+    path("evaluation/", include("linli.evaluation.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
