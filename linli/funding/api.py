@@ -286,7 +286,7 @@ def assign_duty(request, project_id: int, data: DutyIn):
     from linli.accounts.models import User
 
     project = get_visible(projects_visible_to(request.auth), pk=project_id)
-    user = get_visible(User.objects.filter(is_active=True), pk=data.user_id)
+    user = User.objects.filter(is_active=True, pk=data.user_id).first()
     d = services.duty_assign(
         actor=request.auth,
         user=user,
@@ -294,7 +294,7 @@ def assign_duty(request, project_id: int, data: DutyIn):
         duty=data.duty,
         whole_committee=data.whole_committee,
     )
-    return {"id": d.pk, "user_id": user.pk, "duty": d.duty}
+    return {"id": d.pk, "user_id": d.user_id, "duty": d.duty}
 
 
 def _contribution(request, contribution_id: int):

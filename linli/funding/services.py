@@ -229,9 +229,10 @@ def duty_assign(
     ensure(duty in Duty.values, "职责不存在")
     from linli.accounts.scopes import scopes_for
 
+    # A missing user gets the same answer as one from elsewhere: user ids reveal nothing.
     ensure(
-        project.committee_id in scopes_for(user).visible_committee_ids,
-        f"“{user}”在本社区没有登记角色（居民、楼组长或工作人员），不能担任{Duty(duty).label}",
+        user is not None and project.committee_id in scopes_for(user).visible_committee_ids,
+        f"该用户在本社区没有登记角色（居民、楼组长或工作人员），不能担任{Duty(duty).label}",
         code="not_member",
     )
     obj, created = FundingDuty.objects.get_or_create(

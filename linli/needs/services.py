@@ -61,7 +61,8 @@ def _check_place(committee: Committee, *objs) -> None:
     for obj in objs:
         if obj is not None and committee_id_of(obj) != committee.pk:
             raise ServiceError(
-                f"“{obj}”不属于{committee.name}：这可能是其他社区的二维码，请扫描本社区张贴的二维码",
+                # The object is not named: it may be another committee's building.
+                f"所选位置不属于{committee.name}：这可能是其他社区的二维码，请扫描本社区张贴的二维码",
                 code="other_community",
             )
 

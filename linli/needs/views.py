@@ -568,38 +568,43 @@ def public_pdf(request, token: str):
 # ------------------------------------------------------------------ QR codes
 
 
-def _scan(request, obj, query: str):
-    """A printed QR code: open the need form pre-filled with where it was scanned."""
+def _scan(request, queryset, pk: int, param: str):
+    """A printed QR code: open the need form pre-filled with where it was scanned.
+
+    Anonymous visitors log in first whatever the id; then a code of another community and
+    a code that does not exist get the same 404 and message, so ids reveal nothing."""
     from linli.places.hierarchy import committee_id_of
 
     if not request.user.is_authenticated:
         messages.info(request, "请先登录，登录后会回到需求表单")
         return redirect_to_login(request.get_full_path())
-    cid = committee_id_of(obj)
-    if cid not in scopes_for(request.user).visible_committee_ids:
-        raise ScopeError(
-            "这个二维码属于其他社区，您不是该社区的居民，不能在那里提交需求。"
-            "请扫描您所在小区张贴的二维码，或联系本社区居委会。"
+    obj = queryset.filter(pk=pk).first()
+    cid = committee_id_of(obj) if obj is not None else None
+    if cid is None or cid not in scopes_for(request.user).visible_committee_ids:
+        raise ServiceError(
+            "这个二维码不属于您所在的社区，或者已经失效，不能在这里提交需求。"
+            "请扫描您所在小区张贴的二维码，或联系本社区居委会。",
+            code="not_found",
+            status=404,
         )
-    return redirect(reverse("needs:submit", args=[cid]) + query)
+    return redirect(reverse("needs:submit", args=[cid]) + (f"?{param}={obj.pk}" if param else ""))
 
 
 @require_GET
 def scan_building(request, building_id: int):
-    building = get_visible(Building.objects.select_related("compound"), pk=building_id)
-    return _scan(request, building, f"?building={building.pk}")
+    return _scan(request, Building.objects.select_related("compound"), building_id, "building")
 
 
 @require_GET
 def scan_microspace(request, microspace_id: int):
-    ms = get_visible(MicroSpace.objects.select_related("compound"), pk=microspace_id)
-    return _scan(request, ms, f"?microspace={ms.pk}")
+    return _scan(
+        request, MicroSpace.objects.select_related("compound"), microspace_id, "microspace"
+    )
 
 
 @require_GET
 def scan_compound(request, compound_id: int):
-    compound = get_visible(Compound.objects.all(), pk=compound_id)
-    return _scan(request, compound, "")
+    return _scan(request, Compound.objects.all(), compound_id, "")
 
 
 @login_required

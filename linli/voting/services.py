@@ -87,7 +87,8 @@ def vote_create(
     ensure(kind in Vote.Kind.values, "表决类型无效")
     ensure(compounds or buildings, "请选择表决范围（小区或楼栋）")
     for item in [*compounds, *buildings]:
-        ensure(committee_id_of(item) == committee.pk, f"“{item}”不属于{committee.name}")
+        # Generic on purpose: naming the item would tell another committee's compound names.
+        ensure(committee_id_of(item) == committee.pk, "所选的小区或楼栋不属于本居委会")
     if project is not None:
         ensure(project.committee_id == committee.pk, "关联项目不属于该居委会")
     if kind == Vote.Kind.OWNERS:

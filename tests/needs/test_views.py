@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from linli.needs import services
@@ -40,9 +42,23 @@ def test_building_qr_opens_the_prefilled_form_and_a_need_with_photo_is_submitted
 
 
 def test_qr_of_another_community_gets_a_clear_message(world, client):
+    # anonymous: log in first, whether the code exists or not
+    for pk in (world.building_a.pk, 987654):
+        response = Client().get(reverse("needs:scan_building", args=[pk]))
+        assert response.status_code == 302 and reverse("accounts:login") in response.url
     client.force_login(world.users.resident_b)
-    response = client.get(reverse("needs:scan_building", args=[world.building_a.pk]))
-    assert response.status_code == 403 and "这个二维码属于其他社区" in body(response)
+    other = client.get(reverse("needs:scan_building", args=[world.building_a.pk]))
+    missing = client.get(reverse("needs:scan_building", args=[987654]))
+    # another community's code and a missing one answer alike: ids reveal nothing
+    assert other.status_code == missing.status_code == 404
+    assert "这个二维码不属于您所在的社区" in body(other)
+
+    def page(response):  # what the page says (not its CSRF tokens or language-switch links)
+        return re.search(r"<main.*</main>", body(response), re.S).group(0)
+
+    assert page(other) == page(missing) and "开鲁" not in body(other)
+    for name, pk in (("scan_microspace", 987654), ("scan_compound", world.compound_a.pk)):
+        assert client.get(reverse(f"needs:{name}", args=[pk])).status_code == 404
     client.force_login(world.users.resident_a)
     url = (
         reverse("needs:submit", args=[world.committee_a.pk])
