@@ -10,13 +10,16 @@ export PORT
 
 .PHONY: demo test test-sqlite test-postgres bench lint sysdeps install install-test npm serve
 
+# The demo is the production server (gunicorn + WhiteNoise, DEBUG off) on plain HTTP on this
+# machine only: LINLI_LOOPBACK_HTTP=1 relaxes secure cookies, HSTS and the https redirect,
+# and refuses to start unless every allowed host is a loopback name (linli/settings.py).
 demo: sysdeps install npm
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py demo_district
-	@bash scripts/serve.sh
+	@LINLI_LOOPBACK_HTTP=1 bash scripts/serve.sh
 
 serve:
-	@bash scripts/serve.sh
+	@LINLI_LOOPBACK_HTTP=1 bash scripts/serve.sh
 
 test: sysdeps install-test npm
 	@bash scripts/test.sh

@@ -7,12 +7,19 @@ predicates as the pages and read through the same scoped selectors.
 
 from __future__ import annotations
 
+import json
+import math
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from django.shortcuts import render
+from ninja import NinjaAPI, Swagger
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import _csrf_needed
 from ninja.security import HttpBearer, django_auth
+from ninja.throttling import AnonRateThrottle, AuthRateThrottle
 
 from linli.core.errors import ServiceError
 
@@ -27,13 +34,74 @@ class ApiTokenBearer(HttpBearer):
         return user
 
 
+class LocalSwagger(Swagger):
+    """Swagger UI from npm (swagger-ui-dist) through our static files, never from a CDN:
+    /api/docs renders on an offline machine and without inline script."""
+
+    template = "api/swagger.html"
+
+    def render_page(self, request, api, **kwargs):
+        swagger_settings = {**self.settings, "url": self.get_openapi_url(api, kwargs)}
+        context = {
+            "swagger_settings": json.dumps(swagger_settings, indent=1),
+            "api": api,
+            "add_csrf": _csrf_needed(api),
+        }
+        return render(request, self.template, context)
+
+
+class _RateFromSettings:
+    """Rate read from a Django setting on every request (env-configurable, test-overridable)."""
+
+    setting_name = ""
+
+    def __init__(self):
+        super().__init__(rate=getattr(settings, self.setting_name))
+
+    def allow_request(self, request):
+        rate = getattr(settings, self.setting_name)
+        if rate != self.rate:
+            self.rate = rate
+            self.num_requests, self.duration = self.parse_rate(rate)
+        return super().allow_request(request)
+
+
+class UserThrottle(_RateFromSettings, AuthRateThrottle):
+    """Per signed-in user (token or session): ``LINLI_API_RATE_AUTH``."""
+
+    setting_name = "LINLI_API_RATE_AUTH"
+
+    def get_cache_key(self, request):
+        if getattr(request, "auth", None) is None:
+            return None  # anonymous callers are counted by AnonThrottle
+        return self.cache_format % {"scope": self.scope, "ident": f"user-{request.auth.pk}"}
+
+
+class AnonThrottle(_RateFromSettings, AnonRateThrottle):
+    """Per client address for endpoints open without login: ``LINLI_API_RATE_ANON``."""
+
+    setting_name = "LINLI_API_RATE_ANON"
+
+
 api = NinjaAPI(
     title="邻里 Linli API",
     version="1.0",
     description="参与式社区规划平台接口。所有接口均按调用者的角色范围过滤数据。",
     auth=[ApiTokenBearer(), django_auth],
     urls_namespace="api",
+    docs=LocalSwagger(),
+    throttle=[AnonThrottle(), UserThrottle()],
 )
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    wait = f"约 {math.ceil(exc.wait)} 秒后" if exc.wait else "稍后"
+    return api.create_response(
+        request,
+        {"detail": f"请求过于频繁，请{wait}再试", "code": "throttled"},
+        status=429,
+    )
 
 
 @api.exception_handler(ServiceError)
@@ -120,5 +188,6 @@ api.add_router("/needs/", "linli.needs.api.router")
 api.add_router("/surveys/", "linli.surveys.api.router")
 api.add_router("/conversations/", "linli.opinions.api.router")
 api.add_router("/funding/", "linli.funding.api.router")
+api.add_router("/implementation/", "linli.implementation.api.router")
 api.add_router("/evaluation/", "linli.evaluation.api.router")
 api.add_router("/planning/", "linli.planning.api.router")

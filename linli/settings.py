@@ -10,6 +10,10 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
+
+from linli.core.installation import all_loopback, installation_secret_key
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -21,12 +25,46 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "linli-dev-only-insecure-key-change-me-in-production")
-DEBUG = env_bool("DEBUG", True)
-ALLOWED_HOSTS = [
-    h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h
-]
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+# Production is the default (docs/deploy.md): DEBUG only when asked for with DEBUG=1, and a
+# secret key per installation — from the environment, or generated once and kept in
+# db/secret_key (git-ignored, mode 600). Old keys go in SECRET_KEY_FALLBACKS while rotating.
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY") or installation_secret_key(
+    Path(os.environ.get("SECRET_KEY_FILE") or BASE_DIR / "db" / "secret_key")
+)
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+# HTTPS only: secure cookies, HSTS and a redirect to https. The one exception is
+# LINLI_LOOPBACK_HTTP=1 (what `make demo` passes), which relaxes exactly these for plain
+# HTTP on this machine and refuses to start when any allowed host is not a loopback name.
+LINLI_LOOPBACK_HTTP = env_bool("LINLI_LOOPBACK_HTTP", False)
+if LINLI_LOOPBACK_HTTP and not all_loopback(ALLOWED_HOSTS):
+    raise ImproperlyConfigured(
+        "LINLI_LOOPBACK_HTTP=1 只能用于本机回环地址（127.0.0.1、localhost、::1），"
+        f"但 ALLOWED_HOSTS 含有其他主机：{', '.join(ALLOWED_HOSTS) or '（空）'}。"
+        "对外服务请在前面配置 TLS（见 docs/deploy.md），不要设置 LINLI_LOOPBACK_HTTP。"
+    )
+HTTPS_ONLY = not LINLI_LOOPBACK_HTTP
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+# Load balancers probe these over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Reverse proxies in front of the app (nginx: 1). Only then are X-Forwarded-Proto and
+# X-Forwarded-For believed (client address for login throttling, https detection).
+LINLI_TRUSTED_PROXIES = int(os.environ.get("LINLI_TRUSTED_PROXIES", "0"))
+if LINLI_TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+NINJA_NUM_PROXIES = LINLI_TRUSTED_PROXIES
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -53,12 +91,16 @@ INSTALLED_APPS = [
     "linli.voting",
     "linli.notices",
     "linli.funding",
+    "linli.implementation",
     "linli.evaluation",
     "linli.demo",
 ]
 
 MIDDLEWARE = [
+    "linli.core.middleware.AccessLogMiddleware",
+    "linli.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "linli.core.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -165,11 +207,31 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
+]
+# Served by WhiteNoise from STATIC_ROOT (`manage.py collectstatic`, run by `make demo`):
+# content-hashed names cached for a year, gzip and brotli variants made at collect time.
+# With DEBUG=1 WhiteNoise serves straight from the finders instead.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+# Pages link only hashed names; source maps are for developer tools, not worth compressing.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [*Compressor.SKIP_COMPRESS_EXTENSIONS, "map"]
+STATICFILES_FINDERS = [
+    "linli.core.staticfiles.TrimmedFileSystemFinder",  # leaves out npm files no page uses
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Request bodies: form and JSON data (files excluded) up to 2.5 MB; a whole request with its
+# files up to LINLI_MAX_REQUEST_BYTES (the largest upload is a 20 MB planning PDF), refused
+# with 413 from Content-Length before anything is read (core.middleware). nginx and
+# gunicorn cap the request line and headers (docs/deploy.md, linli/gunicorn_conf.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(2.5 * 1024 * 1024)
+LINLI_MAX_REQUEST_BYTES = int(os.environ.get("LINLI_MAX_REQUEST_BYTES", str(25 * 1024 * 1024)))
 
 TASKS = {
     "default": {
@@ -181,12 +243,43 @@ TASKS = {
 LINLI_SMS_SENDER = os.environ.get("LINLI_SMS_SENDER", "linli.accounts.sms.LogSmsSender")
 LINLI_SMS_CODE_TTL_SECONDS = 300
 
+# Login throttling (accounts.throttle): failures per account and per client address, counted
+# in the database so every server process sees the same counts.
+LINLI_PASSWORD_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("LINLI_PASSWORD_FAILURES_PER_ACCOUNT", "5")
+)
+LINLI_LOGIN_FAILURES_PER_ADDRESS = int(os.environ.get("LINLI_LOGIN_FAILURES_PER_ADDRESS", "30"))
+LINLI_LOGIN_WINDOW_SECONDS = int(os.environ.get("LINLI_LOGIN_WINDOW_SECONDS", "900"))
+LINLI_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LINLI_LOGIN_LOCKOUT_SECONDS", "900"))
+# SMS codes sent: per number and per client address, per hour.
+LINLI_SMS_PER_NUMBER_PER_HOUR = int(os.environ.get("LINLI_SMS_PER_NUMBER_PER_HOUR", "5"))
+LINLI_SMS_PER_ADDRESS_PER_HOUR = int(os.environ.get("LINLI_SMS_PER_ADDRESS_PER_HOUR", "30"))
+# API throttling (django-ninja): per signed-in user and per anonymous client address. Kept in
+# the cache of each server process; generous enough for the load test's 100 clients.
+LINLI_API_RATE_AUTH = os.environ.get("LINLI_API_RATE_AUTH", "1800/m")
+LINLI_API_RATE_ANON = os.environ.get("LINLI_API_RATE_ANON", "60/m")
+
+# One JSON line per request on the "linli.access" logger (core.middleware.AccessLogMiddleware):
+# method, path, status, duration_ms, queries, user id. gunicorn's own access log stays off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "message": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "access": {"class": "logging.StreamHandler", "formatter": "message"},
+    },
     "loggers": {
         "linli": {"handlers": ["console"], "level": os.environ.get("LINLI_LOG_LEVEL", "INFO")},
+        "linli.access": {
+            "handlers": ["access"],
+            "level": os.environ.get("LINLI_ACCESS_LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        "django.request": {"handlers": ["console"], "level": "ERROR"},
     },
 }
 

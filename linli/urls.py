@@ -12,6 +12,8 @@ admin.site.index_title = "后台记录"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("linli.accounts.urls")),
     path("places/roster/", include("linli.places.roster_urls")),
@@ -25,6 +27,7 @@ urlpatterns = [
     path("votes/", include("linli.voting.urls")),
     path("notices/", include("linli.notices.urls")),
     path("funding/", include("linli.funding.urls")),
+    path("implementation/", include("linli.implementation.urls")),
     path("evaluation/", include("linli.evaluation.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -19,6 +19,18 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # The test client and the live server speak plain HTTP on loopback, exactly what
+    # `make demo` allows with LINLI_LOOPBACK_HTTP=1 (that flag cannot be used here: the test
+    # host "testserver" is not a loopback name). Without this every request would be
+    # redirected to https. The HTTPS-only defaults are tested in tests/core/test_deploy.py.
+    settings.SECURE_SSL_REDIRECT = False
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    settings.SECURE_HSTS_SECONDS = 0
+    # API throttle counts live in the process cache: every test starts from zero.
+    from django.core.cache import cache
+
+    cache.clear()
     from linli.accounts.sms import MemorySmsSender
 
     MemorySmsSender.outbox.clear()
