@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+
+
+class ImplementationConfig(AppConfig):
+    name = "linli.implementation"
+    verbose_name = "实施与运维"
+
+    def ready(self):
+        from linli.implementation import rules  # noqa: F401  (registers the permissions)
+        from linli.implementation.stage import STAGE_APP
+        from linli.projects.registry import register
+
+        register(STAGE_APP)

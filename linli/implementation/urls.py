@@ -1,0 +1,75 @@
+from django.urls import path
+
+from linli.implementation import views
+
+app_name = "implementation"
+urlpatterns = [
+    path("projects/<int:project_id>/", views.project_hub, name="project"),
+    path("projects/<int:project_id>/group/add/", views.group_add, name="group_add"),
+    path(
+        "projects/<int:project_id>/group/<int:wgmember_id>/remove/",
+        views.group_remove,
+        name="group_remove",
+    ),
+    path(
+        "projects/<int:project_id>/procurements/new/", views.procurement_new, name="procurement_new"
+    ),
+    path("procurements/<int:procurement_id>/", views.procurement_detail, name="procurement"),
+    path("procurements/<int:procurement_id>/quotes/add/", views.quote_add, name="quote_add"),
+    path("procurements/<int:procurement_id>/decide/", views.procurement_decide, name="decide"),
+    path("projects/<int:project_id>/contracts/new/", views.contract_new, name="contract_new"),
+    path("contracts/<int:contract_id>/", views.contract_detail, name="contract"),
+    path(
+        "contracts/<int:contract_id>/instalments/add/", views.instalment_add, name="instalment_add"
+    ),
+    path("contracts/<int:contract_id>/files/add/", views.contract_attach, name="contract_attach"),
+    path(
+        "contracts/<int:contract_id>/files/<int:file_id>/",
+        views.contract_file,
+        name="contract_file",
+    ),
+    path("contracts/<int:contract_id>/changes/add/", views.change_propose, name="change_propose"),
+    path("changes/<int:change_id>/decide/", views.change_decide, name="change_decide"),
+    path("contracts/<int:contract_id>/payments/add/", views.payment_link, name="payment_link"),
+    path("projects/<int:project_id>/milestones/add/", views.milestone_add, name="milestone_add"),
+    path(
+        "milestones/<int:milestone_id>/progress/",
+        views.milestone_progress,
+        name="milestone_progress",
+    ),
+    path("projects/<int:project_id>/site-logs/add/", views.sitelog_add, name="sitelog_add"),
+    path("photos/<int:photo_id>/", views.photo, name="photo"),
+    path("projects/<int:project_id>/feedback/", views.feedback, name="feedback"),
+    path("feedback/<int:feedback_id>/answer/", views.feedback_answer, name="feedback_answer"),
+    path("projects/<int:project_id>/hoarding-qr/", views.hoarding_qr, name="hoarding_qr"),
+    path("projects/<int:project_id>/acceptance/", views.acceptance, name="acceptance"),
+    path("projects/<int:project_id>/reviews/add/", views.review_add, name="review_add"),
+    path("reviews/<int:review_id>/defects/add/", views.defect_add, name="defect_add"),
+    path("defects/<int:defect_id>/close/", views.defect_close, name="defect_close"),
+    path("projects/<int:project_id>/signoff/", views.signoff, name="signoff"),
+    path("projects/<int:project_id>/walks/add/", views.walk_add, name="walk_add"),
+    path("projects/<int:project_id>/om/", views.om, name="om"),
+    path("projects/<int:project_id>/om/arrangement/", views.arrangement_set, name="arrangement"),
+    path("projects/<int:project_id>/om/sites/add/", views.site_add, name="site_add"),
+    path("projects/<int:project_id>/om/adoptions/add/", views.adoption_add, name="adoption_add"),
+    path("sites/<int:site_id>/qr/", views.site_qr, name="site_qr"),
+    path("sites/<int:site_id>/patrol/", views.patrol, name="patrol"),
+    path("patrols/<int:record_id>/", views.patrol_done, name="patrol_done"),
+    path("patrols/<int:record_id>/photo/", views.patrol_photo, name="patrol_photo"),
+    path("teams/", views.team_list, name="teams"),
+    path("committees/<int:committee_id>/teams/new/", views.team_new, name="team_new"),
+    path("teams/<int:team_id>/", views.team_detail, name="team"),
+    path("teams/<int:team_id>/members/add/", views.team_member_add, name="team_member_add"),
+    path("teams/<int:team_id>/rota/add/", views.rota_add, name="rota_add"),
+    path("tickets/", views.ticket_list, name="tickets"),
+    path("projects/<int:project_id>/tickets/new/", views.ticket_new, name="ticket_new"),
+    path("tickets/<int:ticket_id>/", views.ticket_detail, name="ticket"),
+    path("tickets/<int:ticket_id>/respond/", views.ticket_respond, name="ticket_respond"),
+    path("tickets/<int:ticket_id>/resolve/", views.ticket_resolve, name="ticket_resolve"),
+    path("tickets/<int:ticket_id>/route/", views.ticket_route, name="ticket_route"),
+    path("tickets/<int:ticket_id>/close/", views.ticket_close, name="ticket_close"),
+    path("tickets/<int:ticket_id>/photo/", views.ticket_photo, name="ticket_photo"),
+    path("companies/", views.company_list, name="companies"),
+    path("streets/<int:street_id>/companies/new/", views.company_new, name="company_new"),
+    path("companies/<int:company_id>/toggle/", views.company_toggle, name="company_toggle"),
+]
