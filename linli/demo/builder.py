@@ -497,6 +497,9 @@ class DemoBuilder:
 
         with transaction.atomic():
             self.engagement = seed_engagement(self, logins)
+        from linli.demo.story import build_story
+
+        self.story = build_story(self, logins, projects)  # steps 1–4 records of the cases
         elapsed = time.monotonic() - t0
         summary = {
             "scale": self.scale,
@@ -507,6 +510,7 @@ class DemoBuilder:
             "counts": dict(self.counts.values),
             "projects": len(projects),
             "logins": len(logins),
+            "story": self.story,
             "registry_seconds": round(registry_seconds, 1),
             "seconds": round(elapsed, 1),
         }
@@ -1111,6 +1115,9 @@ def demo_reset(out=None, progress: bool = True) -> dict:
         deleted[label] = deleted.get(label, 0) + n
 
     with transaction.atomic():
+        from linli.demo.cleanup import delete_story
+
+        delete_story(district, note)  # steps 2–4 records (linli/demo/story.py), ledger included
         # the demo's funding plans (cost items, sources and their accounts; no postings)
         # protect their projects. Posted ledger entries are PROTECTed on purpose: if
         # someone booked money in the demo, reset stops here with that error.

@@ -1,16 +1,13 @@
 """Step-1 material for the demo: needs heard online and offline (with near-duplicates to
-merge), a published needs list, a survey with paper responses, and an opinion conversation
-seeded from a real Pol.is openData export when ../shared/data is present.
+merge), a published needs list and a survey with paper responses. (The opinion conversation
+is the demo's own, see :mod:`linli.demo.conversation`.)
 
 Everything goes through the apps' services, so it is audited like real use.
 """
 
 from __future__ import annotations
 
-import pathlib
 import random
-
-from django.conf import settings
 
 from linli.accounts.models import Role
 from linli.core.errors import ServiceError
@@ -50,7 +47,6 @@ SURVEY_QUESTIONS = [
 
 def seed_engagement(builder, logins: list[dict]) -> dict:
     from linli.needs import services as needs
-    from linli.opinions import services as opinions
     from linli.places.models import Person
     from linli.surveys import services as surveys
 
@@ -132,21 +128,6 @@ def seed_engagement(builder, logins: list[dict]) -> dict:
         except ServiceError:  # a household already answered (one response per household)
             continue
 
-    conversation = None
-    folder = (
-        pathlib.Path(settings.BASE_DIR).parent
-        / "shared"
-        / "data"
-        / "polis"
-        / "opendata"
-        / "london.youth.policing"
-    )
-    if folder.is_dir():
-        conversation = opinions.conversation_seed(
-            actor=staff,
-            committee=committee,
-            folder=folder,
-            topic="青少年与社区治安：你怎么看？（伦敦公开数据演示）",
-        )
+    # the opinion conversation is seeded from the demo's own data: linli/demo/conversation.py
     _ = Role  # roles are already granted by the logins step
-    return {"needs": len(made), "survey_responses": responses, "conversation": bool(conversation)}
+    return {"needs": len(made), "survey_responses": responses}

@@ -27,6 +27,12 @@ def _head(refs: dict, building: str, preferred: list[str]):
     return room, heads[(building, room)]
 
 
+def _heads_except(refs: dict, building: str, taken: set[str], n: int) -> list[tuple[str, object]]:
+    """``n`` household heads of ``building`` whose rooms are not in ``taken`` (room order)."""
+    rooms = sorted(r for b, r in refs["heads"] if b == building and r not in taken)
+    return [(room, refs["heads"][(building, room)]) for room in rooms[:n]]
+
+
 def login_specs(builder) -> list[dict]:
     """What to create: role, scope, person (for residents), and what the login shows."""
     anshun = builder.case_refs["anshun"]
@@ -55,7 +61,7 @@ def login_specs(builder) -> list[dict]:
             scope=flats[("5号楼", room_r)],
             person=resident,
             title="",
-            sees=f"安顺苑5号楼{room_r}室：本户信息、本居委会项目、睦邻客厅项目进展",
+            sees=f"安顺苑5号楼{room_r}室：等您参与（议题征询、公示、会议邀请、问卷）、本户信息、本居委会项目",
         ),
         dict(
             n=3,
@@ -65,7 +71,7 @@ def login_specs(builder) -> list[dict]:
             person=leader,
             extra=[(Role.RESIDENT, flats[("5号楼", room_l)])],
             title="5号楼楼组长",
-            sees="安顺苑5号楼名册（12户）、楼组会议、代邻居录入意见",
+            sees="安顺苑5号楼名册（12户）、楼组会议（召集与签到）、代邻居录入需求",
         ),
         dict(
             n=4,
@@ -73,7 +79,7 @@ def login_specs(builder) -> list[dict]:
             name="陈静",
             scope=committee,
             title="居委会主任",
-            sees="抚顺路363弄居委会工作台：名册、小微空间、项目全流程",
+            sees="抚顺路363弄居委会工作台：需求分拣、会议、表决与书面票录入、公示与异议答复、筹资",
         ),
         dict(
             n=5,
@@ -81,7 +87,7 @@ def login_specs(builder) -> list[dict]:
             name="周海燕",
             scope=street,
             title="自治办主任",
-            sees="四平路街道全部居委会、项目与配套资金",
+            sees="四平路街道全部居委会与项目；为规划师结对",
         ),
         dict(
             n=6,
@@ -89,7 +95,7 @@ def login_specs(builder) -> list[dict]:
             name="吴立新",
             scope=district,
             title="区民政局基层政权科",
-            sees="杨浦区12个街道、291个居委会的统计与项目",
+            sees="杨浦区12个街道、291个居委会的统计与项目；规划师人才库",
         ),
         dict(
             n=7,
@@ -97,7 +103,7 @@ def login_specs(builder) -> list[dict]:
             name="林一凡",
             scope=street,
             title="同济大学社区规划师",
-            sees="结对的四平路街道各居委会：现状诊断、方案与项目",
+            sees="结对的四平路街道：鞍山四村“百草园”现场踏勘日志、社区诊断、待发布的设计方案；安顺苑方案征询",
         ),
         dict(
             n=8,
@@ -107,7 +113,7 @@ def login_specs(builder) -> list[dict]:
             person=oc_member,
             extra=[(Role.RESIDENT, flats[("2号楼", room_o)])],
             title="安顺苑业委会主任",
-            sees="安顺苑业主大会、维修资金使用会签",
+            sees="安顺苑：睦邻客厅实施推进会邀请、本居委会项目与表决结果；也是2号楼住户",
         ),
         dict(
             n=9,
@@ -115,7 +121,7 @@ def login_specs(builder) -> list[dict]:
             name="顾建平",
             scope=compound,
             title=f"{data.PROPERTY_COMPANIES[0]}项目经理",
-            sees="安顺苑报修与运维事项",
+            sees="安顺苑：睦邻客厅实施推进会邀请、本居委会项目",
         ),
         dict(
             n=10,
@@ -123,7 +129,7 @@ def login_specs(builder) -> list[dict]:
             name="沈佳怡",
             scope=committee,
             title="社区合伙人·规划委员会（设计师）",
-            sees="抚顺路363弄居委会社区页面与项目",
+            sees="抚顺路363弄居委会：睦邻客厅实施推进会邀请、议题征询、项目",
         ),
     ]
     staff = [
@@ -145,6 +151,41 @@ def login_specs(builder) -> list[dict]:
                 sees=f"{c.name}工作台（{builder.case_refs[key]['compound'].name}案例项目）",
             )
         )
+    # 5号楼楼道自治管理小组 (seed 000: 设组长、副组长、财务会计、出纳以及监事各一名): three
+    # residents keep the 睦邻客厅 books with separated duties (see linli/demo/money.py)
+    taken = {room_r, room_l}
+    group = _heads_except(anshun, "5号楼", taken, 3)
+    for n, (room, person), (title, sees) in zip(
+        (16, 17, 18),
+        group,
+        [
+            ("5号楼楼道自治管理小组·财务会计", "睦邻客厅账目：登记各户缴款、记账"),
+            ("5号楼楼道自治管理小组·出纳", "睦邻客厅账目：待出纳确认的凭证"),
+            ("5号楼楼道自治管理小组·监事", "睦邻客厅账目：待监事审核的凭证"),
+        ],
+        strict=True,
+    ):
+        specs.append(
+            dict(
+                n=n,
+                role=Role.RESIDENT,
+                name=person.name,
+                scope=flats[("5号楼", room)],
+                person=person,
+                title=title,
+                sees=f"安顺苑5号楼{room}室；{sees}",
+            )
+        )
+    specs.append(
+        dict(
+            n=19,
+            role=Role.COMMITTEE_STAFF,
+            name="李红梅",
+            scope=committee,
+            title="居委会社工",
+            sees="抚顺路363弄居委会工作台；书面表决票的第二名录入人",
+        )
+    )
     return specs
 
 

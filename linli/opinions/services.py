@@ -273,7 +273,12 @@ def _summary_topic(folder: pathlib.Path) -> str:
 
 @transaction.atomic
 def conversation_seed(
-    *, actor, committee: Committee, folder: str | pathlib.Path, topic: str = ""
+    *,
+    actor,
+    committee: Committee,
+    folder: str | pathlib.Path,
+    topic: str = "",
+    description: str = "",
 ) -> Conversation:
     """A demonstration conversation from a Pol.is openData folder.
 
@@ -299,7 +304,8 @@ def conversation_seed(
     conv = Conversation(
         committee=committee,
         topic=topic,
-        description=f"演示数据：由 Pol.is 公开数据 {folder.name} 导入",
+        description=(description or "").strip()
+        or f"演示数据：由 Pol.is 公开数据 {folder.name} 导入",
         source=source,
         created_by=actor,
     )
