@@ -29,6 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from linli.engine.budgeting.add1 import add1_jump, add1_walk
 from linli.engine.budgeting.model import Instance, Number, Profile, TieBreak, by_id
 from linli.engine.budgeting.outcome import Funded, Outcome, Payment, Unfunded
 
@@ -326,6 +327,7 @@ class FastMES:
     # -- one pass -------------------------------------------------------------------------------
     def run(self, b0: Fraction, explain: bool = False) -> Run:
         st = _State(self, Fraction(b0))
+        self.last_state = st  # read by the add1 jump (linli.engine.budgeting.add1)
         run = Run(st.b0, st.selected, st.alpha_x, {}, {}, {}, {}, {})
         for j in self.zero_cost:
             st.selected.append(j)
@@ -463,6 +465,7 @@ def mes(
     tie_break: TieBreak = by_id,
     reference: bool = False,
     increment: Number = 1,
+    add1: str = "jump",
 ) -> Outcome:
     """Method of Equal Shares; ``completion`` is None, "add1" or "utilitarian" (or "add1+utilitarian").
 
@@ -470,6 +473,10 @@ def mes(
     ``increment`` (currency units) until the outcome is exhaustive, or until it would exceed the
     budget, in which case the last outcome within budget is kept. "utilitarian" then fills the
     leftover greedily by utility per cost, skipping what does not fit.
+
+    ``add1="jump"`` (default) skips the increments that provably cannot change the outcome
+    (see :mod:`linli.engine.budgeting.add1`); ``add1="walk"`` tries every one of them, as
+    pabutools and the C++ library do. Both stop at the same budget with the same outcome.
     """
     if utility not in UTILITIES:
         raise ValueError(f"utility must be one of {UTILITIES}")
@@ -488,32 +495,27 @@ def mes(
             return mes_run_reference(groups, b, utility)
         return fast.run(b, explain=explain)
 
-    iterations = 1
+    iterations = passes = 1
     if n == 0:  # nobody voted: nothing is funded by MES (as in pabutools)
         final = Run(b0, [], {}, {}, {}, {}, {}, {})
     elif "add1" in comps:
-        available = fast.candidates + fast.zero_cost
-        prev: Run | None = None
-        b = b0
-        while True:
-            run = one(b, explain=False)
-            cost = _total(groups, run.selected)
-            if cost > budget:
-                final_b = prev.b0 if prev is not None else b0
-                break
-            chosen = set(run.selected)
-            if all(j in chosen or cost + groups.costs[j] > budget for j in available):  # exhaustive
-                final_b = b
-                break
-            prev = run
-            b += increment
-            iterations += 1
+        if add1 not in ("jump", "walk"):
+            raise ValueError(f"add1 must be 'jump' or 'walk', not {add1!r}")
+        if add1 == "jump" and not reference:
+            final_b, iterations, passes = add1_jump(fast, budget, b0, increment)
+        else:
+            available = fast.candidates + fast.zero_cost
+            final_b, iterations = add1_walk(
+                lambda b: one(b, explain=False).selected, groups, available, budget, b0, increment
+            )
+            passes = iterations
         final = one(final_b, explain=True)
     else:
         final = one(b0, explain=True)
     out = _to_outcome(instance, groups, final, rule, utility)
     out.details["budget_per_voter"] = final.b0
-    out.details["iterations"] = iterations
+    out.details["iterations"] = iterations  # increments tried (as the one-unit walk counts)
+    out.details["passes"] = passes  # MES passes actually run (fewer when add1 jumps)
     out.details["utility"] = utility
     if "utilitarian" in comps:
         utilitarian_completion(instance, groups, out, utility)
