@@ -51,9 +51,7 @@ def build_impl(world, *, title="安顺苑5号楼睦邻客厅"):
     oc_member = make_user(Role.OWNERS_COMMITTEE, world.compound_a, name="业委会老孙")
     project.compounds.add(world.compound_a)
     services.group_add(actor=staff, project=project, user=contractor, role="contractor")
-    services.group_add(
-        actor=staff, project=project, user=world.users.planner_a, role="planner"
-    )
+    services.group_add(actor=staff, project=project, user=world.users.planner_a, role="planner")
     services.group_add(
         actor=staff, project=project, user=world.users.resident_a, role="resident_rep"
     )

@@ -50,7 +50,11 @@ def _audited(action: str) -> int:
 def test_direct_purchase_above_threshold_is_refused(impl):
     with pytest.raises(ServiceError, match="不能直接采购"):
         services.procurement_create(
-            actor=impl.staff, project=impl.project, title="施工", method="direct", budget_fen=8_400_000
+            actor=impl.staff,
+            project=impl.project,
+            title="施工",
+            method="direct",
+            budget_fen=8_400_000,
         )
     assert not Procurement.objects.exists()
 
@@ -197,7 +201,9 @@ def test_change_proposer_cannot_approve_own_change(impl):
     change = services.change_propose(
         actor=impl.rep if False else impl.staff, contract=contract, reason="减项", delta_fen=-1000
     )
-    services.group_add(actor=impl.staff, project=impl.project, user=impl.oc, role="owners_committee")
+    services.group_add(
+        actor=impl.staff, project=impl.project, user=impl.oc, role="owners_committee"
+    )
     services.change_decide(actor=impl.oc, change=change, approve=False, note="理由不足")
     assert ChangeOrder.objects.get().status == "rejected"
 
@@ -345,7 +351,9 @@ def test_signing_without_the_role_is_refused(impl, world):
             actor=impl.planner, project=project, party="contractor", opinion="同意"
         )
     assert not Signoff.objects.exists()
-    services.signoff_sign(actor=impl.contractor, project=project, party="contractor", opinion="完工")
+    services.signoff_sign(
+        actor=impl.contractor, project=project, party="contractor", opinion="完工"
+    )
     with pytest.raises(ServiceError, match="已经签署过") as exc:
         services.signoff_sign(
             actor=impl.contractor, project=project, party="contractor", opinion="再签"
