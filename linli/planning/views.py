@@ -4,7 +4,6 @@ service, render. Refusals (ServiceError) become a 4xx page through the middlewar
 from __future__ import annotations
 
 import datetime
-import json
 import mimetypes
 
 from django.contrib import messages
@@ -110,8 +109,7 @@ def community_profile(request, committee_id: int):
         {
             "committee": c,
             **data,
-            "pyramid_json": json.dumps(data["population"], ensure_ascii=False),
-            "map_json": json.dumps(map_data, ensure_ascii=False),
+            "map_data": map_data,
         },
     )
 

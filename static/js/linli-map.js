@@ -8,9 +8,16 @@
     if (!source) return;
     var data = JSON.parse(source.textContent);
     var features = (data.features && data.features.features) || [];
+    // Leaflet inserts string content as HTML: give it DOM nodes built with textContent.
+    var text = function (s) {
+      var span = document.createElement("span");
+      span.textContent = s == null ? "" : String(s);
+      return span;
+    };
+    var sameSite = function (url) { return typeof url === "string" && /^\/(?![\/\\])/.test(url); };
     var popup = function (p) {
       var div = document.createElement("div");
-      if (p.url) { var a = document.createElement("a"); a.href = p.url; a.textContent = p.name; div.appendChild(a); }
+      if (sameSite(p.url)) { var a = document.createElement("a"); a.href = p.url; a.textContent = p.name; div.appendChild(a); }
       else { div.textContent = p.name || ""; }
       if (p.label) { var s = document.createElement("small"); s.textContent = " " + p.label; div.appendChild(s); }
       return div;
@@ -38,7 +45,7 @@
       },
       onEachFeature: function (f, lyr) {
         lyr.bindPopup(popup(f.properties));
-        lyr.bindTooltip(f.properties.name || "", { permanent: features.length <= 6, direction: "right", className: "map-label" });
+        lyr.bindTooltip(text(f.properties.name), { permanent: features.length <= 6, direction: "right", className: "map-label" });
       }
     }).addTo(m);
     var b = layer.getBounds();
