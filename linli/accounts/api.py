@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from linli.accounts import services
 from linli.accounts.models import ApiToken
 from linli.accounts.scopes import scopes_for
+from linli.accounts.throttle import client_address
 from linli.core.masking import mask_mobile
 from linli.core.permissions import get_visible
 
@@ -122,10 +123,10 @@ def revoke_token(request, token_id: int):
 
 
 class SmsRequestIn(Schema):
-    mobile: str
+    mobile: str = Field(..., max_length=20)
 
 
 @router.post("/sms-code", auth=None, response={202: dict}, summary="发送登录验证码")
 def request_sms_code(request, payload: SmsRequestIn):
-    services.sms_code_request(mobile=payload.mobile)
+    services.sms_code_request(mobile=payload.mobile, client_address=client_address(request))
     return Status(202, {"detail": "如该手机号已注册，验证码已发送"})

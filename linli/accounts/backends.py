@@ -1,8 +1,16 @@
-"""Authentication by mobile + password, and by mobile + one-time SMS code."""
+"""Authentication by mobile + password, and by mobile + one-time SMS code.
+
+Both are throttled per account and per client address (accounts.throttle) here, in the
+backend, so every path that authenticates — the login page, the admin login — is covered.
+A paused login raises PermissionDenied, which makes Django stop trying other backends.
+"""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import PermissionDenied
+
+from linli.accounts import throttle
 
 
 class MobilePasswordBackend(ModelBackend):
@@ -11,16 +19,21 @@ class MobilePasswordBackend(ModelBackend):
     def authenticate(self, request, mobile=None, password=None, username=None, **kwargs):
         from linli.accounts.models import User
 
-        mobile = mobile or username
+        mobile = (mobile or username or "").strip()
         if not mobile or password is None:
             return None
+        address = throttle.client_address(request)
+        if throttle.password_refusal(mobile, address):
+            raise PermissionDenied
         try:
             user = User.objects.get(mobile=mobile)
         except User.DoesNotExist:
             User().set_password(password)  # spend the same time as a real check
-            return None
-        if user.check_password(password) and self.user_can_authenticate(user):
+            user = None
+        if user is not None and user.check_password(password) and self.user_can_authenticate(user):
+            throttle.password_succeeded(mobile)
             return user
+        throttle.password_failed(mobile, address)
         return None
 
 
@@ -30,4 +43,12 @@ class SmsCodeBackend(ModelBackend):
             return None
         from linli.accounts.services import sms_code_consume
 
-        return sms_code_consume(mobile=mobile, code=sms_code)
+        address = throttle.client_address(request)
+        if throttle.sms_login_refusal(address):
+            raise PermissionDenied
+        user = sms_code_consume(mobile=mobile, code=sms_code)
+        if user is None:
+            throttle.sms_login_failed(address)
+            return None
+        throttle.sms_login_succeeded(mobile)
+        return user

@@ -233,3 +233,33 @@ class ApiToken(models.Model):
     @staticmethod
     def new_key() -> str:
         return "ll_" + secrets.token_urlsafe(30)
+
+
+class LoginThrottle(models.Model):
+    """A counter per account or client address in a fixed time window (accounts.throttle).
+
+    Keys are stored hashed: the table says how often something happened, not who or from
+    where. Counting in the database lets every server process see the same numbers.
+    """
+
+    class Kind(models.TextChoices):
+        PASSWORD_ACCOUNT = "pw_account", "密码登录失败（按账号）"
+        LOGIN_ADDRESS = "login_addr", "登录失败（按客户端地址）"
+        SMS_NUMBER = "sms_number", "验证码发送（按手机号）"
+        SMS_ADDRESS = "sms_addr", "验证码发送（按客户端地址）"
+
+    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
+    key_hash = models.CharField("对象摘要", max_length=64)
+    count = models.PositiveIntegerField("次数", default=0)
+    window_started_at = models.DateTimeField("计数起点", default=timezone.now)
+    locked_until = models.DateTimeField("暂停至", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "登录限制"
+        verbose_name_plural = verbose_name
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "key_hash"], name="login_throttle_kind_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ×{self.count}"

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from linli.accounts import throttle
 from linli.accounts.models import (
     ROLE_SCOPE_LEVEL,
     ApiToken,
@@ -21,7 +22,7 @@ from linli.accounts.models import (
 from linli.accounts.scopes import forget_scopes
 from linli.accounts.sms import get_sender
 from linli.audit.services import audit_record
-from linli.core.errors import ScopeError, ensure
+from linli.core.errors import ScopeError, ServiceError, ensure
 from linli.core.validators import MOBILE_RE
 
 SMS_MAX_ATTEMPTS = 5
@@ -123,18 +124,24 @@ def user_set_large_text(*, actor: User, enabled: bool) -> User:
 
 
 @transaction.atomic
-def sms_code_request(*, mobile: str) -> None:
+def sms_code_request(*, mobile: str, client_address: str = "") -> None:
     """Send a six-digit login code to a registered mobile number.
 
     Unknown numbers get the same answer as known ones (no account enumeration), but no SMS.
+    Limited per number and per client address (accounts.throttle); a refused request writes
+    nothing, neither an SMS row nor an audit event.
     """
     mobile = (mobile or "").strip()
     ensure(MOBILE_RE.match(mobile), "手机号格式不正确，应为11位数字并以1开头")
+    refusal = throttle.sms_send_refusal(mobile, client_address)
+    if refusal is not None:
+        raise ServiceError(refusal.message, code="throttled", status=429)
     now = timezone.now()
     recent = SmsCode.objects.filter(
         mobile=mobile, created_at__gt=now - timedelta(seconds=SMS_MIN_INTERVAL_SECONDS)
     ).exists()
     ensure(not recent, "验证码发送过于频繁，请一分钟后再试", status=429, code="throttled")
+    throttle.sms_send_counted(mobile, client_address)
     user = User.objects.filter(mobile=mobile, is_active=True).first()
     code = f"{secrets.randbelow(1_000_000):06d}"
     SmsCode.objects.create(

@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.accounts import services
+from linli.accounts import services, throttle
 from linli.accounts.forms import ApiTokenForm, PasswordLoginForm, SmsLoginForm, SmsRequestForm
 from linli.accounts.models import ApiToken
 from linli.core.errors import ServiceError
@@ -36,22 +36,29 @@ def login_view(request):
     sms_form = SmsLoginForm(prefix="sms")
     status = 200
     code_sent = False
+    password_paused = False
 
     if request.method == "POST":
         action = request.POST.get("action", "")
         if action == "password":
             password_form = PasswordLoginForm(request.POST, prefix="pw")
+            status = 400
             if password_form.is_valid():
+                mobile = password_form.cleaned_data["mobile"]
                 user = authenticate(
-                    request,
-                    mobile=password_form.cleaned_data["mobile"],
-                    password=password_form.cleaned_data["password"],
+                    request, mobile=mobile, password=password_form.cleaned_data["password"]
                 )
                 if user is not None:
                     login(request, user, backend="linli.accounts.backends.MobilePasswordBackend")
                     return redirect(_next_url(request))
-                password_form.add_error(None, _("手机号或密码不正确"))
-            status = 400
+                # Paused before this try, or by it: say until when, and that SMS works.
+                refusal = throttle.password_refusal(mobile, throttle.client_address(request))
+                if refusal is not None:
+                    password_form.add_error(None, refusal.message)
+                    password_paused = refusal.kind == throttle.Kind.PASSWORD_ACCOUNT
+                    status = 429
+                else:
+                    password_form.add_error(None, _("手机号或密码不正确"))
         elif action == "sms_request":
             mode = "sms"
             request_form = SmsRequestForm(request.POST, prefix="sms")
@@ -60,7 +67,10 @@ def login_view(request):
             )
             if request_form.is_valid():
                 try:
-                    services.sms_code_request(mobile=request_form.cleaned_data["mobile"])
+                    services.sms_code_request(
+                        mobile=request_form.cleaned_data["mobile"],
+                        client_address=throttle.client_address(request),
+                    )
                     code_sent = True
                 except ServiceError as exc:
                     sms_form = SmsLoginForm(
@@ -75,6 +85,7 @@ def login_view(request):
         elif action == "sms_login":
             mode = "sms"
             sms_form = SmsLoginForm(request.POST, prefix="sms")
+            status = 400
             if sms_form.is_valid():
                 user = authenticate(
                     request,
@@ -84,8 +95,12 @@ def login_view(request):
                 if user is not None:
                     login(request, user, backend="linli.accounts.backends.SmsCodeBackend")
                     return redirect(_next_url(request))
-                sms_form.add_error("code", _("验证码不正确或已过期"))
-            status = 400
+                refusal = throttle.sms_login_refusal(throttle.client_address(request))
+                if refusal is not None:
+                    sms_form.add_error(None, refusal.message)
+                    status = 429
+                else:
+                    sms_form.add_error("code", _("验证码不正确或已过期"))
         else:
             status = 400
             messages.error(request, _("请求有误，请检查后重试"))
@@ -98,6 +113,7 @@ def login_view(request):
             "password_form": password_form,
             "sms_form": sms_form,
             "code_sent": code_sent,
+            "password_paused": password_paused,
             "next": _next_url(request)
             if (request.POST.get("next") or request.GET.get("next"))
             else "",
