@@ -162,7 +162,9 @@ def test_sms_requests_are_limited_per_address_through_page_and_api(
     codes, events = SmsCode.objects.count(), AuditEvent.objects.count()
     for i in range(3, 30):
         response = flood.post(
-            "/api/accounts/sms-code", {"mobile": f"137000000{i:02d}"}, content_type="application/json"
+            "/api/accounts/sms-code",
+            {"mobile": f"137000000{i:02d}"},
+            content_type="application/json",
         )
         assert response.status_code == 429
         assert "您所在网络获取验证码过于频繁" in response.json()["detail"]
