@@ -360,9 +360,26 @@ def case_conventions(project) -> list[Convention]:
     )
 
 
+def public_cases_with_year() -> QuerySet[Case]:
+    """Published cases with ``done_at`` (when the project reached 完成) in the same query."""
+    from django.db.models import OuterRef, Subquery
+
+    from linli.projects.models import ProjectEvent
+
+    done = (
+        ProjectEvent.objects.filter(project_id=OuterRef("project_id"), to_stage=Stage.DONE)
+        .order_by("-at")
+        .values("at")[:1]
+    )
+    return public_cases().annotate(done_at=Subquery(done))
+
+
 def case_year(case: Case) -> int | None:
     from linli.projects.models import ProjectEvent
 
+    if hasattr(case, "done_at"):
+        at = case.done_at or case.published_at
+        return timezone.localtime(at).year if at else None
     done = (
         ProjectEvent.objects.filter(project_id=case.project_id, to_stage=Stage.DONE)
         .order_by("-at")

@@ -797,7 +797,7 @@ def convention_poster(request, convention_id: int):
 
 
 def _case_rows(request):
-    qs = selectors.public_cases()
+    qs = selectors.public_cases_with_year()
     street = request.GET.get("street", "")
     kind = request.GET.get("type", "")
     year = request.GET.get("year", "")
@@ -819,8 +819,8 @@ def case_list(request):
     from linli.places.models import Street
 
     rows, filters = _case_rows(request)
-    published = selectors.public_cases()
-    street_ids = published.values_list("project__committee__street_id", flat=True)
+    published = list(selectors.public_cases_with_year())
+    street_ids = {c.project.committee.street_id for c in published}
     years = sorted({y for y in (selectors.case_year(c) for c in published) if y}, reverse=True)
     return render(
         request,
@@ -888,7 +888,7 @@ def case_export(request):
                 case.get_project_type_display(),
                 year,
                 case.problem,
-                float(fen_to_yuan(total)),
+                total / 100,
                 "；".join(
                     f"{s['name']} {fen_to_yuan(s['amount_fen'])}元" for s in money["sources"]
                 ),
