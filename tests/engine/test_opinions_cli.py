@@ -47,22 +47,29 @@ def test_opendata_json_and_chinese_summary():
     proc = run(str(folder), "--json")
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert set(out) == {"groups", "consensus", "repness"}
+    assert set(out) == {"groups", "consensus", "group_consensus", "repness"}
     assert set(out["repness"]) == {str(g) for g in set(out["groups"].values())}
     text = run(str(folder))
     assert text.returncode == 0
-    for heading in ("观点群组", "代表性观点", "共识观点"):
+    for heading in ("观点群组", "代表性观点", "共识观点", "各群组都赞同"):
         assert heading in text.stdout
+    assert text.stdout.startswith("读取: votes.csv 投票记录 5312 条（204 人")
 
 
 @pytest.mark.parametrize(
     "files, message",
     [
-        ({}, "没有 votes.csv 或 votes.json"),
+        ({}, "没有 votes.csv、participants-votes.csv 或 votes.json"),
         ({"votes.csv": "voter-id,comment-id,vote\n1,2,yes\n"}, "不是数字"),
         ({"votes.csv": "who,what\n1,2\n"}, "缺少列"),
         ({"votes.csv": "voter-id,comment-id,vote\n1,2,5\n"}, "投票值无效"),
-        ({"votes.csv": "voter-id,comment-id,vote\n"}, "没有任何投票"),
+        ({"votes.csv": "voter-id,comment-id,vote\n"}, "没有投票数据"),
+        ({"participants-votes.csv": "participant,group-id,1,2\n1,,1,x\n"}, "不是数字"),
+        ({"participants-votes.csv": "who,1\n1,1\n"}, "缺少 participant 列"),
+        ({"participants-votes.csv": "participant,group-id,1,abc\n1,,1,1\n"}, "无法识别的列"),
+        ({"participants-votes.csv": "participant,group-id,1\n1,,5\n"}, "投票值无效"),
+        ({"participants-votes.csv": "participant,group-id,1\n1,\n"}, "列数不足"),
+        ({"participants-votes.csv": "participant,group-id,1\n1,,\n"}, "没有任何投票"),
         ({"votes.json": "{not json"}, "votes.json 格式错误"),
         ({"votes.csv": b"voter-id,comment-id,vote\n1,2,\xff\n"}, "错误"),
     ],

@@ -22,9 +22,10 @@ from linli.engine.opinions import analyze, load_folder
 DATA = pathlib.Path(__file__).resolve().parents[2].parent / "shared" / "data" / "polis"
 MATH = DATA / "polis-math"
 NAMES = ["25ptpt-3gp-no-strict-with-meta", "above-100-ptpts", "below-100-ptpts"]
-# ARI of a cold start (no Pol.is history) vs Pol.is, as measured; see docs/engine-opinions.md.
+# ARI of a cold start (votes only, no Pol.is state) vs Pol.is, as measured; see
+# docs/engine-opinions.md. Above 100 participants the base clusters' history is not replayed.
 COLD_ARI = {
-    "25ptpt-3gp-no-strict-with-meta": 0.6329,
+    "25ptpt-3gp-no-strict-with-meta": 1.0,
     "above-100-ptpts": 0.8950,
     "below-100-ptpts": 1.0,
 }
@@ -172,3 +173,62 @@ def test_state_round_trip_is_stable(cold):
     again = analyze(dataclasses.replace(load_folder(MATH / name), prior=r.state))
     assert again.groups == r.groups
     assert again.state.k_smoother.last_k_count == 2
+
+
+def test_with_meta_fixture_needs_the_replayed_base_cluster_order():
+    """Pol.is clusters groups afresh from its base clusters in creation order; with 27 people
+    that order is the history of who became a distinct point when. Replaying it reproduces
+    Pol.is exactly; clustering in first-vote order instead lands in another optimum."""
+    from linli.engine.opinions import Params
+
+    name = "25ptpt-3gp-no-strict-with-meta"
+    theirs = polis_groups(_math(name))
+    r = analyze(load_folder(MATH / name))
+    assert r.replayed_history and r.groups == theirs
+    flat = analyze(load_folder(MATH / name), Params(replay_history=False))
+    common = sorted(theirs)
+    assert adjusted_rand_score(
+        [theirs[p] for p in common], [flat.groups[p] for p in common]
+    ) == pytest.approx(0.633, abs=1e-3)
+
+
+def test_groups_are_fresh_kmeans_over_polis_base_clusters_in_id_order():
+    """What every math-pca2.json shows: Pol.is's groups are k-means started from its first k
+    base clusters (by id), k by best silhouette; our group step on its base clusters agrees."""
+    from linli.engine.opinions.clustering import kmeans, silhouette
+
+    for name in NAMES:
+        math = _math(name)
+        base = math["base-clusters"]
+        order = np.argsort(base["id"], kind="stable")
+        centers = np.column_stack([base["x"], base["y"]])[order]
+        weights = np.array(base["count"], dtype=float)[order]
+        ids = np.array(base["id"])[order]
+        group_of = {b: g["id"] for g in math["group-clusters"] for b in g["members"]}
+        best = max(
+            (
+                (silhouette(centers, lab), k, lab)
+                for k in range(2, min(5, 2 + len(ids) // 12) + 1)
+                for lab in [kmeans(centers, k, weights=weights)[0]]
+            ),
+            key=lambda t: (t[0], t[1]),
+        )
+        assert adjusted_rand_score([group_of[b] for b in ids], best[2]) == 1.0
+
+
+def test_meta_statements_are_out_of_the_map_but_still_reported():
+    """is-meta statements are zeroed like moderated-out ones: no weight in the PCA axes, never
+    representative or consensus, but still listed with their map position and votes."""
+    name = "25ptpt-3gp-no-strict-with-meta"
+    conv = load_folder(MATH / name)
+    assert conv.meta == frozenset({0, 1, 2, 3})
+    r = analyze(conv)
+    for t in conv.meta:
+        j = r.statements.index(t)
+        assert all(abs(comp[j]) < 1e-12 for comp in r.components)
+        assert t in r.statement_projection
+        assert sum(v.total for v in (r.group_votes[g][t] for g in r.group_members)) > 0
+    chosen = {x.statement for reps in r.repness.values() for x in reps}
+    chosen |= {c.statement for c in r.consensus_agree + r.consensus_disagree}
+    chosen |= {c.statement for c in r.group_consensus_agree + r.group_consensus_disagree}
+    assert not chosen & conv.meta

@@ -4,6 +4,8 @@ from linli.engine.opinions.loaders import load_folder
 from linli.engine.opinions.model import (
     ConsensusStatement,
     Conversation,
+    GroupConsensusStatement,
+    GroupVotes,
     KSmoother,
     OpinionResult,
     Params,
@@ -11,11 +13,18 @@ from linli.engine.opinions.model import (
     RepStatement,
     Vote,
 )
-from linli.engine.opinions.pipeline import OpinionInputError, analyze
+from linli.engine.opinions.pipeline import (
+    OpinionInputError,
+    analyze,
+    consistency_problems,
+    meets_consensus_rule,
+)
 
 __all__ = [
     "ConsensusStatement",
     "Conversation",
+    "GroupConsensusStatement",
+    "GroupVotes",
     "KSmoother",
     "OpinionInputError",
     "OpinionResult",
@@ -24,5 +33,7 @@ __all__ = [
     "RepStatement",
     "Vote",
     "analyze",
+    "consistency_problems",
     "load_folder",
+    "meets_consensus_rule",
 ]

@@ -29,6 +29,10 @@ def to_json(result: OpinionResult) -> dict[str, object]:
             "agree": [c.statement for c in result.consensus_agree],
             "disagree": [c.statement for c in result.consensus_disagree],
         },
+        "group_consensus": {
+            "agree": [c.statement for c in result.group_consensus_agree],
+            "disagree": [c.statement for c in result.group_consensus_disagree],
+        },
         "repness": {
             str(g): [r.statement for r in reps] for g, reps in sorted(result.repness.items())
         },
@@ -43,7 +47,10 @@ def _text(conv: Conversation, tid: int) -> str:
 def summary(conv: Conversation, result: OpinionResult) -> str:
     """Readable Chinese report for organisers."""
     n_all = len(result.participants)
-    lines = [
+    lines = [f"读取: {conv.source}"] if conv.source else []
+    if result.replayed_history:
+        lines.append("（无保存的状态：已按投票时间重放 Pol.is 的历史，重建基础簇）")
+    lines += [
         f"参与者 {n_all} 人，观点 {len(result.statements)} 条；"
         f"纳入分组 {len(result.groups)} 人（至少投票 7 次或早期最活跃者）。",
         "",
@@ -72,6 +79,16 @@ def summary(conv: Conversation, result: OpinionResult) -> str:
             )
         if not items:
             lines.append("    （无）")
+    lines += ["", "各群组都赞同 / 都反对（每个群组内都满足共识规则）:"]
+    for c in result.group_consensus_agree + result.group_consensus_disagree:
+        verb = "赞同" if c.direction == "agree" else "反对"
+        rates = "，".join(
+            f"群组 {g} {v.agree if c.direction == 'agree' else v.disagree}/{v.total}"
+            for g, v in sorted(c.per_group.items())
+        )
+        lines.append(f"    #{c.statement} 都{verb}（{rates}）{_text(conv, c.statement)}")
+    if not (result.group_consensus_agree or result.group_consensus_disagree):
+        lines.append("    （无）")
     return "\n".join(lines)
 
 

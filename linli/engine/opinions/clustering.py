@@ -31,9 +31,10 @@ def first_distinct_rows(points: FloatArray, k: int) -> FloatArray:
 
 def _same_clustering(old: FloatArray, new: FloatArray, threshold: float = 0.01) -> bool:
     """Pol.is compares lexicographically sorted centers pairwise (zip truncates)."""
-    a = sorted(map(tuple, old))
-    b = sorted(map(tuple, new))
-    return all(np.hypot(*(np.subtract(x, y))) < threshold for x, y in zip(a, b, strict=False))
+    a = old[np.lexsort(old.T[::-1])]  # rows in lexicographic order, like sorting tuples
+    b = new[np.lexsort(new.T[::-1])]
+    m = min(len(a), len(b))
+    return bool((np.sqrt(((a[:m] - b[:m]) ** 2).sum(axis=1)) < threshold).all())
 
 
 def kmeans(
@@ -83,46 +84,56 @@ def warm_start_centers(
 ) -> FloatArray | None:
     """Pol.is ``clean-start-clusters``: re-centre last run's clusters on their members' current
     positions, merge exact duplicates, then split off the most distant point until there are
-    min(k, #distinct points) clusters. ``None`` when nothing of the prior survives."""
-    w = np.ones(len(points)) if weights is None else np.asarray(weights, dtype=np.float64)
-    groups: list[list[int]] = []
-    centers: list[FloatArray] = []
+    min(k, #distinct points) clusters. ``None`` when nothing of the prior survives.
 
-    def center_of(idx: list[int]) -> FloatArray:
-        ww = w[idx]
-        return (points[idx] * ww[:, None]).sum(axis=0) / ww.sum()
+    The returned centres keep the prior clusters' order, new clusters appended (Pol.is gives
+    them id max + 1), so cluster order is creation order.
+    """
+    label = np.full(len(points), -1, dtype=np.int64)
+    for j, members in enumerate(prior_members):
+        label[np.asarray(members, dtype=np.int64)] = j
+    return clean_start(points, label, k, weights)
 
-    for members in prior_members:
-        idx = [int(i) for i in members]
-        if not idx:
-            continue
-        c = center_of(idx)
-        for j, other in enumerate(centers):
-            if np.array_equal(other, c):  # uniqify-clusters
-                groups[j] = groups[j] + idx
-                centers[j] = center_of(groups[j])
-                break
-        else:
-            groups.append(idx)
-            centers.append(c)
-    if not centers:
+
+def clean_start(
+    points: FloatArray, label: IntArray, k: int, weights: FloatArray | None = None
+) -> FloatArray | None:
+    """:func:`warm_start_centers` with last run's clusters given as a label per point (-1 for
+    points that were in no cluster); labels order the clusters."""
+    n = len(points)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+
+    def recenter(lab: IntArray) -> tuple[IntArray, FloatArray]:
+        inside = lab >= 0
+        used = np.unique(lab[inside])
+        remap = np.full(int(used[-1]) + 1 if len(used) else 1, -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        lab = np.where(inside, remap[np.maximum(lab, 0)], -1)
+        wsum = np.bincount(lab[inside], weights=w[inside], minlength=len(used))
+        cs = np.zeros((len(used), points.shape[1]))
+        np.add.at(cs, lab[inside], points[inside] * w[inside, None])
+        return lab, cs / wsum[:, None] + 0.0
+
+    if not (label >= 0).any():
         return None
-    possible = min(k, len(np.unique(points, axis=0)))
-    while len(centers) < possible:
-        cs = np.array(centers)
-        d = np.sqrt(((points[:, None, :] - cs[None, :, :]) ** 2).sum(axis=2))
-        nearest = d.min(axis=1)
-        far = len(points) - 1 - int(np.argmax(nearest[::-1]))  # max-key: last of ties
+    label, cs = recenter(label)
+    # uniqify-clusters: clusters whose centres coincide are merged into the first of them
+    first: dict[bytes, int] = {}
+    merge = np.arange(len(cs))
+    for j, c in enumerate(cs):
+        merge[j] = first.setdefault(c.tobytes(), j)
+    if (merge != np.arange(len(cs))).any():
+        label, cs = recenter(np.where(label >= 0, merge[np.maximum(label, 0)], -1))
+    possible = min(k, len({row.tobytes() for row in points + 0.0}))
+    while len(cs) < possible:
+        d2 = ((points[:, None, :] - cs[None, :, :]) ** 2).sum(axis=2)
+        nearest = d2.min(axis=1)
+        far = n - 1 - int(np.argmax(nearest[::-1]))  # max-key: last of ties
         if nearest[far] <= 0:
             break
-        for j, g in enumerate(groups):
-            if far in g:
-                groups[j] = [i for i in g if i != far]
-        groups.append([far])
-        keep = [j for j, g in enumerate(groups) if g]
-        groups = [groups[j] for j in keep]
-        centers = [center_of(g) for g in groups]
-    return np.array(centers)
+        label[far] = len(cs)
+        label, cs = recenter(label)
+    return cs
 
 
 def silhouette(points: FloatArray, labels: IntArray) -> float:

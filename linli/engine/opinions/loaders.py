@@ -7,7 +7,7 @@ import json
 import pathlib
 from typing import Any
 
-from linli.engine.opinions.model import Conversation, KSmoother, PriorState, Vote
+from linli.engine.opinions.model import Conversation, PriorState, Vote
 from linli.engine.opinions.pipeline import OpinionInputError
 
 
@@ -35,10 +35,98 @@ def _float(value: Any, what: str, where: str) -> float:
         raise OpinionInputError(f"{where}: {what} 不是数字: {value!r}") from None
 
 
+MATRIX_FIXED = ("participant", "xid", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree")
+
+
+def _has_rows(path: pathlib.Path) -> bool:
+    """True when the CSV has a header and at least one non-empty data row."""
+    if not path.exists():
+        return False
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader, None)
+        return any(r for r in reader)
+
+
 def load_opendata(folder: pathlib.Path) -> Conversation:
-    """openData export: votes.csv (+1 agree, -1 disagree, 0 pass) and comments.csv moderation."""
+    """openData export: the votes log ``votes.csv`` (+1 agree, -1 disagree, 0 pass, with
+    timestamps) or, when that is empty or missing, the ``participants-votes.csv`` matrix; plus
+    comments.csv moderation. ``Conversation.source`` says which was read."""
+    if _has_rows(folder / "votes.csv"):
+        votes = _read_votes_log(folder / "votes.csv")
+        n_p = len({v.participant for v in votes})
+        source = f"votes.csv 投票记录 {len(votes)} 条（{n_p} 人，带时间戳，同一观点取最后一票）"
+    elif (folder / "participants-votes.csv").exists():
+        votes = _read_matrix(folder / "participants-votes.csv")
+        n_p = len({v.participant for v in votes})
+        n_t = len({v.statement for v in votes})
+        why = "为空" if (folder / "votes.csv").exists() else "缺失"
+        source = (
+            f"votes.csv {why}，改读 participants-votes.csv 矩阵：{n_p} 人 × {n_t} 条观点，"
+            f"共 {len(votes)} 票（矩阵没有投票时间，不重放 Pol.is 的历史）"
+        )
+    else:
+        raise OpinionInputError(
+            f"{folder} 中没有投票数据：votes.csv 为空或缺失，也没有 participants-votes.csv"
+        )
+    if not votes:
+        raise OpinionInputError(f"{folder} 中没有任何投票")
+    mod_out, texts = _read_comments(folder / "comments.csv")
+    return Conversation(votes=votes, moderated_out=mod_out, texts=texts, source=source)
+
+
+def _read_matrix(path: pathlib.Path) -> list[Vote]:
+    """participants-votes.csv: one row per participant, one column per comment id (empty =
+    not voted). Votes carry no time, so rows keep the file's order."""
     votes: list[Vote] = []
-    path = folder / "votes.csv"
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header = [h.strip() for h in next(reader, [])]
+        if "participant" not in header:
+            raise OpinionInputError(f"{path.name} 缺少 participant 列")
+        ip = header.index("participant")
+        cols = []
+        for i, h in enumerate(header):
+            if h in MATRIX_FIXED:
+                continue
+            try:
+                cols.append((i, int(h)))
+            except ValueError:
+                raise OpinionInputError(f"{path.name} 表头无法识别的列: {h!r}") from None
+        if not cols:
+            raise OpinionInputError(f"{path.name} 没有观点列")
+        for line, r in enumerate(reader, start=2):
+            if not r:
+                continue
+            where = f"{path.name} 第 {line} 行"
+            if len(r) < len(header):
+                raise OpinionInputError(f"{where}: 列数不足")
+            pid = _int(r[ip], "participant", where)
+            for i, tid in cols:
+                cell = r[i].strip()
+                if cell:
+                    votes.append(Vote(pid, tid, _int(cell, f"观点 {tid} 的投票", where), 0.0))
+    return votes
+
+
+def _read_comments(cpath: pathlib.Path) -> tuple[frozenset[int], dict[int, str]]:
+    mod_out: set[int] = set()
+    texts: dict[int, str] = {}
+    if cpath.exists():
+        with cpath.open(encoding="utf-8", newline="") as fh:
+            for line, c in enumerate(csv.DictReader(fh), start=2):
+                where = f"{cpath.name} 第 {line} 行"
+                if "comment-id" not in c:
+                    raise OpinionInputError(f"{cpath.name} 缺少 comment-id 列")
+                tid = _int(c["comment-id"], "comment-id", where)
+                texts[tid] = c.get("comment-body") or ""
+                if _int(c.get("moderated") or 0, "moderated", where) == -1:
+                    mod_out.add(tid)
+    return frozenset(mod_out), texts
+
+
+def _read_votes_log(path: pathlib.Path) -> list[Vote]:
+    votes: list[Vote] = []
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])
@@ -71,27 +159,15 @@ def load_opendata(folder: pathlib.Path) -> Conversation:
                         timestamp=_float(r[its], "timestamp", where) if its is not None else 0.0,
                     )
                 )
-    mod_out: set[int] = set()
-    texts: dict[int, str] = {}
-    cpath = folder / "comments.csv"
-    if cpath.exists():
-        with cpath.open(encoding="utf-8", newline="") as fh:
-            for line, c in enumerate(csv.DictReader(fh), start=2):
-                where = f"{cpath.name} 第 {line} 行"
-                if "comment-id" not in c:
-                    raise OpinionInputError(f"{cpath.name} 缺少 comment-id 列")
-                tid = _int(c["comment-id"], "comment-id", where)
-                texts[tid] = c.get("comment-body") or ""
-                if _int(c.get("moderated") or 0, "moderated", where) == -1:
-                    mod_out.add(tid)
-    return Conversation(votes=votes, moderated_out=frozenset(mod_out), texts=texts)
+    return votes
 
 
 def polis_prior_state(math: dict[str, Any]) -> PriorState:
     """Pol.is's persisted state (math-pca2.json) as the prior our next run starts from.
 
-    Pol.is keeps in-conv, base clusters, group clusters and the k-smoother between runs; the
-    output file holds all but the smoother's counter, so we restart it at the shown group count.
+    This is what Pol.is itself restores when it loads a conversation (``restructure-json-conv``):
+    who is in the conversation and the base clusters, in id order. Group clusterings and the
+    k-smoother are not persisted, so its next run clusters groups afresh; so do we.
     """
     base = math.get("base-clusters") or {}
     bid_members = {
@@ -106,7 +182,6 @@ def polis_prior_state(math: dict[str, Any]) -> PriorState:
         in_conv=frozenset(int(p) for p in math.get("in-conv", [])),
         base_clusters=tuple(bid_members[b] for b in sorted(bid_members)),
         group_clusters=group_clusters,
-        k_smoother=KSmoother(smoothed_k=len(groups) or None),
     )
 
 
@@ -151,12 +226,18 @@ def load_polis_math(folder: pathlib.Path, *, with_polis_state: bool = False) -> 
             prior = polis_prior_state(math)
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as e:
             raise OpinionInputError(f"math-pca2.json 格式错误: {e}") from None
+    source = (
+        f"votes.json 投票 {len(votes)} 条（{len({v.participant for v in votes})} 人，带时间戳）"
+    )
+    if prior is not None:
+        source += "；并从 math-pca2.json 继续 Pol.is 上次计算的状态（已纳入的参与者与基础簇）"
     return Conversation(
         votes=votes,
         moderated_out=frozenset(mod_out),
         meta=frozenset(meta),
         prior=prior,
         texts=texts,
+        source=source,
     )
 
 
@@ -165,8 +246,8 @@ def load_folder(folder: str | pathlib.Path, *, with_polis_state: bool = False) -
     path = pathlib.Path(folder)
     if not path.is_dir():
         raise OpinionInputError(f"目录不存在: {path}")
-    if (path / "votes.csv").exists():
-        return load_opendata(path)
-    if (path / "votes.json").exists():
+    if (path / "votes.json").exists() and not _has_rows(path / "votes.csv"):
         return load_polis_math(path, with_polis_state=with_polis_state)
-    raise OpinionInputError(f"{path} 中没有 votes.csv 或 votes.json")
+    if (path / "votes.csv").exists() or (path / "participants-votes.csv").exists():
+        return load_opendata(path)
+    raise OpinionInputError(f"{path} 中没有 votes.csv、participants-votes.csv 或 votes.json")

@@ -34,6 +34,7 @@ class Conversation:
     # What the previous run decided; Pol.is always carries this over (see PriorState).
     prior: PriorState | None = None
     texts: dict[int, str] = field(default_factory=dict)  # statement id -> text, for reports
+    source: str = ""  # what a loader read (file and shape), said in reports
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,9 @@ class PriorState:
     """
 
     in_conv: frozenset[int] = frozenset()  # "once in, stays in"
-    base_clusters: tuple[tuple[int, ...], ...] = ()
+    base_clusters: tuple[tuple[int, ...], ...] = ()  # in creation order (Pol.is's ids)
+    # Recorded for reference only: like Pol.is after loading a conversation, group clusters
+    # are recomputed from the base clusters on every run.
     group_clusters: tuple[tuple[int, ...], ...] = ()
     k_smoother: KSmoother = KSmoother()
 
@@ -71,8 +74,11 @@ class Params:
     group_iters: int = 20  # Pol.is passes :cluster-iters, so kmeans keeps its default of 20
     max_k: int = 5
     k_buffer: int = 4  # runs a new k must win in a row before the group count changes
-    # Re-apply the admission rule along the vote timestamps (Pol.is's "once in, stays in").
+    # Without prior state, re-apply the admission rule along the vote timestamps (Pol.is's
+    # "once in, stays in") and, up to base_k participants, rebuild Pol.is's base clusters by
+    # replaying one math run per vote timestamp (see history.py).
     replay_history: bool = True
+    replay_max_votes: int = 20_000  # bounds the replay's cost (one run per timestamp)
     pick_max: int = 5
     z_90: float = 1.2816  # one-tailed 90 % critical value, as hard-coded in Pol.is
 
@@ -101,6 +107,26 @@ class ConsensusStatement:
     p_test: float
 
 
+@dataclass(frozen=True)
+class GroupVotes:
+    """One group's votes on one statement."""
+
+    agree: int
+    disagree: int
+    total: int  # agree + disagree + pass
+
+
+@dataclass(frozen=True)
+class GroupConsensusStatement:
+    """A statement every group shown agrees (or disagrees) with, each by the consensus rule:
+    p = (1 + n_success) / (2 + n_trials) > 0.5 and its z-test above the 90 % value."""
+
+    statement: int
+    direction: str  # "agree" | "disagree"
+    score: float  # product over groups of p (Pol.is's group-aware consensus for "agree")
+    per_group: dict[int, GroupVotes]
+
+
 @dataclass
 class OpinionResult:
     """Everything the map and report need.
@@ -126,5 +152,11 @@ class OpinionResult:
     consensus_agree: list[ConsensusStatement] = field(default_factory=list)
     consensus_disagree: list[ConsensusStatement] = field(default_factory=list)
     group_aware_consensus: dict[int, float] = field(default_factory=dict)
+    # Statements that meet the consensus rule inside every group (what "各群组都赞同" may list).
+    group_consensus_agree: list[GroupConsensusStatement] = field(default_factory=list)
+    group_consensus_disagree: list[GroupConsensusStatement] = field(default_factory=list)
+    group_votes: dict[int, dict[int, GroupVotes]] = field(default_factory=dict)  # g -> tid ->
     statement_projection: dict[int, tuple[float, float]] = field(default_factory=dict)
     state: PriorState = PriorState()  # feed back as Conversation.prior on the next run
+    # True when no prior state was given and the base clusters were rebuilt from the vote stream.
+    replayed_history: bool = False

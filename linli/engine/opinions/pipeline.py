@@ -10,20 +10,23 @@ state a previous run left (``OpinionResult.state``), which we then use the way P
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
 from linli.engine.opinions.clustering import kmeans, silhouette, warm_start_centers
+from linli.engine.opinions.history import can_replay, replay_base_clusters
 from linli.engine.opinions.model import (
     ConsensusStatement,
     Conversation,
+    GroupConsensusStatement,
+    GroupVotes,
     KSmoother,
     OpinionResult,
     Params,
     PriorState,
     RepStatement,
 )
+from linli.engine.opinions.pca import pca, project
 
 FloatArray = NDArray[np.float64]
 
@@ -118,41 +121,6 @@ def replay_in_conv(conv: Conversation, params: Params) -> frozenset[int]:
             # rest of the stream only admits whoever ends with enough votes.
             break
     return frozenset(admitted)
-
-
-def pca(rating: FloatArray) -> tuple[FloatArray, FloatArray]:
-    """Centre and first two principal axes of the mean-imputed rating matrix.
-
-    Pol.is uses power iteration warm-started from its previous run, i.e. it converges to the
-    leading eigenvectors; we take them exactly. Signs are fixed so each axis sums to >= 0
-    (Pol.is's cold start vector is all ones), making the output deterministic.
-    """
-    center = np.nanmean(rating, axis=0) if rating.size else np.zeros(rating.shape[1])
-    filled = np.where(np.isnan(rating), center, rating)
-    centered = filled - center
-    n_comps = min(2, *centered.shape)
-    comps = np.zeros((2, rating.shape[1]))
-    if n_comps > 0:
-        gram = centered.T @ centered
-        n = gram.shape[0]
-        # Only the top two eigenpairs are needed; LAPACK's subset driver is ~50x cheaper than a
-        # full decomposition on a 500-statement conversation.
-        vals, vecs = scipy.linalg.eigh(gram, subset_by_index=[max(n - 2, 0), n - 1], driver="evr")
-        order = np.argsort(vals)[::-1][:n_comps]
-        for i, j in enumerate(order):
-            v = vecs[:, j]
-            comps[i] = v if v.sum() >= 0 else -v
-    return center, comps
-
-
-def project(rating: FloatArray, center: FloatArray, comps: FloatArray) -> FloatArray:
-    """Pol.is sparsity-aware projection: only voted cells count, scaled by sqrt(C / #votes)."""
-    voted = ~np.isnan(rating)
-    dev = np.where(voted, rating - center, 0.0)
-    proj = dev @ comps.T
-    n_votes = voted.sum(axis=1)
-    scale = np.sqrt(rating.shape[1] / np.maximum(n_votes, 1))
-    return proj * scale[:, None]
 
 
 def _prop_test(succ: FloatArray, n: FloatArray) -> FloatArray:
@@ -293,6 +261,61 @@ def consensus_statements(
     return result[0], result[1]
 
 
+def meets_consensus_rule(n_success: int, n_trials: int, params: Params) -> bool:
+    """Pol.is's consensus rule for one set of voters: (1 + s) / (2 + n) > 0.5 and the
+    one-proportion z-test above the one-tailed 90 % value."""
+    p = (1.0 + n_success) / (2.0 + n_trials)
+    z = float(_prop_test(np.float64(n_success), np.float64(n_trials)))
+    return p > 0.5 and z > params.z_90
+
+
+def group_consensus(
+    group_votes: dict[int, dict[int, GroupVotes]],
+    tids: list[int],
+    excluded: frozenset[int],
+    direction: str,
+    params: Params,
+) -> list[GroupConsensusStatement]:
+    """Statements that meet the consensus rule inside *every* group, best (highest product of
+    the groups' rates) first, at most ``pick_max``. Empty with fewer than two groups: a
+    "every group agrees" claim needs groups."""
+    if len(group_votes) < 2:
+        return []
+    out = []
+    for t in tids:
+        if t in excluded:
+            continue
+        per = {g: votes[t] for g, votes in group_votes.items()}
+        succ = {g: (v.agree if direction == "agree" else v.disagree) for g, v in per.items()}
+        if all(meets_consensus_rule(succ[g], v.total, params) for g, v in per.items()):
+            score = float(np.prod([(succ[g] + 1.0) / (v.total + 2.0) for g, v in per.items()]))
+            out.append(GroupConsensusStatement(t, direction, score, per))
+    out.sort(key=lambda c: (-c.score, c.statement))
+    return out[: params.pick_max]
+
+
+def consistency_problems(result: OpinionResult, params: Params | None = None) -> list[str]:
+    """What a results page would contradict itself on, in Chinese; empty when consistent.
+
+    Every statement listed as agreed (disagreed) by every group must meet the consensus rule
+    in every group shown, checked against the groups' own vote counts.
+    """
+    params = params or Params()
+    problems = []
+    for items in (result.group_consensus_agree, result.group_consensus_disagree):
+        for c in items:
+            for g in result.group_members:
+                v = result.group_votes[g][c.statement]
+                succ = v.agree if c.direction == "agree" else v.disagree
+                if not meets_consensus_rule(succ, v.total, params):
+                    verb = "赞同" if c.direction == "agree" else "反对"
+                    problems.append(
+                        f"观点 {c.statement} 列为各群组都{verb}，但群组 {g} 只有 "
+                        f"{succ}/{v.total} 人{verb}"
+                    )
+    return problems
+
+
 def analyze(conv: Conversation, params: Params | None = None) -> OpinionResult:
     """Run the whole Pol.is pipeline on one conversation.
 
@@ -318,6 +341,11 @@ def _analyze(conv: Conversation, params: Params) -> OpinionResult:
     cmnt_proj = project(eye, center, comps) if tids else np.zeros((0, 2))
 
     prior = conv.prior or PriorState()
+    replayed = False
+    if can_replay(conv, len(pids), params):
+        # No state (a cold import): rebuild the base clusters Pol.is's history leaves behind.
+        prior = replay_base_clusters(conv, params)
+        replayed = True
     earlier = prior.in_conv
     if params.replay_history and any(v.timestamp for v in conv.votes):
         earlier = earlier | replay_in_conv(conv, params)
@@ -346,18 +374,11 @@ def _analyze(conv: Conversation, params: Params) -> OpinionResult:
     for k in range(2, max_k + 1):
         if n_base < 2:
             break
-        group_init = None
-        if len(prior.group_clusters) == k:
-            # Prior groups are participant lists; re-centre them on the participants' current
-            # positions (equal to Pol.is's base-weighted mean when base clusters agree).
-            group_init = warm_start_centers(in_proj, prior_index_lists(prior.group_clusters), k)
-        labels_k, _ = kmeans(
-            base_centers,
-            k,
-            weights=base_weights,
-            max_iters=params.group_iters,
-            init_centers=group_init,
-        )
+        # Fresh from the first k base clusters in creation order, as Pol.is does whenever it
+        # loads a conversation (its persisted state has no group clusterings): what every
+        # Pol.is result we can compare with was computed from. Stability between runs comes
+        # from the warm-started base clusters and the k-smoother below.
+        labels_k, _ = kmeans(base_centers, k, weights=base_weights, max_iters=params.group_iters)
         clusterings[k] = labels_k
         silhouettes[k] = silhouette(base_centers, labels_k)
     smoother = prior.k_smoother
@@ -384,9 +405,17 @@ def _analyze(conv: Conversation, params: Params) -> OpinionResult:
     cons_a, cons_d = consensus_statements(rating, tids, excluded, params)
 
     gac = np.ones(len(tids))
-    for mask in masks:
-        a, _, s = _counts(raw[mask])
+    group_votes: dict[int, dict[int, GroupVotes]] = {}
+    for g, mask in enumerate(masks):
+        a, d, s = _counts(raw[mask])
         gac *= (a + 1.0) / (s + 2.0)
+        group_votes[g] = {
+            t: GroupVotes(int(a[j]), int(d[j]), int(s[j])) for j, t in enumerate(tids)
+        }
+    gc_agree, gc_disagree = (
+        group_consensus(group_votes, tids, excluded, direction, params)
+        for direction in ("agree", "disagree")
+    )
 
     groups = {p: int(g) for p, g in zip(in_conv, ptpt_group, strict=True)}
     base_lists = [[in_conv[i] for i in np.flatnonzero(base_labels == b)] for b in range(n_base)]
@@ -414,8 +443,12 @@ def _analyze(conv: Conversation, params: Params) -> OpinionResult:
         consensus_agree=cons_a,
         consensus_disagree=cons_d,
         group_aware_consensus={t: float(v) for t, v in zip(tids, gac, strict=True)},
+        group_consensus_agree=gc_agree,
+        group_consensus_disagree=gc_disagree,
+        group_votes=group_votes,
         statement_projection={
             t: (float(x), float(y)) for t, (x, y) in zip(tids, cmnt_proj, strict=True)
         },
         state=state,
+        replayed_history=replayed,
     )
