@@ -84,7 +84,7 @@ def build(story) -> None:
                 reporter_age_group=rng.choice(["35_59", "60_79", "80_up"]),
             )
             made.append(need)
-            for _ in range(rng.randint(2, 9)):
+            for _ in range(rng.randint(1, 5)):
                 needs.need_support_offline(
                     actor=staff,
                     need=need,

@@ -408,36 +408,11 @@ def _shiguang(story, rng) -> None:
             summary="业主代表讨论非机动车库改造：同意引入企业以BOT模式建设智能车库，"
             "物业安置车库管理员，辖区企业以“大米换僵尸车”清理僵尸车。",
             resolutions=[
-                {"text": "同意以BOT模式改造非机动车库，提交业主共同决定", "agree": 18},
+                {"text": "同意以BOT模式改造非机动车库，由规划师完善方案后与企业签订合同", "agree": 18},
             ],
-            follow_ups=[{"action": "组织业主共同决定表决", "owner": "居委会（代行）", "due": "2018-07-15"}],
+            follow_ups=[{"action": "规划师完善车库方案", "owner": "社区规划师", "due": "2018-07-15"}],
         ),
     )  # fmt: skip
-    opens, closes = _window()
-    vote = vs.vote_create(
-        actor=staff,
-        committee=committee,
-        project=project,
-        title="利用非机动车库引入企业BOT建设运营智能车库",
-        description="企业带资建设智能车库，前5年收费回本，后5年与业委会分成，10年后充电设备归全体业主。",
-        kind="owners",
-        matter="278-8",
-        opens_at=opens,
-        closes_at=closes,
-        compounds=[compound],
-    )
-    vote = _open(story, vote, staff)
-    electors = list(vote.electors.order_by("id"))
-    for k, e in enumerate(electors):
-        if rng.random() < 0.12:
-            continue  # did not vote
-        choice = "agree" if rng.random() < 0.93 else rng.choice(["disagree", "abstain"])
-        proxy = "业主家属（持委托书）" if k % 9 == 0 else ""
-        _staff_cast(
-            story, vote, staff, e, "proxy" if proxy else "meeting", {"choice": choice}, proxy
-        )
-    _close(story, vote, staff, "业主大会现场表决结束，书面和委托表决票已全部登记，当场计票")
-
     # naming the garage (2019): residents proposed names in the WeChat group, staff entered them
     opens, closes = _window()
     naming = vs.vote_create(
@@ -458,8 +433,8 @@ def _shiguang(story, rng) -> None:
     naming = _open(story, naming, staff)
     ids = list(naming.options.order_by("position").values_list("pk", flat=True))
     for e in naming.electors.order_by("id"):
-        if rng.random() < 0.7:
-            continue  # about three flats in ten took part
+        if rng.random() < 0.75:
+            continue  # about a quarter of the flats took part
         pick = ids[0] if rng.random() < 0.62 else rng.choice(ids[1:])
         _staff_cast(story, naming, staff, e, "meeting", {"option_ids": [pick]})
     result = _close(story, naming, staff, "居民议事会现场投票结束，当场计票")
