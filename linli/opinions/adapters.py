@@ -10,6 +10,7 @@ from linli.engine.opinions import Vote as EngineVote
 from linli.opinions.models import Conversation, OpinionVote, Statement
 
 GROUP_LABELS = "ABCDEFGH"
+RESULT_VERSION = "r2"  # r2: "every group agrees" only lists statements meeting the rule per group
 
 
 def fingerprint(conversation: Conversation) -> str:
@@ -22,7 +23,8 @@ def fingerprint(conversation: Conversation) -> str:
         rejected=Count("id", filter=Q(status=Statement.Status.REJECTED)),
     )
     last = votes["last"].isoformat() if votes["last"] else "-"
-    return f"{votes['n']}|{last}|{mod['accepted']}|{mod['rejected']}"
+    # RESULT_VERSION changes when the cached data's shape or rules change, so old rows recompute.
+    return f"{RESULT_VERSION}|{votes['n']}|{last}|{mod['accepted']}|{mod['rejected']}"
 
 
 def state_to_json(state: PriorState) -> dict:
@@ -114,15 +116,32 @@ def result_to_data(conversation: Conversation, result: OpinionResult) -> dict:
             for c in items
         ]
 
-    rejected = set(
-        conversation.statements.filter(status=Statement.Status.REJECTED).values_list(
-            "id", flat=True
-        )
-    )
-    gac = sorted(
-        ((s, p) for s, p in result.group_aware_consensus.items() if s not in rejected),
-        key=lambda sp: (-sp[1], sp[0]),
-    )[:5]
+    def every_group(items):
+        # Only statements the engine found to meet the consensus rule inside every group, with
+        # each group's own numbers beside them (a top-5 by score alone once listed a statement
+        # one group was 100 % against).
+        return [
+            {
+                "statement": c.statement,
+                "text": texts.get(c.statement, ""),
+                "score": round(float(c.score), 4),
+                "groups": [
+                    {
+                        "label": label[g],
+                        "n_success": (v.agree if c.direction == "agree" else v.disagree),
+                        "n_trials": v.total,
+                        "percent": round(
+                            100 * (v.agree if c.direction == "agree" else v.disagree) / v.total
+                        )
+                        if v.total
+                        else 0,
+                    }
+                    for g, v in sorted(c.per_group.items())
+                ],
+            }
+            for c in items
+        ]
+
     return {
         "empty": False,
         "n_participants": len(result.participants),
@@ -133,9 +152,8 @@ def result_to_data(conversation: Conversation, result: OpinionResult) -> dict:
         "groups": groups,
         "consensus_agree": consensus(result.consensus_agree),
         "consensus_disagree": consensus(result.consensus_disagree),
-        "group_consensus": [
-            {"statement": s, "text": texts.get(s, ""), "score": round(float(p), 4)} for s, p in gac
-        ],
+        "group_consensus": every_group(result.group_consensus_agree),
+        "group_consensus_disagree": every_group(result.group_consensus_disagree),
     }
 
 
@@ -150,4 +168,5 @@ EMPTY = {
     "consensus_agree": [],
     "consensus_disagree": [],
     "group_consensus": [],
+    "group_consensus_disagree": [],
 }
