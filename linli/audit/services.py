@@ -1,4 +1,10 @@
-"""Writing to the audit trail. Every state-changing service calls :func:`audit_record`."""
+"""Writing to the audit trail. Every state-changing service calls :func:`audit_record`.
+
+Events go to the hash chain of the committee their object belongs to (``committee:<id>``),
+or to the ``platform`` chain when the object belongs to no committee (accounts, districts,
+streets, the demo). Each chain has its own head row, so the lock an append takes is held
+against writers of the same committee only (ADR 0007).
+"""
 
 from __future__ import annotations
 
@@ -7,11 +13,16 @@ import decimal
 import json
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from linli.audit.models import AuditChainHead, AuditEvent
+from linli.audit.models import PLATFORM_CHAIN, AuditChainHead, AuditEvent, genesis_hash
+
+# how many foreign keys to follow from an object towards its committee (ballot → vote)
+_MAX_DEPTH = 3
 
 
 def _jsonable(value: Any) -> Any:
@@ -29,6 +40,53 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+def _committee_id(obj: Any, depth: int = 0) -> int | None:
+    from linli.places.hierarchy import committee_id_of
+
+    try:
+        cid = committee_id_of(obj)
+    except (AttributeError, ObjectDoesNotExist):
+        cid = None
+    if cid is not None or depth >= _MAX_DEPTH or not isinstance(obj, Model):
+        return cid
+    # objects without a committee of their own (a ballot, a funding entry, a survey answer)
+    # belong to the committee of what they point at: follow their foreign keys in order
+    user_model = settings.AUTH_USER_MODEL.lower()
+    for field in obj._meta.concrete_fields:
+        if not (field.many_to_one or field.one_to_one) or field.related_model is None:
+            continue
+        if field.related_model._meta.label_lower in (user_model, "contenttypes.contenttype"):
+            continue
+        if getattr(obj, field.attname) is None:
+            continue
+        try:
+            parent = getattr(obj, field.name)
+        except ObjectDoesNotExist:
+            continue
+        cid = _committee_id(parent, depth + 1)
+        if cid is not None:
+            return cid
+    return None
+
+
+def chain_for(obj: Model | None) -> str:
+    """The chain an event about ``obj`` is appended to."""
+    cid = _committee_id(obj) if obj is not None else None
+    return f"committee:{cid}" if cid is not None else PLATFORM_CHAIN
+
+
+def _locked_head(chain: str) -> AuditChainHead:
+    head = AuditChainHead.objects.select_for_update().filter(chain=chain).first()
+    if head is None:
+        # first event of this chain: concurrent first writers both try, one row results
+        AuditChainHead.objects.bulk_create(
+            [AuditChainHead(chain=chain, last_hash=genesis_hash(chain), count=0)],
+            ignore_conflicts=True,
+        )
+        head = AuditChainHead.objects.select_for_update().get(chain=chain)
+    return head
+
+
 def audit_record(
     *,
     actor,
@@ -39,16 +97,18 @@ def audit_record(
     before: dict | None = None,
     after: dict | None = None,
 ) -> AuditEvent:
-    """Append one event to the hash chain, inside the caller's transaction.
+    """Append one event to its committee's hash chain, inside the caller's transaction.
 
-    The chain head row is locked (``select_for_update``) so that concurrent writers on
-    PostgreSQL append one after another instead of forking the chain.
+    The head row of that chain is locked (``select_for_update``) until the caller commits,
+    so concurrent writers of one committee append one after another instead of forking the
+    chain, while writers of other committees go on undisturbed.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
+    chain = chain_for(obj)
     with transaction.atomic():
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head(chain)
         actor_obj = (
             actor if actor is not None and getattr(actor, "is_authenticated", False) else None
         )
@@ -62,6 +122,8 @@ def audit_record(
             object_repr=(str(obj) if obj is not None else "")[:200],
             before=_jsonable(before) if before is not None else None,
             after=_jsonable(after) if after is not None else None,
+            chain=chain,
+            seq=head.count + 1,
             prev_hash=head.last_hash,
         )
         event.hash = event.compute_hash()

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from linli.audit.checkpoints import checkpoint_object
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
 from linli.engine.tally import TallyError
@@ -490,10 +491,23 @@ def ballot_cast(
 
 @transaction.atomic
 def paper_entry_record(
-    *, actor, vote: Vote, code: str, choice: str = "", option_ids: Iterable[int] = ()
+    *,
+    actor,
+    vote: Vote,
+    code: str,
+    choice: str = "",
+    option_ids: Iterable[int] = (),
+    replace_online: bool = False,
 ) -> PaperEntry:
     """Key a written ballot (书面表决票) by its code. Two staff enter each ballot
-    independently; equal entries count it, different entries flag it until resolved."""
+    independently; equal entries count it, different entries flag it until resolved.
+
+    Each paper ballot is counted once: once its two entries matched (or a mismatch was
+    resolved against the original), keying its code again is refused. The flat's last
+    valid ballot counts, so a paper ballot for a flat whose owner already voted online
+    would replace that vote: staff must say so deliberately (``replace_online``), after
+    checking with the owner; otherwise it is refused with the rule stated.
+    """
     vote = _locked_open_vote(vote)
     _require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以录入书面表决票")
     code = normalise_code(code)
@@ -501,8 +515,27 @@ def paper_entry_record(
     ensure(elector is not None, "选票编码无效：不是本次表决印发的书面表决票", code="bad_code")
     choice, ids = _clean_marks(vote, choice, option_ids)
     last = PaperEntry.objects.filter(vote=vote, elector=elector).order_by("-batch", "-slot").first()
-    if last is None or last.state in (PaperEntry.State.MATCHED, PaperEntry.State.RESOLVED):
-        batch, slot = (last.batch + 1 if last else 1), 1
+    ensure(
+        last is None or last.state not in (PaperEntry.State.MATCHED, PaperEntry.State.RESOLVED),
+        f"该书面表决票（{elector.label}）已计入，不能再次录入",
+        code="already_counted",
+        status=409,
+    )
+    online = (
+        Ballot.objects.filter(vote=vote, elector=elector)
+        .exclude(channel=Channel.PAPER)
+        .values_list("channel", flat=True)
+        .first()
+    )
+    ensure(
+        online is None or replace_online,
+        f"{elector.label}已在网上投票（或已有会议、委托表决）。按“以最后一次有效表决为准”的规则，"
+        "录入书面票将替代该户原有选票：请与业主核实后勾选“确认替代”再录入",
+        code="online_exists",
+        status=409,
+    )
+    if last is None:
+        batch, slot = 1, 1
     elif last.state == PaperEntry.State.MISMATCH:
         raise ServiceError("该票两次录入不一致，请先核对原票", code="mismatch", status=409)
     else:
@@ -684,6 +717,7 @@ def vote_close(*, actor, vote: Vote, reason: str = "") -> VoteResult:
             "reason": reason,
         },
     )
+    transaction.on_commit(lambda: checkpoint_object(vote, reason=f"vote:{vote.pk}"), robust=True)
     return result
 
 

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
+from linli.audit import guard
 from linli.audit.models import AuditEvent
 from linli.audit.services import audit_record
 
@@ -27,7 +28,7 @@ def test_verify_passes_on_intact_chain(db, capsys):
 def test_verify_names_the_event_altered_directly_in_the_database(db):
     _events(5)
     third = AuditEvent.objects.order_by("id")[2]
-    with connection.cursor() as cur:
+    with guard.lifted(connection), connection.cursor() as cur:
         cur.execute(
             f"UPDATE {AuditEvent._meta.db_table} SET action = %s WHERE id = %s",
             ["tampered", third.id],
@@ -39,7 +40,7 @@ def test_verify_names_the_event_altered_directly_in_the_database(db):
 def test_verify_detects_a_deleted_event(db):
     _events(4)
     second = AuditEvent.objects.order_by("id")[1]
-    with connection.cursor() as cur:
+    with guard.lifted(connection), connection.cursor() as cur:
         cur.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE id = %s", [second.id])
     with pytest.raises(CommandError, match="前序哈希"):
         call_command("verify_audit")

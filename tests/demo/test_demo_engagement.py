@@ -57,11 +57,13 @@ def test_verify_audit_passes_on_the_demo_and_names_an_altered_event(demo):
     from django.core.management.base import CommandError
     from django.db import connection
 
+    from linli.audit import guard
     from linli.audit.models import AuditEvent
 
     call_command("verify_audit")
     victim = AuditEvent.objects.filter(action="project.stage").order_by("id")[1]
-    with connection.cursor() as cur:
+    # the database refuses the change (ADR 0007) until its owner drops the triggers
+    with guard.lifted(connection), connection.cursor() as cur:
         cur.execute(
             f"UPDATE {AuditEvent._meta.db_table} SET after = %s WHERE id = %s",
             ['{"stage": "done"}', victim.id],
