@@ -1118,9 +1118,8 @@ def demo_reset(out=None, progress: bool = True) -> dict:
         from linli.demo.cleanup import delete_story
 
         delete_story(district, note)  # steps 2–4 records (linli/demo/story.py), ledger included
-        # the demo's funding plans (cost items, sources and their accounts; no postings)
-        # protect their projects. Posted ledger entries are PROTECTed on purpose: if
-        # someone booked money in the demo, reset stops here with that error.
+        # the demo's funding plans (cost items, sources and their accounts) protect their
+        # projects; their ledger rows went with delete_story above.
         try:
             from linli.funding import models as fm
         except ImportError:  # pragma: no cover - funding app not installed

@@ -61,7 +61,7 @@ def login_specs(builder) -> list[dict]:
             scope=flats[("5号楼", room_r)],
             person=resident,
             title="",
-            sees=f"安顺苑5号楼{room_r}室：等您参与（议题征询、公示、会议邀请、问卷）、本户信息、本居委会项目",
+            sees=f"安顺苑5号楼{room_r}室：等您参与（实施推进会邀请、筹资方案公示——您提的异议已答复）、议题征询、本户信息、本居委会项目",
         ),
         dict(
             n=3,
@@ -79,7 +79,7 @@ def login_specs(builder) -> list[dict]:
             name="陈静",
             scope=committee,
             title="居委会主任",
-            sees="抚顺路363弄居委会工作台：需求分拣、会议、表决与书面票录入、公示与异议答复、筹资",
+            sees="抚顺路363弄居委会工作台：需求分拣、会议、表决与书面票录入、公示与异议答复、筹资、待审核的议题观点",
         ),
         dict(
             n=5,
@@ -87,7 +87,7 @@ def login_specs(builder) -> list[dict]:
             name="周海燕",
             scope=street,
             title="自治办主任",
-            sees="四平路街道全部居委会与项目；为规划师结对",
+            sees="四平路街道全部居委会与项目",
         ),
         dict(
             n=6,
@@ -95,7 +95,7 @@ def login_specs(builder) -> list[dict]:
             name="吴立新",
             scope=district,
             title="区民政局基层政权科",
-            sees="杨浦区12个街道、291个居委会的统计与项目；规划师人才库",
+            sees="杨浦区12个街道、291个居委会的统计与项目",
         ),
         dict(
             n=7,
