@@ -93,3 +93,41 @@ def test_missing_directory_and_bad_arguments():
     assert proc.returncode == 2 and "目录不存在" in proc.stderr
     proc = run()
     assert proc.returncode == 2 and "参数错误" in proc.stderr and "Traceback" not in proc.stderr
+
+
+@pytest.mark.skipif(not POLIS.exists(), reason="shared Pol.is data not available")
+def test_declared_meta_statements_reproduce_london():
+    """The openData export carries no is-meta flag; declaring london's background questions
+    (1-14) and one run on all votes gives Pol.is's recorded groups (3, 18 and 3 people)."""
+    from bench.bench_opinions import ari, recorded_groups
+
+    folder = POLIS / "opendata" / "london.youth.policing"
+    proc = run(str(folder), "--json", "--meta", "1-14", "--no-replay")
+    assert proc.returncode == 0, proc.stderr
+    groups = {int(p): g for p, g in json.loads(proc.stdout)["groups"].items()}
+    assert ari(recorded_groups(folder), groups) == pytest.approx(1.0)
+    text = run(str(folder), "--meta", "1-14", "--no-replay").stdout
+    assert "声明为 meta 的观点 14 条" in text and "观点群组: 3 个" in text
+
+
+def test_bad_meta_argument_is_refused(tmp_path):
+    (tmp_path / "votes.csv").write_text("voter-id,comment-id,vote\n1,2,1\n", encoding="utf-8")
+    proc = run(str(tmp_path), "--meta", "1-x")
+    assert proc.returncode == 2 and "--meta 格式错误" in proc.stderr
+    proc = run(str(tmp_path), "--meta", "9-3")
+    assert proc.returncode == 2 and "--meta 范围无效" in proc.stderr
+
+
+def test_is_meta_column_is_read_when_an_export_has_it(tmp_path):
+    from linli.engine.opinions import analyze, load_folder
+
+    rows = ["voter-id,comment-id,vote"]
+    rows += [f"{p},{t},{1 if (p + t) % 2 else -1}" for p in range(20) for t in range(8)]
+    (tmp_path / "votes.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    comments = ["comment-id,moderated,is-meta,comment-body"]
+    comments += [f"{t},1,{'true' if t < 2 else 'false'},观点{t}" for t in range(8)]
+    (tmp_path / "comments.csv").write_text("\n".join(comments) + "\n", encoding="utf-8")
+    conv = load_folder(tmp_path)
+    assert conv.meta == frozenset({0, 1})
+    r = analyze(conv)
+    assert all(abs(c[j]) < 1e-12 for c in r.components for j in (0, 1))

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import csv
+import dataclasses
 import json
 import sys
 from typing import NoReturn
 
 from linli.engine.opinions.loaders import load_folder
-from linli.engine.opinions.model import Conversation, OpinionResult
+from linli.engine.opinions.model import Conversation, OpinionResult, Params
 from linli.engine.opinions.pipeline import OpinionInputError, analyze
 
 
@@ -92,6 +93,23 @@ def summary(conv: Conversation, result: OpinionResult) -> str:
     return "\n".join(lines)
 
 
+def parse_ids(text: str) -> frozenset[int]:
+    """ "1-14,20" -> {1, ..., 14, 20}; Chinese error on anything else."""
+    ids: set[int] = set()
+    for part in filter(None, (p.strip() for p in text.replace("，", ",").split(","))):
+        lo, _, hi = part.partition("-")
+        try:
+            a, b = int(lo), int(hi or lo)
+        except ValueError:
+            raise OpinionInputError(
+                f"--meta 格式错误: {part!r}（应为 1-14,20 这样的编号）"
+            ) from None
+        if a > b or b - a > 100_000:
+            raise OpinionInputError(f"--meta 范围无效: {part!r}")
+        ids.update(range(a, b + 1))
+    return frozenset(ids)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _Parser(
         prog="python -m linli.engine opinions",
@@ -104,10 +122,25 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="若目录中有 math-pca2.json，则从 Pol.is 上次计算的状态继续（复现 Pol.is 结果）",
     )
+    parser.add_argument(
+        "--meta",
+        default="",
+        help="声明为 meta（背景/身份类）观点的编号，如 1-14,20：不参与地图与分组，仍会显示"
+        "（openData 导出不含 is-meta 标记）",
+    )
+    parser.add_argument(
+        "--no-replay",
+        action="store_true",
+        help="不按投票时间重放 Pol.is 的历史，一次性计算（如 Pol.is 只在全部投票后计算过一次）",
+    )
     args = parser.parse_args(argv)
     try:
+        meta = parse_ids(args.meta)
         conv = load_folder(args.dir, with_polis_state=args.polis_state)
-        result = analyze(conv)
+        if meta:
+            conv = dataclasses.replace(conv, meta=conv.meta | meta)
+            conv.source += f"；声明为 meta 的观点 {len(meta)} 条"
+        result = analyze(conv, Params(replay_history=not args.no_replay))
     except OpinionInputError as e:
         print(f"错误: {e}", file=sys.stderr)
         return 2

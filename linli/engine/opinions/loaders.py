@@ -71,8 +71,8 @@ def load_opendata(folder: pathlib.Path) -> Conversation:
         )
     if not votes:
         raise OpinionInputError(f"{folder} 中没有任何投票")
-    mod_out, texts = _read_comments(folder / "comments.csv")
-    return Conversation(votes=votes, moderated_out=mod_out, texts=texts, source=source)
+    mod_out, meta, texts = _read_comments(folder / "comments.csv")
+    return Conversation(votes=votes, moderated_out=mod_out, meta=meta, texts=texts, source=source)
 
 
 def _read_matrix(path: pathlib.Path) -> list[Vote]:
@@ -109,8 +109,11 @@ def _read_matrix(path: pathlib.Path) -> list[Vote]:
     return votes
 
 
-def _read_comments(cpath: pathlib.Path) -> tuple[frozenset[int], dict[int, str]]:
+def _read_comments(cpath: pathlib.Path) -> tuple[frozenset[int], frozenset[int], dict[int, str]]:
+    """Moderated-out ids, meta ids (only if the export has an is-meta column: the public
+    openData exports do not) and texts."""
     mod_out: set[int] = set()
+    meta: set[int] = set()
     texts: dict[int, str] = {}
     if cpath.exists():
         with cpath.open(encoding="utf-8", newline="") as fh:
@@ -122,7 +125,10 @@ def _read_comments(cpath: pathlib.Path) -> tuple[frozenset[int], dict[int, str]]
                 texts[tid] = c.get("comment-body") or ""
                 if _int(c.get("moderated") or 0, "moderated", where) == -1:
                     mod_out.add(tid)
-    return frozenset(mod_out), texts
+                flag = str(c.get("is-meta") or c.get("is_meta") or "").strip().lower()
+                if flag in ("1", "true", "t", "yes"):
+                    meta.add(tid)
+    return frozenset(mod_out), frozenset(meta), texts
 
 
 def _read_votes_log(path: pathlib.Path) -> list[Vote]:
