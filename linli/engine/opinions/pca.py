@@ -21,7 +21,16 @@ def pca(rating: FloatArray) -> tuple[FloatArray, FloatArray]:
     centered = filled - center
     n_comps = min(2, *centered.shape)
     comps = np.zeros((2, rating.shape[1]))
-    if n_comps > 0:
+    if n_comps > 0 and centered.shape[0] < centered.shape[1] <= 4096:
+        # Fewer participants than statements: the same axes from the smaller participant Gram
+        # matrix (v = Xᵀu / |Xᵀu|), which is what a young conversation looks like.
+        vals, vecs = np.linalg.eigh(centered @ centered.T)
+        for i, j in enumerate(np.argsort(vals)[::-1][:n_comps]):
+            v = centered.T @ vecs[:, j]
+            norm = np.linalg.norm(v)
+            v = v / norm if norm > 0 else v
+            comps[i] = v if v.sum() >= 0 else -v
+    elif n_comps > 0:
         gram = centered.T @ centered
         n = gram.shape[0]
         # Only the top two eigenpairs are needed; LAPACK's subset driver is ~50x cheaper than a
