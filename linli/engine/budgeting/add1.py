@@ -2,37 +2,20 @@
 
 add1 (pabutools ``voter_budget_increment``) reruns MES with every voter's budget raised by one
 increment at a time, ``b_k = b_0 + k·inc``, and stops at the first k whose outcome is exhaustive
-(final budget b_k) or costs more than the budget (final budget b_{k-1}, or b_0 when k = 0).
+(final budget b_k) or costs more than the budget (final budget b_{k−1}, or b_0 when k = 0).
 
-:func:`add1_walk` does exactly that, one pass per increment. :func:`add1_jump` gives the same
-answer with far fewer passes. Fix the *structure* of the pass at b_k: the sequence of winners
-and, for each winner, which of its supporters paid everything they had. While the structure
-holds, every price and every remaining budget is an affine function of t (the increment count),
-so every decision of the pass is the sign of an affine function of t. After a pass at t = k,
-:class:`_Certificate` writes down one affine inequality per decision (listed below), each true
-at t = k, and finds the first integer t > k where any of them could fail. Every t in between
-satisfies all of them, so by induction over the rounds the pass at t has the same winners, the
-same selection, the same (non-exhaustive, within-budget) verdict: the walk would only have
-stepped over it. So the jump goes straight to that t, and stops where the walk stops.
-
-The inequalities, at round r with winner w (price α_w(t), supporters' budgets B_g(t)):
-
-(a) each supporter of w who paid the full price keeps B_g(t) ≥ α_w(t); each one who paid all
-    they had (and still had something) keeps B_g(t) < α_w(t). This fixes α_w's formula.
-(b) every project j still in the race loses to w: with x(t) = sat_j·ρ_w(t), j's price exceeds
-    x exactly when Σ_g min(B_g, x) < cost_j (or equals cost_j with j after w in tie-break order
-    and some supporter able to pay x). The sum is concave in t; replacing min(B_g, x) by B_g
-    for one set S of supporters and by x for the rest gives an affine upper bound, so
-    "bound < cost_j" is a sufficient affine condition. Three bounds are tried: everyone at x
-    (ρ_w below j's ρ when nobody is short), everyone at B_g (j unaffordable), and the split
-    of supporters at t = k (tangent: exact at t = k).
-(c) every project that dropped out at round r stays unaffordable there: Σ_g B_g(t) < cost_j.
-    Budgets only fall during a pass, so it stays out in every later round.
-
-Each inequality's root is found in floats and, whenever floats cannot decide (a value or a
-slope within a relative 1e-9 of zero, or a root that could be the binding one), in exact
-``Fraction`` arithmetic, so the target increment is exact. Jumping to fewer than the exact
-target would only cost passes; jumping beyond it never happens.
+:func:`add1_walk` does exactly that, one pass per increment. :func:`add1_jump` reaches the same
+k with far fewer passes: after the pass at k it asks :class:`_Probe` whether the pass's winners
+(in order) stay the winners for every increment in [k, k + D − 1]. If so, every one of those
+increments selects the same projects as k, which was neither exhaustive nor over budget, so
+the walk would have stepped through all of them: the jump goes straight to k + D and keeps
+k + D − 1 as "the last outcome within budget". The first increment at which anything may change
+is tried as a real pass, so the jump stops exactly where the walk stops, with the same final
+budget per voter and the same number of increments counted (``iterations``; ``passes`` counts
+the MES passes actually run). D is aimed at where the nearest comparison of ρ values would
+fail if slopes stayed as they are (a first probe over two increments measures them); a probe
+that fails only costs the probe. Where outcomes change almost every increment the jump
+backs off and walks, retrying now and then.
 """
 
 from __future__ import annotations
@@ -46,8 +29,6 @@ import numpy as np
 
 from linli.engine.budgeting.model import Number
 
-TOL = 1e-9  # relative size below which a float value or slope is not trusted
-ROOT_TOL = 1e-6  # relative uncertainty allowed on a float root before it is recomputed exactly
 INF = math.inf
 
 
@@ -94,7 +75,7 @@ def add1_jump(fast, budget: Number, b0: Fraction, increment: Number) -> tuple[Fr
     inc = Fraction(increment)
     if inc <= 0:
         raise ValueError("add1 needs a positive voter_budget_increment")
-    check = _IntervalCheck(fast)
+    check = _Probe(fast)
     k = 0
     prev_k: int | None = None
     passes = 0
@@ -116,36 +97,68 @@ def add1_jump(fast, budget: Number, b0: Fraction, increment: Number) -> tuple[Fr
             wait -= 1
         else:
             winners = [j for j in run.selected if groups.costs[j] > 0]
-            D = guess
-            while D >= 3:
-                # the pass at k is the same for every t in [k, k + D - 1]: jump to k + D
-                if check.holds(winners, b, b0 + (k + D - 1) * inc):
-                    step = D
-                    break
-                D //= 4
-            if step > 1:
+            step = _aimed_jump(check, winners, b, inc, guess)
+            if step >= 8:
                 guess = 2 * step
                 backoff = 1
-            else:
-                guess = 4
+            else:  # outcomes change (almost) every increment here: walk a while, then retry
+                guess = max(4, 2 * step)
                 wait = backoff
                 backoff = min(2 * backoff, 64)
         prev_k = k + step - 1
         k += step
 
 
-class _IntervalCheck:
-    """Does the pass keep its winners for every budget per voter in [lo, hi]?
+def _aimed_jump(check, winners: list[int], b: Fraction, inc: Fraction, guess: int) -> int:
+    """A D ≥ 1 such that the pass at b is the same for every budget b + d·inc, 0 ≤ d < D.
 
-    Budgets run as intervals: every voter starts in [lo, hi]. The price of the round's winner is
-    a non-increasing function of its supporters' budgets (water-filling), so over the interval
-    it lies in [α(hi budgets), α(lo budgets)]; what a voter keeps, max(B − α, 0), grows with B
-    and falls with α, so the next round's budgets are again bracketed. The winner keeps winning
-    if its highest possible ρ is below the lowest possible ρ of every other project still in the
-    race (that ρ is computed at the highest budgets), and a project drops out for sure when even
-    the highest budgets of its supporters do not cover its cost. Every comparison must hold by a
-    relative margin of 1e-9, far above float rounding; any doubt answers "no", which only costs
-    the jump (the walk then steps one increment).
+    A first probe over two increments gives the slopes, hence where the closest comparison would
+    fail if nothing else changed; the next probes aim just short of that.
+    """
+    ok, pred = check.probe(winners, b, inc, 2)
+    if not ok:
+        return 1
+    best = 2
+    target = pred if pred < INF else 2.0 * guess
+    for _ in range(4):
+        D = int(min(target * 0.995, 1e15))
+        if D <= best:
+            break
+        ok, p2 = check.probe(winners, b, inc, D)
+        if ok:
+            best = D
+            if not p2 > D * 1.01:
+                break
+            target = p2 if p2 < INF else 4.0 * D
+        else:
+            target = min(p2, best + (D - best) / 2) if p2 > best else best + (D - best) / 2
+    return best
+
+
+class _Probe:
+    """Does the pass at t0 keep its winners for every t in [t0, t0 + D − 1]?
+
+    It replays the pass's winners in order, carrying for every group of voters its budget at t0
+    and bounds on its slope per increment (slope = increment at the start). For a project j:
+
+    * its price α_j is the water-filling price, non-increasing in every supporter's budget, so
+      over the interval it lies between the prices at the highest and at the lowest budgets;
+    * its slope is −(Σ over supporters short of α of m·slope) / (M − those supporters): bounded by
+      letting every supporter that may or may not be short (its budget range meets α's range)
+      be either;
+    * a voter keeps max(B − α, 0): value at t0 exact, slope between B's minus α's and 0.
+
+    The winner w keeps winning while every other project j still in the race has ρ_j > ρ_w:
+    checked as ρ_j(t0) − ρ_w(t0) + d·(lowest slope of ρ_j − highest slope of ρ_w) > 0 at
+    d = 0 and d = D − 1 (or via the price ranges alone for a far competitor). A project whose
+    supporters cannot pay its cost even at the highest budgets is out throughout; at the end
+    nothing else may be affordable. Exact ties that persist (twin projects; two projects whose ρ
+    is pinned to cost / ((supporters with money)·utility)) are settled in ``Fraction``s.
+
+    Comparisons are made in floats and must hold by a relative margin of 1e-9, far above float
+    rounding; any doubt answers "no", which costs only the jump (the walk then steps one
+    increment). Whenever the answer is "yes", every t in the interval gives the same winners,
+    hence the same selection, hence the walk would step through it without stopping.
     """
 
     MARGIN = 1e-9
@@ -194,71 +207,136 @@ class _IntervalCheck:
             return Fraction(10**30)
         return Fraction(g.costs[j]) / (rest * Fraction(self.fast.sat[j]))
 
-    def holds(self, winners: list[int], lo: Fraction, hi: Fraction) -> bool:
+    def _price(self, j, v, lo, hi, sl, sh, need_afford: bool):
+        """(α at t0, α range, slope bounds) of project j; None if it cannot be settled."""
+        g = self.fast.g
+        sup = g.supporters[j]
+        m = g.sup_mult[j]
+        cost = self.fast.cost_f[j]
+        a_lo = self._alpha(j, hi)  # price at the highest budgets: lowest possible
+        if a_lo is None:
+            return "out"
+        blo = lo[sup]
+        if float(blo @ m) < cost * (1 + self.MARGIN):
+            return None if need_afford else ("weak", a_lo)
+        a_hi = self._alpha(j, lo)
+        a0 = self._alpha(j, v)
+        if a_hi is None or a0 is None:
+            return None
+        bh = hi[sup]
+        sure_poor = bh < a_lo * (1 - self.MARGIN)
+        sure_rich = blo >= a_hi * (1 + self.MARGIN)
+        amb = ~sure_poor & ~sure_rich
+        M = float(self.fast.M[j])
+        s_lo, s_hi = sl[sup], sh[sup]
+        n_lo = float(s_lo[sure_poor] @ m[sure_poor]) + float(np.minimum(s_lo[amb], 0) @ m[amb])
+        n_hi = float(s_hi[sure_poor] @ m[sure_poor]) + float(np.maximum(s_hi[amb], 0) @ m[amb])
+        d_max = M - float(m[sure_poor].sum())
+        d_min = d_max - float(m[amb].sum())
+        if d_min <= 0.5:
+            return None
+        # α' = −(Σ_poor m·σ) / (M − M_poor)
+        top, bot = -n_hi, -n_lo  # range of the numerator −Σ m·σ
+        da_lo = top / (d_max if top >= 0 else d_min)
+        da_hi = bot / (d_min if bot >= 0 else d_max)
+        return a0, a_lo, a_hi, da_lo, da_hi, sure_poor
+
+    def probe(self, winners: list[int], t0v: Fraction, inc: Fraction, D: int) -> tuple[bool, float]:
+        """(the pass at t0 holds on [t0, t0 + D − 1], predicted first increment that may fail)."""
         fast, g = self.fast, self.fast.g
         G = len(g.ballots)
-        Blo = np.full(G, float(lo))
-        Bhi = np.full(G, float(hi))
-        zero = np.zeros(G, dtype=bool)  # certainly paid all they had: budget exactly 0
-        won = set()
+        m_ = self.MARGIN
+        Dm = float(D - 1)
+        v = np.full(G, float(t0v))
+        sl = np.full(G, float(inc))
+        sh = sl.copy()
+        zero = np.zeros(G, dtype=bool)
+        pred = INF
+        won: set[int] = set()
+        out: set[int] = set()
         heap = [(fast.rho0_f[j], j) for j in fast.candidates]
         heapq.heapify(heap)
-        out: set[int] = set()  # dropped out for sure
-        m_ = self.MARGIN
         for w in winners:
-            sup = g.supporters[w]
-            b_lo = Blo[sup]
-            if float(b_lo @ g.sup_mult[w]) < fast.cost_f[w] * (1 + m_):
-                return False  # w might not be affordable at the low end
-            a_hi = self._alpha(w, Blo)
-            a_lo = self._alpha(w, Bhi)
-            if a_hi is None or a_lo is None:
-                return False
-            rho_hi = a_hi / self.sat[w]
-            limit = rho_hi * (1 + m_)
-            # if every supporter of w either has nothing or can pay cost / (M − M_zero) even at
-            # the low end, w's ρ is exactly that floor throughout the interval
+            lo = v + Dm * np.minimum(sl, 0.0)
+            hi = v + Dm * np.maximum(sh, 0.0)
+            np.maximum(lo, 0.0, out=lo)
+            pw = self._price(w, v, lo, hi, sl, sh, need_afford=True)
+            if pw is None or pw == "out":
+                return False, pred
+            a0w, alo_w, ahi_w, dlo_w, dhi_w, poor_w = pw
+            sw = self.sat[w]
+            r0w = a0w / sw
+            up_w = min(ahi_w, a0w + Dm * max(dhi_w, 0.0)) / sw  # highest ρ_w in the interval
+            limit = up_w * (1 + m_)
             fw: Fraction | None = None
             back = []
             while heap and heap[0][0] <= limit:
                 _, j = heapq.heappop(heap)
                 if j in won or j in out or j == w:
                     continue
-                a = self._alpha(j, Bhi)
-                if a is None:
+                pj = self._price(j, v, lo, hi, sl, sh, need_afford=False)
+                if pj == "out":
                     out.add(j)
                     continue
-                r = a / self.sat[j]
-                back.append((r, j))
-                if r > limit:
+                if pj is None:
+                    return False, pred
+                sj = self.sat[j]
+                if pj[0] == "weak":  # may be unaffordable somewhere: the plain bound only
+                    key = pj[1] / sj
+                    back.append((key, j))
+                    if key > limit:
+                        continue
+                    ok = False
+                else:
+                    a0j, alo_j, _, dlo_j, _, _ = pj
+                    low_j = max(alo_j, a0j + Dm * min(dlo_j, 0.0)) / sj
+                    back.append((low_j, j))
+                    if low_j > limit:
+                        continue
+                    gap0 = a0j / sj - r0w
+                    slope = dlo_j / sj - dhi_w / sw
+                    tol = m_ * max(r0w, 1e-300)
+                    ok = gap0 > tol and gap0 + Dm * min(slope, 0.0) > tol
+                    if gap0 > tol and slope < 0:
+                        pred = min(pred, 1 + (gap0 - tol) / -slope)
+                if ok:
                     continue
-                # exact ties: j cannot win if its ρ floor is above w's exact ρ (or equal, with
-                # j after w in tie-break order), or if j is w's twin
                 if j > w and self.twin[j] == self.twin[w]:
                     continue
                 if fw is None:
                     fw = self._floor_rho(w, zero)
-                    zs = zero[sup]
+                    sup_w = g.supporters[w]
                     price = float(fw * Fraction(fast.sat[w]))
-                    if not bool(np.all(b_lo[~zs] >= price * (1 + m_))):
-                        fw = Fraction(-1)  # not exact: no tie can be settled
+                    if not bool(np.all(lo[sup_w][~zero[sup_w]] >= price * (1 + m_))):
+                        fw = Fraction(-1)
                 if fw >= 0:
                     fj = self._floor_rho(j, zero)
                     if fj > fw or (j > w and fj == fw):
                         continue
-                return False
+                return False, pred
             for item in back:
                 heapq.heappush(heap, item)
             won.add(w)
-            poor = Bhi[sup] < a_lo * (1 - m_)  # short at every budget in the interval
-            zero[sup[poor]] = True
-            Blo[sup] = np.where(poor, 0.0, np.maximum(b_lo - a_hi, 0.0))
-            Bhi[sup] = np.where(poor, 0.0, np.maximum(Bhi[sup] - a_lo, 0.0))
-        # nothing else may be affordable at the end, even at the highest budgets
+            # w pays: budgets and slopes of its supporters
+            sup = g.supporters[w]
+            vs = v[sup]
+            rich = lo[sup] >= ahi_w * (1 + m_)
+            nz = ~zero[sup]
+            amb = nz & ~rich & ~poor_w
+            nv = np.maximum(vs - a0w, 0.0)
+            nsl = sl[sup] - dhi_w
+            nsh = sh[sup] - dlo_w
+            nsl = np.where(amb, np.minimum(nsl, 0.0), nsl)
+            nsh = np.where(amb, np.maximum(nsh, 0.0), nsh)
+            gone = poor_w | zero[sup]
+            v[sup] = np.where(gone, 0.0, nv)
+            sl[sup] = np.where(gone, 0.0, nsl)
+            sh[sup] = np.where(gone, 0.0, nsh)
+            zero[sup[gone]] = True
+        hi = v + Dm * np.maximum(sh, 0.0)
         for j in fast.candidates:
             if j in won or j in out:
                 continue
-            avail = float(Bhi[g.supporters[j]] @ g.sup_mult[j])
-            if avail >= fast.cost_f[j] * (1 - m_):
-                return False
-        return True
+            if float(hi[g.supporters[j]] @ g.sup_mult[j]) >= fast.cost_f[j] * (1 - m_):
+                return False, pred
+        return True, pred
