@@ -1,8 +1,15 @@
-"""Participatory budgeting on Poland_Lodz_2022 (160 projects, 90,494 voters).
+"""Participatory budgeting on Poland_Lodz_2022 (160 projects, 90,494 voters), and MES + add1
+on the files where add1 needs many increments.
 
 Rows: reading the .pb file; MES with cost utilities without completion and with add1, each
 beside pabutools 1.2.3 and the C++ ``muoblpbindings`` run in the same process. Our timings
 include merging identical ballots (the file is already parsed for every contender).
+
+add1 rows (``ADD1_FILES``): our jump (the default) beside the C++ library (which walks one
+currency unit at a time) and beside our own one-unit walk, all in the same run, for cost and
+cardinality utilities (the C++ library only has the rule our cost utilities give). The walk on
+the two Hungarian files takes minutes (budgets in forint: 42,460 to 279,265 increments), so it
+only runs with ``LINLI_BENCH_WALK_ALL=1``; pabutools add1 there needs hours and is not run.
 
 Utility conventions differ between libraries: pabutools ``Cost_Sat`` (our ``utility="cost"``)
 selects by price relative to cost; the C++ library reaches the same rule when every approval is
@@ -20,6 +27,13 @@ from linli.engine.budgeting.mes import mes
 
 FILE = SHARED_DATA / "pabulib" / "Poland_Lodz_2022.pb"
 DATASET = "Poland_Lodz_2022"
+ADD1_FILES = [
+    "Hungary_Budapest_2022_VIII_Jozsefvaros",
+    "Hungary_Budapest_2025_XI_Ujbuda",
+    "Poland_Warszawa_2023_Mokotow",
+    "Poland_Lodz_2022",
+]
+SLOW_WALK = {"Hungary_Budapest_2022_VIII_Jozsefvaros", "Hungary_Budapest_2025_XI_Ujbuda"}
 
 
 def _pabutools(add1: bool) -> tuple[float, list[str]]:
@@ -49,6 +63,63 @@ def _cpp_inputs(election: Any) -> tuple[Any, ...]:
     return voters, projects, cost, approvals, total, float(inst.budget)
 
 
+def _add1_rows(cpp: Any, lodz: Any) -> list[BenchRow]:
+    """MES + add1: jump vs the C++ library and vs our one-unit walk, in the same run."""
+    rows: list[BenchRow] = []
+    walk_all = os.environ.get("LINLI_BENCH_WALK_ALL") == "1"
+    for name in ADD1_FILES:
+        election = lodz if name == DATASET else pbfile.read(SHARED_DATA / "pabulib" / f"{name}.pb")
+        inst, prof = election.instance, election.profile
+        for utility in ("cost", "cardinality"):
+            jump_s, jump = timed(
+                lambda u=utility, i=inst, p=prof: mes(i, p, utility=u, completion="add1"),
+                repeat=3,
+            )
+            task = f"MES {utility}, add1 jump"
+            note = (
+                f"{jump.details['iterations']} increments in {jump.details['passes']} passes, "
+                f"{len(jump.selected)} funded"
+            )
+            rows.append(BenchRow(task, name, jump_s, target="< 1 s", note=note))
+            if walk_all or name not in SLOW_WALK:
+                walk_s, walk = timed(
+                    lambda u=utility, i=inst, p=prof: mes(
+                        i, p, utility=u, completion="add1", add1="walk"
+                    )
+                )
+                same = walk.selected == jump.selected and (
+                    walk.details["budget_per_voter"] == jump.details["budget_per_voter"]
+                )
+                rows.append(
+                    BenchRow(
+                        task,
+                        name,
+                        jump_s,
+                        "our one-unit walk",
+                        walk_s,
+                        equal=same,
+                        target="same outcome",
+                        note=note + "; same final budget per voter checked too",
+                    )
+                )
+            if cpp is not None and utility == "cost" and name != DATASET:  # Łódź: see above
+                args = _cpp_inputs(election)
+                cpp_s, got = timed(lambda args=args: cpp.equal_shares_add1(*args))
+                rows.append(
+                    BenchRow(
+                        task,
+                        name,
+                        jump_s,
+                        "muoblpbindings 0.0.16 (C++)",
+                        cpp_s,
+                        equal=set(got) == set(jump.selected),
+                        target="faster",
+                        note=note + "; C++ returns a set, compared as sets",
+                    )
+                )
+    return rows
+
+
 def run(only: str | None = None) -> list[BenchRow]:
     rows: list[BenchRow] = []
     read_s, election = timed(lambda: pbfile.read(FILE), repeat=3)
@@ -66,7 +137,10 @@ def run(only: str | None = None) -> list[BenchRow]:
             repeat=3 if not add1 else 1,
         )
         task = "MES cost, " + ("add1" if add1 else "no completion")
-        note = f"{len(ours.selected)} funded, {ours.details['iterations']} passes"
+        note = (
+            f"{len(ours.selected)} funded, {ours.details['iterations']} increments, "
+            f"{ours.details.get('passes', 1)} passes"
+        )
         if not skip_slow:
             peer_s, peer = _pabutools(add1)
             rows.append(
@@ -97,4 +171,5 @@ def run(only: str | None = None) -> list[BenchRow]:
                     note=note + "; C++ returns a set, compared as sets",
                 )
             )
+    rows.extend(_add1_rows(cpp, election))
     return rows

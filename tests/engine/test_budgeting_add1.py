@@ -162,3 +162,13 @@ def test_records_are_what_the_walk_computes(case):
         Fraction(budget_per_voter),
         selected,
     )
+
+
+def test_cli_says_how_many_increments_and_passes():
+    from tests.engine.test_budgeting_cli import ASSEN, run
+
+    r = run(ASSEN, "--rule", "mes", "--completion", "add1")
+    assert r.returncode == 0, r.stderr
+    assert "add1 迭代 845 次，实际运行 MES" in r.stdout
+    passes = int(r.stdout.split("实际运行 MES ")[1].split(" 次")[0])
+    assert 1 < passes < 100

@@ -76,7 +76,8 @@ def explain(inst: Instance, out: Outcome) -> str:
     if "budget_per_voter" in out.details:
         lines.append(
             f"每位选民的预算：{fmt(out.details['budget_per_voter'])}"
-            f"（add1 迭代 {out.details.get('iterations', 1)} 次）。"
+            f"（add1 迭代 {out.details.get('iterations', 1)} 次，"
+            f"实际运行 MES {out.details.get('passes', 1)} 次）。"
         )
     lines.append("")
     lines.append("获得资助的项目（按资助顺序）：")
