@@ -120,8 +120,9 @@ def test_bad_arguments_are_refused():
     e = load("Netherlands_Assen_2024")
     with pytest.raises(ValueError):
         mes(e.instance, e.profile, completion="add1", add1="hop")
-    with pytest.raises(ValueError):
-        mes(e.instance, e.profile, completion="add1", increment=0)
+    for method in ("jump", "walk"):
+        with pytest.raises(ValueError):
+            mes(e.instance, e.profile, completion="add1", increment=0, add1=method)
 
 
 def test_every_approval_file_has_a_walk_record():

@@ -501,6 +501,8 @@ def mes(
     elif "add1" in comps:
         if add1 not in ("jump", "walk"):
             raise ValueError(f"add1 must be 'jump' or 'walk', not {add1!r}")
+        if increment <= 0:
+            raise ValueError("add1 needs a positive increment")
         if add1 == "jump" and not reference:
             final_b, iterations, passes = add1_jump(fast, budget, b0, increment)
         else:
