@@ -777,6 +777,11 @@ def patrol(request, site_id: int):
     site = PatrolSite.objects.select_related("team", "project").filter(pk=site_id).first()
     if site is None:
         raise Http404
+    # scanning the QR already says whether this volunteer may patrol here
+    if not TeamMember.objects.filter(
+        user=request.user, team__committee_id=site.project.committee_id
+    ).exists():
+        raise ScopeError(_("该巡查点属于其他居委会或您不是志愿巡查队员，不能登记巡查"))
     form = forms.PatrolForm(request.POST or None, request.FILES or None, site=site)
     status = 200
     if request.method == "POST":
@@ -802,12 +807,6 @@ def patrol(request, site_id: int):
                     _("巡查已签到，谢谢！") if created else _("本班次您已签到过，无需重复签到"),
                 )
                 return redirect(reverse("implementation:patrol_done", args=[record.pk]))
-    else:
-        # scanning the QR already says whether this volunteer may patrol here
-        if not TeamMember.objects.filter(
-            user=request.user, team__committee_id=site.project.committee_id
-        ).exists():
-            raise ScopeError(_("该巡查点属于其他居委会或您不是志愿巡查队员，不能登记巡查"))
     return render(
         request, "implementation/patrol.html", {"site": site, "form": form}, status=status
     )
