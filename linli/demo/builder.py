@@ -500,6 +500,9 @@ class DemoBuilder:
         from linli.demo.story import build_story
 
         self.story = build_story(self, logins, projects)  # steps 1–4 records of the cases
+        self.step6 = __import__("linli.demo.evaluation").demo.evaluation.build(
+            self, logins, projects
+        )  # step 6 records of the cases (linli/demo/evaluation.py)
         elapsed = time.monotonic() - t0
         summary = {
             "scale": self.scale,
@@ -1117,6 +1120,7 @@ def demo_reset(out=None, progress: bool = True) -> dict:
     with transaction.atomic():
         from linli.demo.cleanup import delete_story
 
+        __import__("linli.demo.evaluation").demo.evaluation.delete(district, note)  # step 6
         delete_story(district, note)  # steps 2–4 records (linli/demo/story.py), ledger included
         # the demo's funding plans (cost items, sources and their accounts) protect their
         # projects; their ledger rows went with delete_story above.

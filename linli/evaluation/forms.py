@@ -23,7 +23,7 @@ class _ScoresMixin:
                 label=Criterion(c).label,
                 choices=SCORE_CHOICES,
                 coerce=int,
-                widget=forms.RadioSelect(attrs={"class": "score-radio"}),
+                widget=forms.RadioSelect,
             )
 
     def scores(self) -> dict:
