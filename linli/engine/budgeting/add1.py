@@ -115,11 +115,16 @@ def _aimed_jump(check, winners: list[int], b: Fraction, inc: Fraction, guess: in
     A first probe over two increments gives the slopes, hence where the closest comparison would
     fail if nothing else changed; the next probes aim just short of that.
     """
-    ok, pred = check.probe(winners, b, inc, 2)
+    first = guess if guess >= 8 else 2  # after a long jump, aim long straight away
+    ok, pred = check.probe(winners, b, inc, first)
     if not ok:
-        return 1
-    best = 2
-    target = pred if pred < INF else 2.0 * guess
+        if first == 2:
+            return 1
+        best = 1
+        target = min(pred, first / 2) if pred > 1 else first / 8
+    else:
+        best = first
+        target = pred if pred < INF else 2.0 * guess
     for _ in range(4):
         D = int(min(target * 0.995, 1e15))
         if D <= best:
