@@ -500,6 +500,9 @@ class DemoBuilder:
         from linli.demo.story import build_story
 
         self.story = build_story(self, logins, projects)  # steps 1–4 records of the cases
+        self.step5 = __import__("linli.demo.implementation").demo.implementation.build(
+            self, logins, projects
+        )  # step 5 records of the cases (linli/demo/implementation.py), before step 6
         self.step6 = __import__("linli.demo.evaluation").demo.evaluation.build(
             self, logins, projects
         )  # step 6 records of the cases (linli/demo/evaluation.py)

@@ -89,18 +89,19 @@ class Procurement(models.Model):
     method = models.CharField("采购方式", max_length=10, choices=Method.choices)
     budget_fen = models.BigIntegerField("预算（分）", validators=FEN)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
+    # DO_NOTHING: a quote is deleted only with its procurement, in the same transaction
     chosen = models.ForeignKey(
-        "Quote", verbose_name="中选报价", null=True, blank=True, on_delete=models.PROTECT,
+        "Quote", verbose_name="中选报价", null=True, blank=True, on_delete=models.DO_NOTHING,
         related_name="+",
     )  # fmt: skip
     reason = models.TextField("确定理由", max_length=2000, blank=True, validators=TEXT)
     meeting = models.ForeignKey(
         "deliberation.Meeting", verbose_name="决定会议", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     vote = models.ForeignKey(
         "voting.Vote", verbose_name="决定表决", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
+        on_delete=models.SET_NULL, related_name="+",
     )  # fmt: skip
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -159,7 +160,7 @@ class Contract(models.Model):
         "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="contracts"
     )
     procurement = models.OneToOneField(
-        Procurement, verbose_name="采购", null=True, blank=True, on_delete=models.PROTECT,
+        Procurement, verbose_name="采购", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="contract",
     )  # fmt: skip
     title = models.CharField("合同名称", max_length=80, validators=TEXT)
@@ -254,9 +255,9 @@ class ChangeOrder(models.Model):
 class ContractPayment(models.Model):
     """A payment under a contract: one spending voucher of the project's funding ledger."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="payments")
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="payments")
     entry = models.OneToOneField(
-        "funding.JournalEntry", verbose_name="支出凭证", on_delete=models.PROTECT,
+        "funding.JournalEntry", verbose_name="支出凭证", on_delete=models.CASCADE,
         related_name="contract_payment",
     )  # fmt: skip
     instalment = models.ForeignKey(

@@ -347,6 +347,7 @@ def contract_create(
     _require(actor, "implementation.manage", project, "您无权为该项目登记合同")
     _in_implementation(project, "登记合同")
     if procurement is not None:
+        procurement = Procurement.objects.select_related("chosen__company").get(pk=procurement.pk)
         ensure(procurement.project_id == project.pk, "所选采购不属于本项目")
         ensure(procurement.status == "decided", "采购尚未确定结果，不能签订合同", status=409)
         ensure(
