@@ -5,43 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('deliberation', '0003_agenda_need_and_option'),
-        ('funding', '0001_initial'),
-        ('implementation', '0001_initial'),
-        ('voting', '0003_ranked_method'),
+        ("deliberation", "0003_agenda_need_and_option"),
+        ("funding", "0001_initial"),
+        ("implementation", "0001_initial"),
+        ("voting", "0003_ranked_method"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='contract',
-            name='procurement',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='contract', to='implementation.procurement', verbose_name='采购'),
+            model_name="contract",
+            name="procurement",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="contract",
+                to="implementation.procurement",
+                verbose_name="采购",
+            ),
         ),
         migrations.AlterField(
-            model_name='contractpayment',
-            name='contract',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='payments', to='implementation.contract'),
+            model_name="contractpayment",
+            name="contract",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="payments",
+                to="implementation.contract",
+            ),
         ),
         migrations.AlterField(
-            model_name='contractpayment',
-            name='entry',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='contract_payment', to='funding.journalentry', verbose_name='支出凭证'),
+            model_name="contractpayment",
+            name="entry",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="contract_payment",
+                to="funding.journalentry",
+                verbose_name="支出凭证",
+            ),
         ),
         migrations.AlterField(
-            model_name='procurement',
-            name='chosen',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='implementation.quote', verbose_name='中选报价'),
+            model_name="procurement",
+            name="chosen",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="implementation.quote",
+                verbose_name="中选报价",
+            ),
         ),
         migrations.AlterField(
-            model_name='procurement',
-            name='meeting',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='deliberation.meeting', verbose_name='决定会议'),
+            model_name="procurement",
+            name="meeting",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="deliberation.meeting",
+                verbose_name="决定会议",
+            ),
         ),
         migrations.AlterField(
-            model_name='procurement',
-            name='vote',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='voting.vote', verbose_name='决定表决'),
+            model_name="procurement",
+            name="vote",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="voting.vote",
+                verbose_name="决定表决",
+            ),
         ),
     ]
