@@ -16,6 +16,8 @@ class ServiceErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError):
+            return _out_of_range(request)
         if request.path.startswith("/api/"):
             return None
         if isinstance(exception, ServiceError):
@@ -33,6 +35,30 @@ class ServiceErrorMiddleware:
                 status=400,
             )
         return None
+
+
+INT64_MAX = 2**63 - 1
+
+
+def _out_of_range(request):
+    """A number too large for the database (SQLite refuses integers >= 2**63) or for a date
+    computation: one central answer instead of a 500 in every endpoint. An id in the path
+    that no row can have is a 404 like any missing object; any other number is a 400."""
+    from django.http import JsonResponse
+
+    huge_id = any(
+        part.isdigit() and int(part) > INT64_MAX for part in request.path.split("/") if part
+    )
+    status = 404 if huge_id else 400
+    message = "对象不存在或您无权查看" if huge_id else "数值超出允许范围，请检查后重试"
+    if request.path.startswith("/api/"):
+        code = "not_found" if huge_id else "out_of_range"
+        return JsonResponse(
+            {"detail": message, "code": code},
+            status=status,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    return render(request, "error.html", {"status": status, "message": message}, status=status)
 
 
 class ChineseFirstLocaleMiddleware:

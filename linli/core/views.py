@@ -104,18 +104,49 @@ def readyz(request):
     return JsonResponse({"status": "ok", "database": "ok", "db_ms": elapsed})
 
 
-# Uploaded files that any signed-in member of the platform may fetch by URL. Everything else
-# under MEDIA_ROOT (roster uploads with phone numbers, notice and objection attachments) is
-# only reachable through the owning app's scoped download views.
-PUBLIC_MEDIA_PREFIXES = ("site_plans/", "microspaces/", "needs/", "space_reports/")
+# Uploaded files reachable by URL, each through the scope check of the object that owns it:
+# prefix → (the owning object's scoped queryset for the user, its file field). Everything
+# else under MEDIA_ROOT (roster uploads with phone numbers, notice and objection
+# attachments, design files…) is only reachable through the owning app's download views.
+def _media_owners():
+    from linli.needs.models import NeedPhoto
+    from linli.needs.selectors import needs_visible_to, space_reports_visible_to
+    from linli.places.models import MicroSpacePhoto
+    from linli.places.selectors import compounds_visible_to, microspaces_visible_to
+
+    return {
+        "site_plans/": (lambda user: compounds_visible_to(user), "site_plan"),
+        "microspaces/": (
+            lambda user: MicroSpacePhoto.objects.filter(
+                microspace__in=microspaces_visible_to(user)
+            ),
+            "image",
+        ),
+        "needs/": (
+            lambda user: NeedPhoto.objects.filter(need__in=needs_visible_to(user)),
+            "image",
+        ),
+        "space_reports/": (lambda user: space_reports_visible_to(user), "photo"),
+    }
 
 
 @login_required
 def media(request, path: str):
+    """A photo or site plan, only for users who may see the object it belongs to: the
+    object is found by its file path, then looked up through the same scoped selector as
+    its page. Not found and not allowed answer the same 404."""
     from django.conf import settings
     from django.http import Http404
     from django.views.static import serve
 
-    if not path.startswith(PUBLIC_MEDIA_PREFIXES) or ".." in path.split("/"):
+    if ".." in path.split("/") or "\\" in path:
         raise Http404
-    return serve(request, path, document_root=settings.MEDIA_ROOT)
+    for prefix, (visible, field) in _media_owners().items():
+        if path.startswith(prefix):
+            if visible(request.user).filter(**{field: path}).exists():
+                response = serve(request, path, document_root=settings.MEDIA_ROOT)
+                response["Cache-Control"] = "private, max-age=3600"
+                response["X-Content-Type-Options"] = "nosniff"
+                return response
+            break
+    raise Http404
