@@ -252,6 +252,90 @@ def contributions(request, source_id: int):
     ]
 
 
+class SplitIn(Schema):
+    total: str = Field(max_length=20, description="分摊总额（元），如 12000 或 12,000.00")
+    method: str = Field(
+        "equal", max_length=10, description="equal 均摊 / area 按面积 / floor 按楼层"
+    )
+    building_ids: list[int] = Field(
+        default_factory=list,
+        max_length=200,
+        description="由哪些楼栋的住户分摊；不填为项目范围内全部住户",
+    )
+    exempt_household_ids: list[int] = Field(default_factory=list, max_length=2000)
+    floor_coefficients: dict[int, str] = Field(
+        default_factory=dict, description='按楼层分摊的系数，如 {"2": "1", "6": "1.5"}'
+    )
+    exempt_floors: list[int] = Field(default_factory=list, max_length=100)
+
+
+class ShareOut(Schema):
+    household_id: int
+    flat: str
+    share_fen: int
+    share: str
+    exempt: bool
+
+
+class SplitOut(Schema):
+    source_id: int
+    total_fen: int
+    shares: list[ShareOut]
+
+
+@router.post(
+    "/sources/{source_id}/split", response=SplitOut, summary="计算各户分摊（均摊/按面积/按楼层）"
+)
+def split(request, source_id: int, data: SplitIn):
+    from decimal import Decimal, InvalidOperation
+
+    from linli.core.errors import ServiceError
+    from linli.funding.money import fen_to_yuan
+    from linli.places.models import Building
+
+    source = get_visible(selectors.sources_visible_to(request.auth), pk=source_id)
+    committee_id = source.plan.project.committee_id
+    buildings = list(
+        Building.objects.filter(pk__in=data.building_ids, compound__committee_id=committee_id)
+    )
+    if len(buildings) != len(set(data.building_ids)):
+        raise ServiceError("所选楼栋不在本项目范围内（或没有登记住户）", code="out_of_scope")
+    exempt = list(
+        Household.objects.filter(
+            pk__in=data.exempt_household_ids,
+            flat__building__compound__committee_id=committee_id,
+        )
+    )
+    try:
+        coefficients = {int(k): Decimal(v) for k, v in data.floor_coefficients.items()}
+    except (InvalidOperation, ValueError) as exc:
+        raise ServiceError("楼层系数格式不正确") from exc
+    rows = services.contributions_split(
+        actor=request.auth,
+        source=source,
+        total_fen=yuan_to_fen(data.total),
+        method=data.method,
+        buildings=buildings,
+        exempt=exempt,
+        floor_coefficients=coefficients,
+        exempt_floors=set(data.exempt_floors),
+    )
+    return {
+        "source_id": source.pk,
+        "total_fen": sum(c.share_fen for c in rows),
+        "shares": [
+            {
+                "household_id": c.household_id,
+                "flat": str(c.household.flat),
+                "share_fen": c.share_fen,
+                "share": fen_to_yuan(c.share_fen),
+                "exempt": c.exempt,
+            }
+            for c in rows
+        ],
+    }
+
+
 @router.post("/entries/{entry_id}/confirm", response=EntryOut, summary="出纳确认入账")
 def confirm(request, entry_id: int):
     e = get_visible(selectors.entries_visible_to(request.auth), pk=entry_id)

@@ -6,6 +6,10 @@ from decimal import Decimal, InvalidOperation
 
 from linli.core.errors import ServiceError
 
+# No community project moves more than this in one line: 1 亿元. Anything larger is a typo
+# (or an attack) and would make every figure on the page meaningless.
+MAX_AMOUNT_FEN = 100_000_000 * 100
+
 
 def yuan_to_fen(text: str | int | Decimal, *, allow_negative: bool = False) -> int:
     if isinstance(text, float):
@@ -24,6 +28,8 @@ def yuan_to_fen(text: str | int | Decimal, *, allow_negative: bool = False) -> i
         raise ServiceError("金额最多精确到分（两位小数）")
     if fen < 0 and not allow_negative:
         raise ServiceError("金额不能为负数")
+    if abs(fen) > MAX_AMOUNT_FEN:
+        raise ServiceError("金额超出合理范围（单笔不超过 1 亿元），请核对后重新填写")
     return int(fen)
 
 

@@ -284,6 +284,22 @@ def contribution_rows(source: FundingSource) -> list[dict]:
     return rows
 
 
+def split_buildings(plan: FundingPlan):
+    """Buildings whose households may be asked to pay: those in the project's scope."""
+    from django.db.models import Count
+
+    from linli.funding.services import project_households
+    from linli.places.models import Building
+
+    ids = project_households(plan.project).values("flat__building_id")
+    return (
+        Building.objects.filter(pk__in=ids)
+        .select_related("compound")
+        .annotate(n_households=Count("flats__households", distinct=True))
+        .order_by("compound__name", "number")
+    )
+
+
 def reconciliation(plan: FundingPlan) -> list[dict]:
     """Per residents' source: pledged vs received, with the households still owing."""
     out = []

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from linli.audit.services import audit_record
@@ -44,7 +44,7 @@ from linli.funding.models import (
     SourceKind,
     SourceStatus,
 )
-from linli.funding.money import fen_to_yuan
+from linli.funding.money import MAX_AMOUNT_FEN, fen_to_yuan
 from linli.places.models import Household
 from linli.projects.models import Project
 
@@ -66,6 +66,11 @@ def _full_clean(obj, **kwargs) -> None:
 
 def _int_fen(value, what: str, *, positive: bool = True) -> int:
     ensure(isinstance(value, int) and not isinstance(value, bool), f"{what}必须是以分为单位的整数")
+    ensure(
+        abs(value) <= MAX_AMOUNT_FEN,
+        f"{what}超出合理范围（单笔不超过 1 亿元），请核对后重新填写",
+        code="amount",
+    )
     if positive:
         ensure(value > 0, f"{what}必须大于零", code="amount")
     else:
@@ -234,6 +239,21 @@ def duty_assign(
         user is not None and project.committee_id in scopes_for(user).visible_committee_ids,
         f"该用户在本社区没有登记角色（居民、楼组长或工作人员），不能担任{Duty(duty).label}",
         code="not_member",
+    )
+    # Separation of duties is refused at assignment, not only when a voucher is confirmed:
+    # whoever keeps the books for a project holds exactly one of the three duties there.
+    conflicting = (
+        FundingDuty.objects.filter(user=user, committee_id=project.committee_id)
+        .filter(Q(project=project) | Q(project__isnull=True))
+        .exclude(duty=duty)
+        .values_list("duty", flat=True)
+        .first()
+    )
+    ensure(
+        conflicting is None,
+        f"该用户已担任{Duty(conflicting).label if conflicting else ''}，"
+        f"会计、出纳、监事不能同时由一人担任",
+        code="duty_conflict",
     )
     obj, created = FundingDuty.objects.get_or_create(
         user=user,
@@ -559,8 +579,14 @@ def contributions_split(
     exempt: list[Household] | None = None,
     floor_coefficients: dict[int, Decimal] | None = None,
     exempt_floors: set[int] | None = None,
+    buildings: list | None = None,
 ) -> list[Contribution]:
-    """Each household's share, computed by the engine (equal, by area, by floor)."""
+    """Each household's share, computed by the engine (equal, by area, by floor).
+
+    ``buildings`` narrows who pays to those buildings (e.g. "5号楼居民自筹" falls on 5号楼
+    only, even when the project spans the whole compound); they must lie in the project's
+    scope.
+    """
     plan = _locked_plan(source.plan)
     _require(actor, "funding.manage_plan", plan, "您无权设定住户分摊")
     ensure(source.kind == SourceKind.RESIDENTS, "只有居民自筹来源才能分摊到户")
@@ -570,7 +596,20 @@ def contributions_split(
         "已有住户缴款，不能重新分摊",
     )
     project = plan.project
-    hs = list(households) if households is not None else list(project_households(project))
+    in_scope = project_households(project)
+    if buildings:
+        building_ids = {b.pk for b in buildings}
+        ensure(
+            in_scope.filter(flat__building_id__in=building_ids)
+            .values("flat__building_id")
+            .distinct()
+            .count()
+            == len(building_ids),
+            "所选楼栋不在本项目范围内（或没有登记住户）",
+            code="out_of_scope",
+        )
+        in_scope = in_scope.filter(flat__building_id__in=building_ids)
+    hs = list(households) if households is not None else list(in_scope.order_by("id"))
     ensure(hs, "本项目范围内没有住户")
     for h in hs:
         _check_household(project, h)
@@ -609,7 +648,12 @@ def contributions_split(
         actor=actor,
         action="funding.contributions_split",
         obj=source,
-        after={"method": method, "total_fen": total_fen, "shares": split.amounts},
+        after={
+            "method": method,
+            "total_fen": total_fen,
+            "buildings": sorted(b.pk for b in buildings or []),
+            "shares": split.amounts,
+        },
     )
     return list(source.contributions.order_by("id"))
 
@@ -648,6 +692,22 @@ def contribution_receive(
     if contribution is None:
         contribution = Contribution.objects.create(source=source, household=household, share_fen=0)
     ensure(not contribution.exempt, f"“{household}”已免缴，不能登记缴款")
+    if contribution.share_fen > 0:
+        # What is still owed: the larger of the share and the pledge, less what was paid
+        # and what is already recorded but not yet confirmed by the cashier.
+        row = next(
+            r
+            for r in selectors.contribution_rows(source)
+            if r["contribution"].pk == contribution.pk
+        )
+        due = max(contribution.pledged_fen or 0, contribution.share_fen)
+        owed = due - row["net_fen"] - row["pending_fen"]
+        ensure(
+            amount_fen <= owed,
+            f"缴款 {fen_to_yuan(amount_fen)} 元超过“{household}”尚未缴纳的应缴金额 "
+            f"{fen_to_yuan(max(owed, 0))} 元，请核对金额",
+            code="overpayment",
+        )
     entry = entry_record(
         actor=actor,
         plan=plan,

@@ -31,8 +31,9 @@ from linli.funding.models import (
     SourceStatus,
 )
 from linli.funding.money import yuan_to_fen
-from linli.places.models import Household
+from linli.places.models import Building, Household
 from linli.projects.selectors import projects_visible_to
+from linli.voting.models import VoteResult
 
 
 def _project(request, project_id):
@@ -47,21 +48,27 @@ def _back(project_id, anchor=""):
     return redirect(reverse("funding:plan", args=[project_id]) + anchor)
 
 
-def _act(request, fn, ok: str):
-    """Run one service call; a refusal becomes a message, the page is shown again."""
+def _act(request, fn, ok: str) -> int | None:
+    """Run one service call. On success: a message, None. On a refusal: the Chinese reason
+    as an error message and the refusal's 4xx status, with which the caller shows the same
+    page again (nothing was written: the service runs in one transaction)."""
     try:
         fn()
     except ScopeError:
         raise
     except ServiceError as exc:
         messages.error(request, exc.message)
-        return False
+        return exc.status
     messages.success(request, ok)
-    return True
+    return None
 
 
 @login_required
 def plan(request, project_id: int):
+    return _plan_page(request, project_id)
+
+
+def _plan_page(request, project_id: int, status: int = 200):
     project = _project(request, project_id)
     user = request.user
     if not user.has_perm("funding.view_books", project):
@@ -75,10 +82,11 @@ def plan(request, project_id: int):
             plan.entries.select_related(
                 "recorded_by", "confirmed_by", "reviewed_by", "source", "item"
             )
-            .prefetch_related("attachments")
+            .prefetch_related("attachments", "lines")
             .order_by("-id")[:200]
         )
         for e in entries:
+            e.amount_fen = sum(line.amount_fen for line in e.lines.all() if line.amount_fen > 0)
             e.can_confirm = (
                 e.posted_at is None
                 and user.has_perm("funding.confirm_entry", plan)
@@ -108,18 +116,29 @@ def plan(request, project_id: int):
                 .select_related("user")
             ),
             duty_choices=Duty.choices,
+            owner_decisions=list(
+                VoteResult.objects.filter(
+                    vote__committee_id=project.committee_id, vote__kind="owners"
+                )
+                .select_related("vote")
+                .order_by("-vote__closes_at")[:50]
+            ),
             upcoming=selectors.upcoming_bot_boundaries(user, within_days=120),
         )
     else:
         ctx["can_manage"] = user.has_perm("funding.manage_plan", project)
-    return render(request, "funding/plan.html", ctx)
+    return render(request, "funding/plan.html", ctx, status=status)
 
 
 @login_required
 @require_POST
 def plan_open(request, project_id: int):
     project = _project(request, project_id)
-    _act(request, lambda: services.plan_open(actor=request.user, project=project), "已建立筹资方案")
+    refused = _act(
+        request, lambda: services.plan_open(actor=request.user, project=project), "已建立筹资方案"
+    )
+    if refused:
+        return _plan_page(request, project.pk, refused)
     return _back(project.pk)
 
 
@@ -128,7 +147,7 @@ def plan_open(request, project_id: int):
 def item_add(request, project_id: int):
     plan = _plan(request, project_id)
     p = request.POST
-    _act(
+    refused = _act(
         request,
         lambda: services.cost_item_add(
             actor=request.user,
@@ -139,6 +158,8 @@ def item_add(request, project_id: int):
         ),
         "已添加费用项目",
     )
+    if refused:
+        return _plan_page(request, project_id, refused)
     return _back(project_id, "#items")
 
 
@@ -149,9 +170,14 @@ def source_add(request, project_id: int):
     p = request.POST
 
     def run():
-        matches = None
+        matches = vote_result = None
         if p.get("matches"):
             matches = get_visible(plan.sources.all(), pk=p["matches"])
+        if p.get("vote_result"):
+            vote_result = get_visible(
+                VoteResult.objects.filter(vote__committee_id=plan.project.committee_id),
+                pk=p["vote_result"],
+            )
         services.source_add(
             actor=request.user,
             plan=plan,
@@ -163,9 +189,12 @@ def source_add(request, project_id: int):
             matches=matches,
             match_ratio=p.get("match_ratio") or (1 if matches else None),
             percent_of_cost=p.get("percent") or None,
+            vote_result=vote_result,
         )
 
-    _act(request, run, "已添加资金来源")
+    refused = _act(request, run, "已添加资金来源")
+    if refused:
+        return _plan_page(request, project_id, refused)
     return _back(project_id, "#sources")
 
 
@@ -173,13 +202,15 @@ def source_add(request, project_id: int):
 @require_POST
 def source_status(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
-    _act(
+    refused = _act(
         request,
         lambda: services.source_set_status(
             actor=request.user, source=source, status=request.POST.get("status", "")
         ),
         "已更新资金来源状态",
     )
+    if refused:
+        return _plan_page(request, source.plan.project_id, refused)
     return _back(source.plan.project_id, "#sources")
 
 
@@ -198,7 +229,9 @@ def receipt_add(request, project_id: int):
             memo=p.get("memo", ""),
         )
 
-    _act(request, run, "已记录收款，待出纳确认")
+    refused = _act(request, run, "已记录收款，待出纳确认")
+    if refused:
+        return _plan_page(request, project_id, refused)
     return _back(project_id, "#entries")
 
 
@@ -219,7 +252,9 @@ def spending_add(request, project_id: int):
             memo=p.get("memo", ""),
         )
 
-    _act(request, run, "已记录支出，待出纳确认")
+    refused = _act(request, run, "已记录支出，待出纳确认")
+    if refused:
+        return _plan_page(request, project_id, refused)
     return _back(project_id, "#entries")
 
 
@@ -231,11 +266,13 @@ def _entry(request, entry_id) -> JournalEntry:
 @require_POST
 def entry_confirm(request, entry_id: int):
     entry = _entry(request, entry_id)
-    _act(
+    refused = _act(
         request,
         lambda: services.entry_confirm(actor=request.user, entry=entry),
         f"凭证 {entry.number} 已确认入账",
     )
+    if refused:
+        return _plan_page(request, entry.plan.project_id, refused)
     return _back(entry.plan.project_id, "#entries")
 
 
@@ -243,13 +280,15 @@ def entry_confirm(request, entry_id: int):
 @require_POST
 def entry_review(request, entry_id: int):
     entry = _entry(request, entry_id)
-    _act(
+    refused = _act(
         request,
         lambda: services.entry_review(
             actor=request.user, entry=entry, note=request.POST.get("note", "")
         ),
         f"凭证 {entry.number} 已审核",
     )
+    if refused:
+        return _plan_page(request, entry.plan.project_id, refused)
     return _back(entry.plan.project_id, "#entries")
 
 
@@ -257,13 +296,15 @@ def entry_review(request, entry_id: int):
 @require_POST
 def entry_reverse(request, entry_id: int):
     entry = _entry(request, entry_id)
-    _act(
+    refused = _act(
         request,
         lambda: services.entry_reverse(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
         ),
         f"已为凭证 {entry.number} 做冲正，待出纳确认",
     )
+    if refused:
+        return _plan_page(request, entry.plan.project_id, refused)
     return _back(entry.plan.project_id, "#entries")
 
 
@@ -272,16 +313,20 @@ def entry_reverse(request, entry_id: int):
 def attachment_add(request, entry_id: int):
     entry = _entry(request, entry_id)
     f = request.FILES.get("file")
+    refused = None
     if f is None:
         messages.error(request, "请选择要上传的文件")
+        refused = 400
     else:
-        _act(
+        refused = _act(
             request,
             lambda: services.attachment_add(
                 actor=request.user, entry=entry, kind=request.POST.get("kind", "other"), file=f
             ),
             "附件已上传",
         )
+    if refused:
+        return _plan_page(request, entry.plan.project_id, refused)
     return _back(entry.plan.project_id, "#entries")
 
 
@@ -301,6 +346,10 @@ def attachment_download(request, entry_id: int, attachment_id: int):
 
 @login_required
 def contributions(request, project_id: int):
+    return _contributions_page(request, project_id)
+
+
+def _contributions_page(request, project_id: int, status: int = 200):
     plan = _plan(request, project_id)
     require(
         request.user, "funding.view_contributions", plan, "只有本楼工作小组和居委会可以查看缴款情况"
@@ -312,9 +361,11 @@ def contributions(request, project_id: int):
             "project": plan.project,
             "plan": plan,
             "reconciliation": selectors.reconciliation(plan),
+            "buildings": selectors.split_buildings(plan),
             "can_record": request.user.has_perm("funding.record_entry", plan),
             "can_manage": request.user.has_perm("funding.manage_plan", plan),
         },
+        status=status,
     )
 
 
@@ -323,7 +374,7 @@ def contributions(request, project_id: int):
 def contribution_pay(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
     household = get_visible(Household.objects.all(), pk=request.POST.get("household"))
-    _act(
+    refused = _act(
         request,
         lambda: services.contribution_receive(
             actor=request.user,
@@ -333,6 +384,8 @@ def contribution_pay(request, source_id: int):
         ),
         "已登记缴款并开具收据，待出纳确认",
     )
+    if refused:
+        return _contributions_page(request, source.plan.project_id, refused)
     return redirect("funding:contributions", project_id=source.plan.project_id)
 
 
@@ -340,7 +393,7 @@ def contribution_pay(request, source_id: int):
 @require_POST
 def contributions_split(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
-    _act(
+    refused = _act(
         request,
         lambda: services.contributions_split(
             actor=request.user,
@@ -349,9 +402,17 @@ def contributions_split(request, source_id: int):
             method=request.POST.get("method", "equal"),
             floor_coefficients=_coefficients(request.POST.get("coefficients", "")),
             exempt_floors={1} if request.POST.get("exempt_ground") else set(),
+            buildings=list(
+                Building.objects.filter(
+                    pk__in=[b for b in request.POST.getlist("buildings") if b.isdigit()][:200],
+                    compound__committee_id=source.plan.project.committee_id,
+                )
+            ),
         ),
         "已按规则计算各户应摊金额",
     )
+    if refused:
+        return _contributions_page(request, source.plan.project_id, refused)
     return redirect("funding:contributions", project_id=source.plan.project_id)
 
 
@@ -449,6 +510,10 @@ def statement(request, project_id: int):
 
 @login_required
 def bot(request, project_id: int):
+    return _bot_page(request, project_id)
+
+
+def _bot_page(request, project_id: int, status: int = 200):
     project = _project(request, project_id)
     require(request.user, "funding.view_public", project)
     contract = BotContract.objects.filter(project=project).first()
@@ -470,7 +535,7 @@ def bot(request, project_id: int):
             ],
             fees=list(contract.fees.all()),
         )
-    return render(request, "funding/bot.html", ctx)
+    return render(request, "funding/bot.html", ctx, status=status)
 
 
 @login_required
@@ -493,7 +558,9 @@ def bot_revenue(request, project_id: int):
             cost_fen=yuan_to_fen(p.get("cost") or "0"),
         )
 
-    _act(request, run, "已登记实际收入")
+    refused = _act(request, run, "已登记实际收入")
+    if refused:
+        return _bot_page(request, project.pk, refused)
     return redirect("funding:bot", project_id=project.pk)
 
 
@@ -516,7 +583,9 @@ def duty_assign(request, project_id: int):
             actor=request.user, user=user, project=project, duty=request.POST.get("duty", "")
         )
 
-    _act(request, run, "已指定财务职责")
+    refused = _act(request, run, "已指定财务职责")
+    if refused:
+        return _plan_page(request, project.pk, refused)
     return _back(project.pk, "#duties")
 
 
@@ -531,7 +600,7 @@ def contribution_refund(request, contribution_id: int):
         ).select_related("source__plan"),
         pk=contribution_id,
     )
-    _act(
+    refused = _act(
         request,
         lambda: services.contribution_refund(
             actor=request.user,
@@ -541,6 +610,8 @@ def contribution_refund(request, contribution_id: int):
         ),
         "已登记退款，待出纳确认",
     )
+    if refused:
+        return _contributions_page(request, contribution.source.plan.project_id, refused)
     return redirect("funding:contributions", project_id=contribution.source.plan.project_id)
 
 
@@ -572,7 +643,7 @@ def contribution_pledge(request, contribution_id: int):
         ).select_related("source__plan"),
         pk=contribution_id,
     )
-    _act(
+    refused = _act(
         request,
         lambda: services.contribution_pledge(
             actor=request.user,
@@ -581,4 +652,6 @@ def contribution_pledge(request, contribution_id: int):
         ),
         "已登记认缴",
     )
+    if refused:
+        return _contributions_page(request, contribution.source.plan.project_id, refused)
     return redirect("funding:contributions", project_id=contribution.source.plan.project_id)

@@ -100,6 +100,9 @@ class PaperIn(Schema):
     code: str = Field("", max_length=30)
     choice: str = ""
     option_ids: list[int] = []
+    replace_online: bool = Field(
+        False, description="已与业主核实：以这张书面票替代该户已有的网上/会议/委托选票"
+    )
 
 
 class PaperOut(Schema):
@@ -292,13 +295,7 @@ def my_ballots(request, vote_id: int):
 def paper_entry(request, vote_id: int, payload: PaperIn):
     vote = _vote(request, vote_id)
     require(request.auth, "voting.manage_vote", vote, "只有居委会工作人员可以录入书面表决票")
-    entry = services.paper_entry_record(
-        actor=request.auth,
-        vote=vote,
-        code=payload.code,
-        choice=payload.choice,
-        option_ids=payload.option_ids,
-    )
+    entry = services.paper_entry_record(actor=request.auth, vote=vote, **payload.dict())
     return PaperOut(
         flat_id=entry.elector.flat_id, batch=entry.batch, slot=entry.slot, state=entry.state
     )

@@ -285,6 +285,7 @@ def paper_entry(request, pk: int):
                 code=request.POST.get("code", ""),
                 choice=choice,
                 option_ids=option_ids,
+                replace_online=request.POST.get("replace_online") == "1",
             )
         except ServiceError as exc:
             ctx = _paper_context(

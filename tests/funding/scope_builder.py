@@ -37,7 +37,10 @@ def funding_objects(world, side):
     )
     contribution = services.contributions_split(actor=w["staff"], source=source, total_fen=100)[0]
     receipt = services.contribution_receive(
-        actor=accountant, source=source, household=contribution.household, amount_fen=100
+        actor=accountant,
+        source=source,
+        household=contribution.household,
+        amount_fen=contribution.share_fen,
     )
     services.entry_confirm(actor=cashier, entry=receipt.entry)
     from django.core.files.uploadedfile import SimpleUploadedFile
