@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
-from linli.accounts.models import ApiToken, RoleAssignment, SmsCode, User
+from linli.accounts.models import ApiToken, LoginThrottle, RoleAssignment, SmsCode, User
 
 
 class RoleInline(admin.TabularInline):
@@ -122,6 +122,31 @@ class ApiTokenAdmin(admin.ModelAdmin):
 class SmsCodeAdmin(admin.ModelAdmin):
     list_display = ["__str__", "expires_at", "used_at", "attempts"]
     readonly_fields = ["mobile", "code_hash", "created_at", "expires_at", "used_at", "attempts"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LoginThrottle)
+class LoginThrottleAdmin(admin.ModelAdmin):
+    """Paused logins; deleting a row lifts the pause. Search by a mobile number or an address
+    (keys are stored hashed, so the search hashes what you type)."""
+
+    list_display = ["kind", "count", "window_started_at", "locked_until"]
+    list_filter = ["kind"]
+    search_fields = ["key_hash"]
+    readonly_fields = ["kind", "key_hash", "count", "window_started_at", "locked_until"]
+
+    def get_search_results(self, request, queryset, search_term):
+        from linli.accounts.throttle import _key
+
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(key_hash=_key(term)), False
 
     def has_add_permission(self, request):
         return False

@@ -216,3 +216,21 @@ def test_api_is_throttled_per_anonymous_address(world, settings):
     ]
     assert statuses == [202, 202, 429]
     assert SmsCode.objects.count() == 2
+
+
+def test_administrator_finds_and_lifts_a_pause_by_mobile_number(client, world):
+    user = world.users.resident_a
+    for _ in range(5):
+        _password(client, user.mobile, "wrong-guess")
+    admin_user = User.objects.create_user(mobile="13911113333", password=PASSWORD, name="管理员")
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    staff = Client()
+    staff.force_login(admin_user)
+    url = reverse("admin:accounts_loginthrottle_changelist")
+    row = LoginThrottle.objects.get(kind="pw_account")
+    link = reverse("admin:accounts_loginthrottle_change", args=[row.pk])
+    assert link in staff.get(url, {"q": user.mobile}).content.decode()
+    assert link not in staff.get(url, {"q": "13800000000"}).content.decode()
+    staff.post(reverse("admin:accounts_loginthrottle_delete", args=[row.pk]), {"post": "yes"})
+    assert _password(Client(), user.mobile, PASSWORD).status_code == 302
