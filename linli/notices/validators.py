@@ -63,3 +63,56 @@ def validate_attachment(f) -> None:
             f"附件“{f.name}”格式不支持：只能上传图片（JPG/PNG/GIF/WebP）或 PDF 文件",
             code="attachment_type",
         )
+    _check_content(f, kind)
+
+
+_PIL_FORMATS = {"jpeg": "JPEG", "png": "PNG", "gif": "GIF", "webp": "WEBP"}
+# Active content a PDF reader may run or open: refused in residents' uploads.
+_PDF_ACTIVE = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFile", b"/RichMedia", b"/XFA")
+
+
+def _check_content(f, kind: str) -> None:
+    """The whole file, not only its first bytes: an image must decode as the format its
+    signature claims (pixel count checked from the header first), a PDF must end like one
+    and carry no scripts, launch actions or embedded files."""
+    import io
+
+    pos = f.tell() if hasattr(f, "tell") else 0
+    try:
+        f.seek(0)
+        data = f.read(max_bytes() + 1)
+    finally:
+        f.seek(pos)
+    if isinstance(data, str):
+        data = data.encode("latin-1", "ignore")
+    bad = ValidationError(
+        f"附件“{f.name}”内容已损坏或与格式不符，请重新导出后上传", code="attachment_content"
+    )
+    if kind == "pdf":
+        if b"%%EOF" not in data[-2048:] or b"obj" not in data:
+            raise bad
+        if any(marker in data for marker in _PDF_ACTIVE):
+            raise ValidationError(
+                f"附件“{f.name}”含有脚本或嵌入文件，请另存为普通 PDF 后上传",
+                code="attachment_active",
+            )
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    from linli.needs.images import MAX_PIXELS
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.format != _PIL_FORMATS[kind]:
+            raise bad
+        if image.size[0] * image.size[1] > MAX_PIXELS:
+            raise ValidationError(f"图片“{f.name}”像素过大，请缩小后再上传", code="attachment_size")
+        image.verify()
+    except (
+        UnidentifiedImageError,
+        OSError,
+        SyntaxError,
+        ValueError,
+        Image.DecompressionBombError,
+    ) as exc:
+        raise bad from exc
