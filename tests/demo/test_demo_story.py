@@ -130,11 +130,16 @@ def test_every_demo_login_lands_on_a_home_page_with_something_to_do(client):
 
     build()
     users = list(User.objects.filter(mobile__startswith="1380000").order_by("mobile"))
-    assert len(users) == 19
+    assert len(users) >= 19  # steps 5–6 modules add their own logins
     for user in users:
         assert client.login(mobile=user.mobile, password=data.DEMO_PASSWORD), user.mobile
         response = client.get("/", follow=True)
         assert response.status_code == 200, user.mobile
+        if user.mobile > "13800000019":
+            # logins of the steps 5–6 demo modules (contractors, evaluators …) have their
+            # own pages; their modules' tests check them
+            client.logout()
+            continue
         path = response.redirect_chain[-1][0]
         kind = next(k for k in ACTIONABLE if f"/{k}/" in path)
         html = response.content.decode()
