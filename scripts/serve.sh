@@ -29,7 +29,8 @@ stop() {
   kill "$SERVER" "$WORKER" 2>/dev/null || true
   wait "$SERVER" "$WORKER" 2>/dev/null || true
 }
-trap stop EXIT INT TERM
+trap stop EXIT
+trap 'stop; exit 0' INT TERM
 
 for _ in $(seq 1 100); do
   if $BIN/python - "$HOST" "$PORT" <<'PY' 2>/dev/null; then break; fi
