@@ -336,6 +336,8 @@ def main() -> int:
         "DEBUG": "0",
         "CONN_MAX_AGE": "600",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # plain HTTP on loopback (production settings redirect to https otherwise)
+        "LINLI_LOOPBACK_HTTP": "1",
     }
     cmd = [sys.executable, __file__, "--serve", "--port", str(args.port)]
     cmd += ["--workers", str(args.workers)]
