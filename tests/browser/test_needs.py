@@ -90,6 +90,10 @@ def test_staff_merge_duplicates_and_publish_the_needs_list_pdf(seeded, desktop):
     # the surest group first: the two corridor-light texts (the engine's shared words shown)
     cluster = desktop.locator("form.cluster").first
     assert "樓道燈壞了好幾天" in cluster.inner_text() and "楼道灯坏了" in cluster.inner_text()
+    # nothing is pre-ticked: staff tick each need they have checked is the same
+    assert cluster.locator("input.dup-pick:checked").count() == 0
+    for box in cluster.locator("input.dup-pick").all():
+        box.check()
     cluster.locator("button.merge-button").click()
     desktop.wait_for_selector("text=原话和支持者全部保留")
     merged = Need.objects.get(status="merged")
