@@ -163,6 +163,44 @@ def planner_add(
 
 
 @transaction.atomic
+def planner_link_account(*, actor, planner: Planner, mobile: str) -> Planner:
+    """Link a pool entry to the planner's platform account (found by mobile number).
+
+    Pairings made before the link now reach her account too: she gets the PLANNER role on
+    every street she is actively paired with, so the planning forms appear for her.
+    """
+    from linli.accounts.models import Role, User
+    from linli.accounts.services import role_assign
+
+    _require(actor, "planning.manage_pool", planner.district, "只有区级管理员可以维护规划师人才库")
+    planner = Planner.objects.select_for_update().get(pk=planner.pk)
+    mobile = _text(mobile)
+    ensure(mobile, "请填写规划师登录平台所用的手机号")
+    user = User.objects.filter(mobile=mobile).first()
+    ensure(
+        user is not None,
+        "该手机号尚未注册平台账号：请规划师先用此手机号登录一次（短信验证码），再来关联",
+        code="no_account",
+    )
+    taken = Planner.objects.filter(user=user).exclude(pk=planner.pk).first()
+    ensure(taken is None, "该账号已关联人才库中的另一位规划师", code="account_taken")
+    before = planner.user_id
+    planner.user = user
+    planner.save(update_fields=["user"])
+    streets = {p.street for p in planner.pairings.filter(ended_at__isnull=True)}
+    for street in sorted(streets, key=lambda s: s.pk):
+        role_assign(actor=actor, user=user, role=Role.PLANNER, scope=street)
+    audit_record(
+        actor=actor,
+        action="planner.link_account",
+        obj=planner,
+        before={"user": before},
+        after={"user": user.pk, "streets": sorted(s.pk for s in streets)},
+    )
+    return planner
+
+
+@transaction.atomic
 def planner_pair(
     *, actor, planner: Planner, street: Street, committee: Committee | None = None, note: str = ""
 ) -> Pairing:

@@ -25,6 +25,7 @@ urlpatterns = [
     path("option-file/<int:file_id>/", views.option_file, name="option_file"),
     path("comment/<int:comment_id>/reply/", views.comment_reply, name="comment_reply"),
     path("pool/", views.pool, name="pool"),
+    path("pool/<int:planner_id>/account/", views.link_account, name="link_account"),
     path("coverage/", views.coverage, name="coverage"),
     path("pair/", views.pair, name="pair"),
     path("pairing/<int:pairing_id>/end/", views.unpair, name="unpair"),

@@ -10,8 +10,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.actions import run_service
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_mobile
 from linli.core.permissions import get_visible, require
@@ -460,9 +463,15 @@ def pool(request):
         district = get_visible(
             selectors.districts_of_pool(request.user), pk=request.POST.get("district")
         )
+        from linli.accounts.models import User
+
+        mobile = (request.POST.get("mobile") or "").strip()[:20]
         services.planner_add(
             actor=request.user,
             district=district,
+            # A planner who already has an account (she logs in with this mobile) is linked
+            # at once, so pairing her gives her the planning forms.
+            user=User.objects.filter(mobile=mobile).first() if mobile else None,
             name=request.POST.get("name", ""),
             profession=request.POST.get("profession", ""),
             qualifications=request.POST.get("qualifications", ""),
@@ -488,6 +497,20 @@ def pool(request):
             "availabilities": Planner.Availability.choices,
             "can_manage": any(request.user.has_perm("planning.manage_pool", d) for d in districts),
         },
+    )
+
+
+@login_required
+@require_POST
+def link_account(request, planner_id: int):
+    planner = get_visible(selectors.planners_visible_to(request.user), pk=planner_id)
+    return run_service(
+        request,
+        lambda: services.planner_link_account(
+            actor=request.user, planner=planner, mobile=request.POST.get("mobile", "")
+        ),
+        success=_("已关联规划师的平台账号"),
+        redirect_to=reverse("planning:pool"),
     )
 
 
