@@ -54,9 +54,13 @@ __all__ = [
 
 #: Cosine similarity (mixed word/char TF-IDF) above which two groups are merged. Tuned on the
 #: "tune" half of tests/engine/fixtures/needs_labelled.jsonl; see docs/engine-textcluster.md.
-DEFAULT_THRESHOLD = 0.225
+DEFAULT_THRESHOLD = 0.15
 #: Share of the word view in the mixed similarity (the rest is character n-grams).
 DEFAULT_WORD_WEIGHT = 0.2
+#: Weight of terms found in one text only (0 drops them; 1 is a plain cosine).
+UNSHARED_WEIGHT = 0.6
+#: Shortest jieba word that counts as a shared content word for the gate.
+MIN_SHARED_WORD_LEN = 1
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,9 @@ class Cluster:
 
     members: tuple[ClusterMember, ...]
     label_terms: tuple[str, ...]
+    #: Lowest similarity between any two members (1.0 for a singleton): the score to show
+    #: staff. Cosine to the centre flatters pairs (two unrelated texts sit ~0.7 from theirs).
+    cohesion: float = 1.0
 
     @property
     def size(self) -> int:
@@ -199,6 +206,7 @@ class _Vectors:
     mixed: csr_matrix  # rows unit length (or zero for empty texts)
     words: csr_matrix  # word view alone, for labels
     vocabulary: np.ndarray  # word-view feature names
+    gate: np.ndarray  # [i, j] True when texts i and j share a content word
 
 
 def _char_features(tokens: list[str]) -> list[str]:
@@ -217,6 +225,7 @@ def _fit(
     analyzer: Callable[[list[str]], list[str]],
     docs: list[list[str]],
     query_row: int | None = None,
+    unshared_weight: float = 0.0,
 ) -> tuple[csr_matrix, np.ndarray]:
     """TF-IDF (sublinear tf, unit rows) where terms found in one text only are dropped.
 
@@ -236,11 +245,12 @@ def _fit(
     df = np.diff(x.tocsc().indptr)
     keep = np.flatnonzero(df >= 2)
     shared = x[:, keep]
-    if query_row is None:
-        return _unit_rows(csr_matrix(shared)), vocab[keep]
     unique = np.flatnonzero(df < 2)
-    own = csr_matrix(x[:, unique].multiply(_row_mask(len(docs), query_row)))
-    return _unit_rows(csr_matrix(hstack([shared, own]))), np.concatenate(
+    own = x[:, unique] * unshared_weight
+    if query_row is not None:
+        mask = _row_mask(len(docs), query_row)
+        own = own + csr_matrix(x[:, unique].multiply(mask)) * (1.0 - unshared_weight)
+    return _unit_rows(csr_matrix(hstack([shared, csr_matrix(own)]))), np.concatenate(
         [vocab[keep], vocab[unique]]
     )
 
@@ -256,11 +266,35 @@ def _vectorise(texts: Sequence[str], word_weight: float, query_row: int | None =
     if not 0.0 <= word_weight <= 1.0:
         raise ValueError("word_weight must be within [0, 1]")
     tokens = [tokenise(t) for t in texts]
-    xw, vocab = _fit(_identity, tokens, query_row)
-    xc, _ = _fit(_char_features, tokens, query_row)
+    xw, vocab = _fit(_identity, tokens, query_row, UNSHARED_WEIGHT)
+    xc, _ = _fit(_char_features, tokens, query_row, UNSHARED_WEIGHT)
     mixed = hstack([np.sqrt(word_weight) * xw, np.sqrt(1.0 - word_weight) * xc]).tocsr()
     # A text may be empty in one view only; renormalise so its self-similarity stays 1.
-    return _Vectors(mixed=_unit_rows(mixed), words=xw, vocabulary=vocab)
+    return _Vectors(
+        mixed=_unit_rows(mixed), words=xw, vocabulary=vocab, gate=_shared_word_gate(tokens)
+    )
+
+
+def _content_words(tokens: list[str]) -> set[str]:
+    return {t for t in tokens if len(t) >= MIN_SHARED_WORD_LEN}
+
+
+def _shared_word_gate(tokens: list[list[str]]) -> np.ndarray:
+    """Boolean matrix: do texts i and j share at least one content word?
+
+    Character overlap alone is not evidence of the same need: 垃圾房味道 and 门房间快递 share
+    only 房, 楼道灯 and 加装电梯 nothing but the character view's noise. A pair that shares no
+    word (after synonym unification) gets similarity 0, so it can never be suggested.
+    """
+    words = [_content_words(t) for t in tokens]
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    for i, ws in enumerate(words):
+        for w in ws:
+            rows.append(i)
+            cols.append(index.setdefault(w, len(index)))
+    m = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(tokens), max(len(index), 1)))
+    return np.asarray((m @ m.T).todense()) > 0
 
 
 def _unit_rows(x: csr_matrix) -> csr_matrix:
@@ -278,8 +312,15 @@ def similarity_matrix(
     texts: Sequence[str], *, word_weight: float = DEFAULT_WORD_WEIGHT
 ) -> np.ndarray:
     """Dense cosine similarity between all texts (mixed word/char TF-IDF fitted on them)."""
-    x = _vectorise(texts, word_weight).mixed
-    return np.asarray((x @ x.T).todense())
+    vec = _vectorise(texts, word_weight)
+    return _gated(vec)
+
+
+def _gated(vec: _Vectors) -> np.ndarray:
+    x = vec.mixed
+    sim = np.asarray((x @ x.T).todense()) * vec.gate
+    np.fill_diagonal(sim, 1.0)
+    return sim
 
 
 # --------------------------------------------------------------------------- clustering
@@ -332,7 +373,7 @@ def cluster_needs(
         return []
     vec = _vectorise([t.text for t in texts], word_weight)
     x = vec.mixed
-    sim = np.asarray((x @ x.T).todense())
+    sim = _gated(vec)
     labels = _cluster_labels(sim, threshold)
 
     clusters: list[tuple[int, Cluster]] = []
@@ -351,7 +392,8 @@ def cluster_needs(
         members = [ClusterMember(ids[i], texts[i].text, s) for s, i in ranked]
         word_centre = np.asarray(vec.words[idx].mean(axis=0)).ravel()
         label = _top_terms(word_centre, vec.vocabulary, label_size)
-        clusters.append((int(idx[0]), Cluster(tuple(members), label)))
+        cohesion = float(sim[np.ix_(idx, idx)].min()) if len(idx) > 1 else 1.0
+        clusters.append((int(idx[0]), Cluster(tuple(members), label, round(min(cohesion, 1.0), 6))))
     clusters.sort(key=lambda pc: (-pc[1].size, pc[0]))
     return [c for _, c in clusters]
 
@@ -371,10 +413,8 @@ def likely_duplicates(
     """
     if k <= 0 or not existing:
         return []
-    vec = _vectorise(
-        [*(e.text for e in existing), new_text], word_weight, query_row=len(existing)
-    ).mixed
-    sims = np.asarray((vec[:-1] @ vec[-1].T).todense()).ravel()
+    vec = _vectorise([*(e.text for e in existing), new_text], word_weight, query_row=len(existing))
+    sims = np.asarray((vec.mixed[:-1] @ vec.mixed[-1].T).todense()).ravel() * vec.gate[:-1, -1]
     order = sorted(range(len(existing)), key=lambda i: (-round(float(sims[i]), 12), i))
     return [
         DuplicateCandidate(existing[i].id, existing[i].text, round(float(sims[i]), 6))

@@ -228,8 +228,8 @@ def list_totals(entries: list[dict]) -> dict:
 def duplicate_clusters(committee) -> list[dict]:
     """Open, unmerged needs grouped by likely duplicates (size > 1 only), surest first.
 
-    Each group: ``needs`` (most typical first), ``similarity`` (the weakest member's cosine
-    to the group centre) and ``terms`` (the words the engine found shared), so staff can
+    Each group: ``needs`` (most typical first), ``similarity`` (the similarity of its least
+    alike pair) and ``terms`` (the words the engine found shared), so staff can
     judge a weak grouping (e.g. two short texts joined by one common character) before
     merging.
     """
@@ -245,7 +245,7 @@ def duplicate_clusters(committee) -> list[dict]:
     groups = [
         {
             "needs": [by_id[m.id] for m in c.members],
-            "similarity": round(min(m.similarity for m in c.members), 2),
+            "similarity": round(c.cohesion, 2),  # weakest pair, not cosine to centre
             "terms": list(c.label_terms),
         }
         for c in clusters

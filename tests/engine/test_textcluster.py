@@ -53,8 +53,8 @@ def _score(rows: list[dict[str, str]]) -> tuple[float, float, float]:
 def test_fixture_is_big_and_varied_enough():
     rows = _rows()
     labels = {r["label"] for r in rows}
-    assert len(rows) >= 300
-    assert 60 <= len(labels) <= 80
+    assert len(rows) >= 600
+    assert len(labels) >= 60
     assert len({r["text"] for r in rows}) == len(rows), "no verbatim duplicates"
     assert {r["split"] for r in rows} == {"tune", "test"}
     # whole needs are held out: no label appears in both halves
@@ -199,21 +199,46 @@ def test_any_input_partitions_the_ids(texts):
 
 
 def test_accuracy_on_tuning_half():
-    # measured: P 0.843, R 0.870, F1 0.856
+    # measured: P 0.810, R 0.594, F1 0.686 (the half the parameters were chosen on)
     p, r, f = _score(_rows("tune"))
-    assert p >= 0.82 and r >= 0.84 and f >= 0.83, (p, r, f)
+    assert p >= 0.79 and r >= 0.57 and f >= 0.66, (p, r, f)
 
 
 def test_accuracy_on_held_out_half():
-    # measured: P 0.782, R 0.707, F1 0.743 (needs never seen while tuning)
+    # measured: P 0.725, R 0.426, F1 0.537 (needs never seen while tuning). Below the goal
+    # (F1 0.85, P 0.9): see docs/engine-textcluster.md. The floor guards against regressions.
     p, r, f = _score(_rows("test"))
-    assert p >= 0.75 and r >= 0.67 and f >= 0.71, (p, r, f)
+    assert p >= 0.70 and r >= 0.40 and f >= 0.51, (p, r, f)
 
 
 def test_accuracy_on_whole_set():
-    # measured: P 0.683, R 0.666, F1 0.674 (denser: ~4.7 texts per need, all confusable needs)
+    # measured: P 0.638, R 0.452, F1 0.529 (denser: all confusable needs together)
     p, r, f = _score(_rows())
-    assert p >= 0.65 and r >= 0.63 and f >= 0.65, (p, r, f)
+    assert p >= 0.61 and r >= 0.43 and f >= 0.50, (p, r, f)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("垃圾房味道很大", "北门门房间快递堆满了"),  # only the character 房 in common
+        ("小区里座椅太少", "增加儿童游乐角"),
+        ("楼道灯坏了", "加装电梯"),
+    ],
+)
+def test_unrelated_needs_are_never_suggested_as_duplicates(a, b):
+    """Triage once proposed these at 0.8+: without a shared word a pair scores 0."""
+    assert similarity_matrix([a, b])[0, 1] == 0.0
+    clusters = cluster_needs([NeedText("a", a), NeedText("b", b)])
+    assert all(c.size == 1 for c in clusters)
+    assert likely_duplicates(a, [NeedText("b", b)]) == []
+
+
+def test_cohesion_is_the_weakest_pair_not_the_flattering_centre_cosine():
+    clusters = cluster_needs(SMALL)
+    lights = next(c for c in clusters if "a" in c.ids)
+    sim = similarity_matrix([t.text for t in SMALL])
+    assert lights.cohesion == pytest.approx(min(sim[0, 1], sim[0, 2], sim[1, 2]), abs=1e-6)
+    assert lights.cohesion < min(m.similarity for m in lights.members)
 
 
 def test_intake_suggestions_on_held_out_half():
