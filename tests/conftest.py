@@ -9,6 +9,25 @@ import shutil
 import pytest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _plain_http_on_loopback(django_test_environment):
+    """The test client and the live server speak plain HTTP on loopback, exactly what
+    `make demo` allows with LINLI_LOOPBACK_HTTP=1 (that flag cannot be used here: the test
+    host "testserver" is not a loopback name). Without this every request would be redirected
+    to https. Session-wide, because the live server's SecurityMiddleware reads the redirect
+    setting once, when the server starts. The HTTPS-only defaults are tested in
+    tests/core/test_deploy.py."""
+    from django.test import override_settings
+
+    with override_settings(
+        SECURE_SSL_REDIRECT=False,
+        SESSION_COOKIE_SECURE=False,
+        CSRF_COOKIE_SECURE=False,
+        SECURE_HSTS_SECONDS=0,
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -19,14 +38,6 @@ def _test_settings(settings, tmp_path):
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    # The test client and the live server speak plain HTTP on loopback, exactly what
-    # `make demo` allows with LINLI_LOOPBACK_HTTP=1 (that flag cannot be used here: the test
-    # host "testserver" is not a loopback name). Without this every request would be
-    # redirected to https. The HTTPS-only defaults are tested in tests/core/test_deploy.py.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
-    settings.SECURE_HSTS_SECONDS = 0
     # API throttle counts live in the process cache: every test starts from zero.
     from django.core.cache import cache
 
