@@ -89,7 +89,7 @@ def _check_content(f, kind: str) -> None:
         f"附件“{f.name}”内容已损坏或与格式不符，请重新导出后上传", code="attachment_content"
     )
     if kind == "pdf":
-        if b"%%EOF" not in data[-2048:] or b"obj" not in data:
+        if b"%%EOF" not in data[-2048:]:
             raise bad
         if any(marker in data for marker in _PDF_ACTIVE):
             raise ValidationError(
