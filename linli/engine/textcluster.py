@@ -276,7 +276,15 @@ def _vectorise(texts: Sequence[str], word_weight: float, query_row: int | None =
 
 
 def _content_words(tokens: list[str]) -> set[str]:
-    return {t for t in tokens if len(t) >= MIN_SHARED_WORD_LEN}
+    """Words that can link two texts: tokens, plus the two-character parts of long ones.
+
+    The parts let "楼道灯坏了" (one token 楼道灯) meet "楼道里的灯不亮" (楼道 + 灯).
+    """
+    words = {t for t in tokens if len(t) >= MIN_SHARED_WORD_LEN}
+    for t in tokens:
+        if len(t) >= 3:
+            words.update(t[i : i + 2] for i in range(len(t) - 1))
+    return words
 
 
 def _shared_word_gate(tokens: list[list[str]]) -> np.ndarray:

@@ -199,22 +199,22 @@ def test_any_input_partitions_the_ids(texts):
 
 
 def test_accuracy_on_tuning_half():
-    # measured: P 0.810, R 0.594, F1 0.686 (the half the parameters were chosen on)
+    # measured: P 0.761, R 0.599, F1 0.671 (the half the parameters were chosen on)
     p, r, f = _score(_rows("tune"))
-    assert p >= 0.79 and r >= 0.57 and f >= 0.66, (p, r, f)
+    assert p >= 0.74 and r >= 0.57 and f >= 0.65, (p, r, f)
 
 
 def test_accuracy_on_held_out_half():
-    # measured: P 0.725, R 0.426, F1 0.537 (needs never seen while tuning). Below the goal
+    # measured: P 0.697, R 0.553, F1 0.616 (needs never seen while tuning). Below the goal
     # (F1 0.85, P 0.9): see docs/engine-textcluster.md. The floor guards against regressions.
     p, r, f = _score(_rows("test"))
-    assert p >= 0.70 and r >= 0.40 and f >= 0.51, (p, r, f)
+    assert p >= 0.67 and r >= 0.53 and f >= 0.59, (p, r, f)
 
 
 def test_accuracy_on_whole_set():
-    # measured: P 0.638, R 0.452, F1 0.529 (denser: all confusable needs together)
+    # measured: P 0.583, R 0.545, F1 0.564 (denser: all confusable needs together)
     p, r, f = _score(_rows())
-    assert p >= 0.61 and r >= 0.43 and f >= 0.50, (p, r, f)
+    assert p >= 0.56 and r >= 0.52 and f >= 0.54, (p, r, f)
 
 
 @pytest.mark.parametrize(
