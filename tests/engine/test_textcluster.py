@@ -253,9 +253,9 @@ def test_intake_suggestions_on_held_out_half():
             answered += 1
             top1 += label[hits[0].id] == r["label"]
             top3 += any(label[h.id] == r["label"] for h in hits)
-    # measured on this sample (608-text set): 169 of 170 answered, top-1 144, top-3 161
+    # measured on this sample (608-text set): 170 of 170 answered, top-1 143, top-3 160
     assert answered >= 160
-    assert top1 / answered >= 0.83 and top3 / answered >= 0.93
+    assert top1 / answered >= 0.82 and top3 / answered >= 0.92
 
 
 # --------------------------------------------------------------------------- vTaiwan
