@@ -171,8 +171,10 @@ def source_add(request, project_id: int):
 
     def run():
         matches = vote_result = None
-        if p.get("matches"):
-            matches = get_visible(plan.sources.all(), pk=p["matches"])
+        # "matches_source", not "matches": a form field named "matches" shadows the DOM's
+        # form.matches() and breaks htmx on the page.
+        if p.get("matches_source"):
+            matches = get_visible(plan.sources.all(), pk=p["matches_source"])
         if p.get("vote_result"):
             vote_result = get_visible(
                 VoteResult.objects.filter(vote__committee_id=plan.project.committee_id),

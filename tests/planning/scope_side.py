@@ -18,6 +18,7 @@ scope_sides.KWARG_KINDS.update(
         "file_id": "option_file",
         "comment_id": "option_comment",
         "pairing_id": "pairing",
+        "planner_id": "planner",
     }
 )
 
@@ -51,6 +52,7 @@ def planning_side(world, side):
         "option_file": opt.files.get(),
         "option_comment": comment,
         "pairing": pairing,
+        "planner": planner,
     }
 
 
