@@ -31,7 +31,11 @@ def home(request):
         return redirect("places:planner_home")
     if scopes.visible_committee_ids:
         return redirect("places:my_home")
-    return render(request, "core/no_role.html")
+    # No role in any community, but perhaps a task on one project: a third-party evaluator,
+    # an auditor or a contractor's contact in a working group. Their to-dos are their home.
+    from linli.projects.registry import todos_for
+
+    return render(request, "core/no_role.html", {"todos": todos_for(request.user)})
 
 
 def _error(request, status: int, message: str):
