@@ -33,9 +33,25 @@ def home(request):
         return redirect("places:my_home")
     # No role in any community, but perhaps a task on one project: a third-party evaluator,
     # an auditor or a contractor's contact in a working group. Their to-dos are their home.
+    from linli.evaluation.models import AuditorAssignment, EvaluatorAssignment
     from linli.projects.registry import todos_for
 
-    return render(request, "core/no_role.html", {"todos": todos_for(request.user)})
+    assigned = (
+        EvaluatorAssignment.objects.filter(user=request.user).exists()
+        or AuditorAssignment.objects.filter(user=request.user).exists()
+    )
+    from linli.implementation.models import WorkingGroupMember
+
+    groups = list(
+        WorkingGroupMember.objects.filter(user=request.user)
+        .select_related("project")
+        .order_by("-project_id")[:20]
+    )
+    return render(
+        request,
+        "core/no_role.html",
+        {"todos": todos_for(request.user), "assigned": assigned, "groups": groups},
+    )
 
 
 def _error(request, status: int, message: str):

@@ -506,6 +506,9 @@ class DemoBuilder:
         self.step6 = __import__("linli.demo.evaluation").demo.evaluation.build(
             self, logins, projects
         )  # step 6 records of the cases (linli/demo/evaluation.py)
+        from linli.demo.logins import project_task_logins
+
+        logins = logins + project_task_logins({x["mobile"] for x in logins})
         elapsed = time.monotonic() - t0
         summary = {
             "scale": self.scale,

@@ -288,6 +288,24 @@ def existing_logins() -> list[dict]:
     return out
 
 
+def project_task_logins(known: set[str]) -> list[dict]:
+    """Demo accounts made by the step 5–6 builders (contractor contacts, volunteers, the
+    evaluator, the auditor …), described by what they can do: a community role if they have
+    one, else the to-dos of their project tasks (that is their home page)."""
+    from linli.projects.registry import todos_for
+
+    out = []
+    for row in existing_logins():
+        if row["mobile"] in known:
+            continue
+        if not row["user"].roles.exists():
+            kinds = list(dict.fromkeys(t.kind for t in todos_for(row["user"])))
+            row["role_label"] = "项目任务"
+            row["sees"] = "首页为待办：" + "、".join(kinds) if kinds else "受托项目的页面"
+        out.append(row)
+    return out
+
+
 def format_table(logins: list[dict]) -> str:
     rows = [("角色", "姓名", "手机号", "密码", "范围 / 能看到什么")]
     for x in logins:

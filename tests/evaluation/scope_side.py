@@ -11,9 +11,10 @@ import datetime
 
 from tests.core import scope_sides
 
+# photo_id already means planning's work-log photo: map evaluation's by URL name
+scope_sides.URL_NAME_OVERRIDES.setdefault(("evaluation:photo", "photo_id"), "eval_photo")
 scope_sides.KWARG_KINDS.update(
     {
-        "photo_id": "eval_photo",
         "finding_id": "audit_finding",
         "convention_id": "convention",
         "case_id": "case",
