@@ -178,3 +178,47 @@ class RequestSizeLimitMiddleware:
             html = render_to_string("error.html", {"status": 413, "message": message})
             return HttpResponse(html, status=413)
         return self.get_response(request)
+
+
+class RejectNulBytesMiddleware:
+    """Refuse a NUL byte in any text a client sends (query, form fields, JSON), with a 400.
+
+    PostgreSQL cannot store NUL in text and would answer 500 deep inside a query; SQLite
+    would store it. Refusing it at the door gives one answer on both databases. Uploaded
+    files are binary and are not looked at.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._has_nul(request):
+            message = "提交的内容含有无效字符（空字符），请检查后重试"
+            if request.path.startswith("/api/"):
+                from django.http import JsonResponse
+
+                return JsonResponse(
+                    {"detail": message, "code": "invalid_character"},
+                    status=400,
+                    json_dumps_params={"ensure_ascii": False},
+                )
+            return render(request, "error.html", {"status": 400, "message": message}, status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request) -> bool:
+        if "\x00" in request.path or any(
+            "\x00" in k or "\x00" in v for k, values in request.GET.lists() for v in values
+        ):
+            return True
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return False
+        content_type = request.content_type or ""
+        if content_type == "application/json":
+            body = request.body
+            return b"\x00" in body or b"\\u0000" in body
+        if content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            return any(
+                "\x00" in k or "\x00" in v for k, values in request.POST.lists() for v in values
+            )
+        return False
