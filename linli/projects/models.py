@@ -23,6 +23,42 @@ class Stage(models.TextChoices):
 STAGE_ORDER: list[str] = [s.value for s in Stage]
 
 
+class ProjectKind(models.TextChoices):
+    """What is being built: the dashboards count projects by kind (seed 000/001/002)."""
+
+    GARDEN = "garden", "口袋花园/绿地"
+    LIVING_ROOM = "living_room", "睦邻客厅/睦邻中心"
+    GARAGE = "garage", "智慧车库/停车"
+    CORRIDOR = "corridor", "楼道/公共空间"
+    ELEVATOR = "elevator", "加装电梯"
+    PATH = "path", "道路/步行空间"
+    PLAYGROUND = "playground", "儿童/适老设施"
+    FACILITY = "facility", "配套设施"
+    OTHER = "other", "其他"
+
+
+class ProjectOrigin(models.TextChoices):
+    """Where a project comes from (seed 003 part 三): needs, committee, partner or government."""
+
+    NEEDS = "needs", "居民需求"
+    COMMITTEE = "committee", "居委会提议"
+    PARTNER = "partner", "社区合伙人提案"
+    GOVERNMENT = "government", "政府实事项目（委托居委会征求意见）"
+
+
+class OwnersRights(models.TextChoices):
+    """Whether the project touches owners' rights (Civil Code art. 278), and how.
+
+    Anything but ``none`` means the deciding body is the owners' joint decision; ``none``
+    means a residents' (representatives') meeting resolution decides.
+    """
+
+    NONE = "none", "不涉及业主共有权利"
+    COMMON_PARTS = "common_parts", "改建、重建共有部分"
+    MAINTENANCE_FUND = "maintenance_fund", "使用专项维修资金"
+    CHANGE_OF_USE = "change_of_use", "改变共有部分用途"
+
+
 class Project(models.Model):
     committee = models.ForeignKey(
         "places.Committee",
@@ -36,6 +72,37 @@ class Project(models.Model):
     )
     stage = models.CharField(
         "阶段", max_length=20, choices=Stage.choices, default=Stage.NEEDS, db_index=True
+    )
+    kind = models.CharField(
+        "项目类型",
+        max_length=20,
+        choices=ProjectKind.choices,
+        default=ProjectKind.OTHER,
+        db_index=True,
+    )
+    origin = models.CharField(
+        "项目来源", max_length=20, choices=ProjectOrigin.choices, default=ProjectOrigin.COMMITTEE
+    )
+    origin_department = models.CharField(
+        "委托部门",
+        max_length=80,
+        blank=True,
+        validators=[validate_no_script],
+        help_text="政府实事项目填写委托的职能部门",
+    )
+    owners_rights = models.CharField(
+        "涉及业主权利",
+        max_length=20,
+        choices=OwnersRights.choices,
+        default=OwnersRights.NONE,
+        help_text="涉及共有部分、维修资金或改变用途的，须经业主共同决定（民法典第278条）",
+    )
+    partner_committees = models.ManyToManyField(
+        "places.Committee",
+        verbose_name="共同参与的居委会",
+        blank=True,
+        related_name="shared_projects",
+        help_text="跨社区项目（如位于两个社区之间）涉及的同一街道其他居委会",
     )
     compounds = models.ManyToManyField(
         "places.Compound", verbose_name="涉及小区", blank=True, related_name="projects"
