@@ -93,6 +93,11 @@ INSTALLED_APPS = [
     "linli.funding",
     "linli.implementation",
     "linli.evaluation",
+    "linli.partners",
+    "linli.activities",
+    "linli.dashboards",
+    "linli.maps",
+    "linli.opendata",
     "linli.demo",
 ]
 
@@ -209,6 +214,7 @@ STATICFILES_DIRS = [
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),
+    ("vendor/leaflet.markercluster", NODE_MODULES / "leaflet.markercluster" / "dist"),
     ("vendor/swagger-ui", NODE_MODULES / "swagger-ui-dist"),
 ]
 # Served by WhiteNoise from STATIC_ROOT (`manage.py collectstatic`, run by `make demo`):
@@ -306,3 +312,18 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# Maps (linli.maps): the base layer is drawn from the registry's own geometry, so no tile
+# server is needed. A deployment that has one sets its URL template here (e.g.
+# https://tiles.example.org/{z}/{x}/{y}.png); its origin is then allowed as an image source.
+LINLI_MAP_TILE_URL = os.environ.get("LINLI_MAP_TILE_URL", "")
+LINLI_MAP_TILE_ATTRIBUTION = os.environ.get("LINLI_MAP_TILE_ATTRIBUTION", "")
+if LINLI_MAP_TILE_URL:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _tiles = _urlsplit(LINLI_MAP_TILE_URL.replace("{s}", "a"))
+    if _tiles.scheme in ("http", "https") and _tiles.netloc:
+        _tile_host = _tiles.netloc.split(".", 1)[-1] if "{s}" in LINLI_MAP_TILE_URL else ""
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
+            f"{_tiles.scheme}://*.{_tile_host}" if _tile_host else f"{_tiles.scheme}://{_tiles.netloc}"
+        )
