@@ -153,7 +153,7 @@ class Partner(models.Model):
         on_delete=models.PROTECT,
         related_name="partners",
     )
-    committee = models.ForeignKey(
+    partner_committee = models.ForeignKey(
         PartnerCommittee,
         verbose_name="所属委员会",
         null=True,
@@ -221,7 +221,7 @@ class PartnerTeam(models.Model):
         on_delete=models.CASCADE,
         related_name="teams",
     )
-    committee = models.ForeignKey(
+    partner_committee = models.ForeignKey(
         PartnerCommittee,
         verbose_name="归口委员会",
         null=True,
