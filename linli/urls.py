@@ -28,7 +28,11 @@ urlpatterns = [
     path("notices/", include("linli.notices.urls")),
     path("funding/", include("linli.funding.urls")),
     path("implementation/", include("linli.implementation.urls")),
+    path("process/", include("linli.process.urls")),
     path("evaluation/", include("linli.evaluation.urls")),
+    path("maps/", include("linli.maps.urls")),
+    path("open/", include("linli.opendata.urls")),
+    path("notifications/", include("linli.notifications.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,9 @@ UNUSED_NPM_FILES = [
     "extension",
     # leaflet: leaflet.js and leaflet.css (+ images)
     "leaflet-src*",
+    # leaflet.markercluster: leaflet.markercluster.js and its two css files
+    "leaflet.markercluster-src*",
+    "WhereAreTheJavascriptFiles.txt",
     # htmx: htmx.min.js
     "htmx.esm*",
     "htmx.cjs*",

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpendataConfig(AppConfig):
+    name = "linli.opendata"
+    verbose_name = "开放数据"
