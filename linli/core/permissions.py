@@ -9,8 +9,11 @@ from linli.core.errors import ScopeError
 
 
 def require(user, perm: str, obj=None, message: str = "您无权进行此操作") -> None:
-    """Raise 403 (ScopeError) unless ``user`` has ``perm`` on ``obj``."""
-    if not user.has_perm(perm, obj):
+    """Raise 403 (ScopeError) unless ``user`` has ``perm`` on ``obj``.
+
+    The one permission check of every service (and of the few views that guard a page
+    no service backs); ``user`` may be ``None`` (a system call), which has no permission."""
+    if user is None or not user.has_perm(perm, obj):
         raise ScopeError(message)
 
 

@@ -160,7 +160,10 @@ def post_siyi(request, project_id: int, payload: SiyiIn):
         else None
     )
     services.siyi_record(
-        actor=request.auth, project=project, step=payload.step, meeting=meeting, note=payload.note
+        actor=request.auth,
+        project=project,
+        meeting=meeting,
+        **payload.dict(exclude={"meeting_id"}),
     )
     return Status(201, _siyi(request, project))
 
@@ -217,17 +220,12 @@ def create_meeting(request, payload: MeetingIn):
     meeting = services.meeting_create(
         actor=user,
         committee=committee,
-        kind=payload.kind,
-        title=payload.title,
-        convener=payload.convener,
-        starts_at=payload.starts_at,
-        expected_count=payload.expected_count,
         compound=compound,
         project=project,
-        location=payload.location,
-        invitee_roles=payload.invitee_roles,
         invitee_buildings=buildings,
-        invited_officials=payload.invited_officials,
+        **payload.dict(
+            exclude={"committee_id", "compound_id", "project_id", "invitee_building_ids"}
+        ),
     )
     return Status(201, _detail(meeting))
 
@@ -268,11 +266,10 @@ def add_agenda(request, meeting_id: int, payload: AgendaIn):
     services.agenda_add(
         actor=request.auth,
         meeting=meeting,
-        title=payload.title,
-        text=payload.text,
         project=project,
         need=need,
         design_option=option,
+        **payload.dict(include={"title", "text"}),
     )
     return Status(201, _detail(meeting))
 
@@ -313,13 +310,7 @@ class SignInIn(Schema):
 @router.post("/{int:meeting_id}/attendance", response={201: AttendanceOut}, summary="工作人员代签")
 def sign_in(request, meeting_id: int, payload: SignInIn):
     meeting = _meeting(request, meeting_id)
-    a = services.meeting_sign_in(
-        actor=request.auth,
-        meeting=meeting,
-        name=payload.name,
-        note=payload.note,
-        counts=payload.counts,
-    )
+    a = services.meeting_sign_in(actor=request.auth, meeting=meeting, **payload.dict())
     return Status(201, _attendance(a))
 
 
@@ -406,14 +397,7 @@ def get_minutes(request, meeting_id: int):
 )
 def put_minutes(request, meeting_id: int, payload: MinutesIn):
     meeting = _meeting(request, meeting_id)
-    minutes = services.minutes_save(
-        actor=request.auth,
-        meeting=meeting,
-        summary=payload.summary,
-        points=[p.dict() for p in payload.points],
-        resolutions=[r.dict() for r in payload.resolutions],
-        follow_ups=[f.dict() for f in payload.follow_ups],
-    )
+    minutes = services.minutes_save(actor=request.auth, meeting=meeting, **payload.dict())
     return _minutes(minutes)
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.deliberation.meeting_types import Convener, MeetingKind, rule_for_kind, spec_for
 from linli.deliberation.models import (
     SIYI_ORDER,
@@ -55,8 +56,7 @@ def meeting_create(
     invitee_buildings: list | tuple = (),
     invited_officials: str = "",
 ) -> Meeting:
-    if not actor.has_perm("deliberation.create_meeting", committee):
-        raise ScopeError("您无权在该居委会召集会议")
+    require(actor, "deliberation.create_meeting", committee, "您无权在该居委会召集会议")
     ensure(kind in MeetingKind.values, "会议类型不存在")
     ensure(convener in Convener.values, "召集方不存在")
     spec = spec_for(kind)
@@ -165,8 +165,7 @@ def agenda_add(
 ) -> AgendaItem:
     """Add a topic; it may link the project, the need and the design option it is about."""
     meeting = _lock(meeting)
-    if not actor.has_perm("deliberation.manage_meeting", meeting):
-        raise ScopeError("您无权编辑该会议的议程")
+    require(actor, "deliberation.manage_meeting", meeting, "您无权编辑该会议的议程")
     ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已结束，不能再修改议程")
     ensure(
         project is None or project.committee_id == meeting.committee_id,
@@ -255,8 +254,7 @@ def meeting_check_in(*, actor, meeting: Meeting, token: str) -> Attendance:
         status=403,
     )
     ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已结束，签到已关闭", code="closed")
-    if not actor.has_perm("deliberation.check_in", meeting):
-        raise ScopeError("您不在本次会议的邀请范围内")
+    require(actor, "deliberation.check_in", meeting, "您不在本次会议的邀请范围内")
     existing = Attendance.objects.filter(meeting=meeting, user=actor).first()
     if existing:
         return existing
@@ -279,8 +277,7 @@ def meeting_sign_in(
 ) -> Attendance:
     """Staff sign in someone without a phone (or an invited official, counts=False)."""
     meeting = _lock(meeting)
-    if not actor.has_perm("deliberation.manage_meeting", meeting):
-        raise ScopeError("您无权为该会议代签")
+    require(actor, "deliberation.manage_meeting", meeting, "您无权为该会议代签")
     ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已结束，签到已关闭", code="closed")
     name = (name or "").strip()
     note = (note or "").strip()
@@ -311,8 +308,7 @@ def meeting_sign_in(
 @transaction.atomic
 def meeting_close(*, actor, meeting: Meeting) -> Meeting:
     meeting = _lock(meeting)
-    if not actor.has_perm("deliberation.manage_meeting", meeting):
-        raise ScopeError("您无权结束该会议")
+    require(actor, "deliberation.manage_meeting", meeting, "您无权结束该会议")
     ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已经结束")
     meeting.status = Meeting.Status.CLOSED
     meeting.full_clean()
@@ -413,8 +409,7 @@ def minutes_save(
     follow_ups: ``{"action", "owner", "due"?}``.
     """
     meeting = _lock(meeting)
-    if not actor.has_perm("deliberation.edit_minutes", meeting):
-        raise ScopeError("您无权编辑该会议的纪要")
+    require(actor, "deliberation.edit_minutes", meeting, "您无权编辑该会议的纪要")
     minutes, _ = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
     ensure(not minutes.is_frozen, "会议纪要已审定，不能再修改", code="frozen", status=409)
     before = {"summary": minutes.summary}
@@ -481,8 +476,7 @@ def minutes_save(
 def minutes_approve(*, actor, meeting: Meeting) -> Minutes:
     """Approve the minutes; from then on they are frozen."""
     meeting = _lock(meeting)
-    if not actor.has_perm("deliberation.approve_minutes", meeting):
-        raise ScopeError("您无权审定该会议的纪要")
+    require(actor, "deliberation.approve_minutes", meeting, "您无权审定该会议的纪要")
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
     ensure(minutes is not None, "尚未填写会议纪要", code="no_minutes")
     ensure(not minutes.is_frozen, "会议纪要已审定", code="frozen", status=409)
@@ -514,8 +508,7 @@ def siyi_record(*, actor, project, step: str, meeting: Meeting | None = None, no
     from linli.projects.models import Project
 
     project = Project.objects.select_for_update().get(pk=project.pk)
-    if not actor.has_perm("deliberation.record_siyi", project):
-        raise ScopeError("您无权记录该项目的四议环节")
+    require(actor, "deliberation.record_siyi", project, "您无权记录该项目的四议环节")
     ensure(step in SIYI_ORDER, "四议环节不存在")
     done = set(project.siyi_steps.values_list("step", flat=True))
     label = SiyiStep.Step(step).label

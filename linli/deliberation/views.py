@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.models import Role
+from linli.core.actions import run_form, run_service
 from linli.core.errors import ScopeError, ServiceError, error_message
 from linli.core.permissions import get_visible, require
 from linli.deliberation import selectors, services
@@ -64,36 +65,16 @@ def meeting_create(request):
     form = MeetingCreateForm(request.POST or None, user=request.user, initial=request.GET.dict())
     if not form.fields["committee"].queryset.exists():
         raise ScopeError("只有居委会工作人员或业委会成员可以召集会议")
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                meeting = services.meeting_create(
-                    actor=request.user,
-                    committee=d["committee"],
-                    kind=d["kind"],
-                    title=d["title"],
-                    convener=d["convener"],
-                    starts_at=d["starts_at"],
-                    expected_count=d["expected_count"],
-                    compound=d["compound"],
-                    project=d["project"],
-                    location=d["location"],
-                    invitee_roles=d["invitee_roles"],
-                    invitee_buildings=list(d["invitee_buildings"]),
-                    invited_officials=d["invited_officials"],
-                )
-            except ScopeError:
-                raise
-            except (ServiceError, ValidationError) as exc:
-                form.add_error(None, error_message(exc))
-                status = getattr(exc, "status", 400)
-            else:
-                messages.success(request, _("会议已创建"))
-                return redirect("deliberation:detail", meeting.pk)
-    return render(request, "deliberation/create.html", {"form": form}, status=status)
+    return run_form(
+        request,
+        form,
+        lambda d: services.meeting_create(
+            actor=request.user, **{**d, "invitee_buildings": list(d["invitee_buildings"])}
+        ),
+        template="deliberation/create.html",
+        success=_("会议已创建"),
+        redirect_to=lambda meeting: reverse("deliberation:detail", args=[meeting.pk]),
+    )
 
 
 def _detail_context(request, meeting, **extra):
@@ -149,33 +130,15 @@ def meeting_quorum(request, meeting_id: int):
 @require_POST
 def agenda_add(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
-    require(request.user, "deliberation.manage_meeting", meeting, "您无权编辑该会议的议程")
     form = AgendaForm(request.POST, meeting=meeting)
-    status = 400
-    if form.is_valid():
-        try:
-            services.agenda_add(
-                actor=request.user,
-                meeting=meeting,
-                title=form.cleaned_data["title"],
-                text=form.cleaned_data["text"],
-                project=form.cleaned_data["project"],
-                need=form.cleaned_data["need"],
-                design_option=form.cleaned_data["design_option"],
-            )
-        except ScopeError:
-            raise
-        except (ServiceError, ValidationError) as exc:
-            form.add_error(None, error_message(exc))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(request, _("议题已添加"))
-            return redirect("deliberation:detail", meeting.pk)
-    return render(
+    return run_form(
         request,
-        "deliberation/detail.html",
-        _detail_context(request, meeting, agenda_form=form),
-        status=status,
+        form,
+        lambda data: services.agenda_add(actor=request.user, meeting=meeting, **data),
+        template="deliberation/detail.html",
+        success=_("议题已添加"),
+        redirect_to=reverse("deliberation:detail", args=[meeting.pk]),
+        context=lambda: _detail_context(request, meeting, agenda_form=form),
     )
 
 
@@ -183,33 +146,21 @@ def agenda_add(request, meeting_id: int):
 @require_POST
 def staff_sign_in(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
-    require(request.user, "deliberation.manage_meeting", meeting, "您无权为该会议代签")
     form = SignInForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.meeting_sign_in(
-                actor=request.user,
-                meeting=meeting,
-                name=form.cleaned_data["name"],
-                note=form.cleaned_data["note"],
-                counts=not form.cleaned_data["observer"],
-            )
-        except ScopeError:
-            raise
-        except (ServiceError, ValidationError) as exc:
-            form.add_error(None, error_message(exc))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(
-                request, _("已代为签到：%(name)s") % {"name": form.cleaned_data["name"]}
-            )
-            return redirect(reverse("deliberation:detail", args=[meeting.pk]) + "#signin")
-    return render(
+    return run_form(
         request,
-        "deliberation/detail.html",
-        _detail_context(request, meeting, signin_form=form),
-        status=status,
+        form,
+        lambda d: services.meeting_sign_in(
+            actor=request.user,
+            meeting=meeting,
+            name=d["name"],
+            note=d["note"],
+            counts=not d["observer"],
+        ),
+        template="deliberation/detail.html",
+        success=_("已代为签到：%(name)s") % {"name": form.data.get("name", "").strip()},
+        redirect_to=reverse("deliberation:detail", args=[meeting.pk]) + "#signin",
+        context=lambda: _detail_context(request, meeting, signin_form=form),
     )
 
 
@@ -247,10 +198,12 @@ def check_in(request, meeting_id: int):
 @require_POST
 def meeting_close(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
-    require(request.user, "deliberation.manage_meeting", meeting, "您无权结束该会议")
-    services.meeting_close(actor=request.user, meeting=meeting)
-    messages.success(request, _("会议已结束，签到已关闭"))
-    return redirect("deliberation:detail", meeting.pk)
+    return run_service(
+        request,
+        lambda: services.meeting_close(actor=request.user, meeting=meeting),
+        success=_("会议已结束，签到已关闭"),
+        redirect_to=reverse("deliberation:detail", args=[meeting.pk]),
+    )
 
 
 def _minutes_rows(minutes, post=None):
@@ -328,10 +281,12 @@ def minutes_edit(request, meeting_id: int):
 @require_POST
 def minutes_approve(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
-    require(request.user, "deliberation.approve_minutes", meeting, "您无权审定该会议的纪要")
-    services.minutes_approve(actor=request.user, meeting=meeting)
-    messages.success(request, _("会议纪要已审定，此后不能再修改"))
-    return redirect(reverse("deliberation:detail", args=[meeting.pk]) + "#minutes")
+    return run_service(
+        request,
+        lambda: services.minutes_approve(actor=request.user, meeting=meeting),
+        success=_("会议纪要已审定，此后不能再修改"),
+        redirect_to=reverse("deliberation:detail", args=[meeting.pk]) + "#minutes",
+    )
 
 
 @login_required
@@ -359,37 +314,17 @@ def signin_sheet(request, meeting_id: int):
 def siyi(request, project_id: int):
     project = get_visible(projects_visible_to(request.user), pk=project_id)
     require(request.user, "projects.view_project", project)
-    can_record = request.user.has_perm("deliberation.record_siyi", project)
     form = SiyiForm(request.POST or None, project=project)
-    status = 200
-    if request.method == "POST":
-        require(request.user, "deliberation.record_siyi", project, "您无权记录该项目的四议环节")
-        status = 400
-        if form.is_valid():
-            try:
-                services.siyi_record(
-                    actor=request.user,
-                    project=project,
-                    step=form.cleaned_data["step"],
-                    meeting=form.cleaned_data["meeting"],
-                    note=form.cleaned_data["note"],
-                )
-            except ScopeError:
-                raise
-            except (ServiceError, ValidationError) as exc:
-                form.add_error(None, error_message(exc))
-                status = getattr(exc, "status", 400)
-            else:
-                messages.success(request, _("四议环节已记录"))
-                return redirect("deliberation:siyi", project.pk)
-    return render(
+    return run_form(
         request,
-        "deliberation/siyi.html",
-        {
+        form,
+        lambda data: services.siyi_record(actor=request.user, project=project, **data),
+        template="deliberation/siyi.html",
+        success=_("四议环节已记录"),
+        redirect_to=reverse("deliberation:siyi", args=[project.pk]),
+        context=lambda: {
             "project": project,
-            "form": form,
-            "can_record": can_record,
+            "can_record": request.user.has_perm("deliberation.record_siyi", project),
             "meetings": selectors.meetings_for_project(request.user, project),
         },
-        status=status,
     )
