@@ -21,6 +21,8 @@ from linli.funding.models import (
     SourceStatus,
 )
 from linli.funding.models import CostItem as CostItemModel
+from linli.places.models import Household
+from linli.projects.models import Project
 
 # ---------------------------------------------------------------- scoped lookups
 
@@ -284,11 +286,20 @@ def contribution_rows(source: FundingSource) -> list[dict]:
     return rows
 
 
+def project_households(project: Project):
+    """Households in the project's scope: its buildings, else its compounds, else its committee."""
+    qs = Household.objects.select_related("flat__building__compound")
+    if project.buildings.exists():
+        return qs.filter(flat__building__in=project.buildings.all())
+    if project.compounds.exists():
+        return qs.filter(flat__building__compound__in=project.compounds.all())
+    return qs.filter(flat__building__compound__committee_id=project.committee_id)
+
+
 def split_buildings(plan: FundingPlan):
     """Buildings whose households may be asked to pay: those in the project's scope."""
     from django.db.models import Count
 
-    from linli.funding.services import project_households
     from linli.places.models import Building
 
     ids = project_households(plan.project).values("flat__building_id")

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.engine.costshare import (
     CostShareError,
     FloorCoefficients,
@@ -45,13 +46,9 @@ from linli.funding.models import (
     SourceStatus,
 )
 from linli.funding.money import MAX_AMOUNT_FEN, fen_to_yuan
+from linli.funding.selectors import project_households
 from linli.places.models import Household
 from linli.projects.models import Project
-
-
-def _require(actor, perm: str, obj, message: str) -> None:
-    if not actor.has_perm(perm, obj):
-        raise ScopeError(message)
 
 
 def _full_clean(obj, **kwargs) -> None:
@@ -97,7 +94,7 @@ def _fresh_source(source: FundingSource) -> FundingSource:
 
 @transaction.atomic
 def plan_open(*, actor, project: Project) -> FundingPlan:
-    _require(actor, "funding.manage_plan", project, "您无权为该项目制定筹资方案")
+    require(actor, "funding.manage_plan", project, "您无权为该项目制定筹资方案")
     plan, created = FundingPlan.objects.get_or_create(project=project)
     if created:
         audit_record(
@@ -111,7 +108,7 @@ def cost_item_add(
     *, actor, plan: FundingPlan, name: str, amount_fen: int, note: str = ""
 ) -> CostItem:
     plan = _locked_plan(plan)
-    _require(actor, "funding.manage_plan", plan, "您无权修改该项目的费用估算")
+    require(actor, "funding.manage_plan", plan, "您无权修改该项目的费用估算")
     _int_fen(amount_fen, "费用金额")
     item = CostItem(plan=plan, name=(name or "").strip(), amount_fen=amount_fen, note=note.strip())
     ensure(item.name, "请填写费用项目名称")
@@ -145,7 +142,7 @@ def source_add(
     percent_of_cost: Decimal | int | None = None,
 ) -> FundingSource:
     plan = _locked_plan(plan)
-    _require(actor, "funding.manage_plan", plan, "您无权修改该项目的资金来源")
+    require(actor, "funding.manage_plan", plan, "您无权修改该项目的资金来源")
     ensure(kind in SourceKind.values, "资金来源类型不存在")
     _int_fen(amount_fen, "资金金额", positive=False)
     if matches is not None:
@@ -189,7 +186,7 @@ def source_set_status(*, actor, source: FundingSource, status: str) -> FundingSo
     source = FundingSource.objects.select_related("plan__project", "vote_result__vote").get(
         pk=source.pk
     )
-    _require(actor, "funding.manage_plan", source.plan, "您无权修改资金来源状态")
+    require(actor, "funding.manage_plan", source.plan, "您无权修改资金来源状态")
     ensure(status in SourceStatus.values, "状态不存在")
     if status != SourceStatus.PLEDGED:
         failure = selectors.source_condition_failure(source)
@@ -211,7 +208,7 @@ def source_set_status(*, actor, source: FundingSource, status: str) -> FundingSo
 @transaction.atomic
 def source_link_vote(*, actor, source: FundingSource, vote_result) -> FundingSource:
     _locked_plan(source.plan)
-    _require(actor, "funding.manage_plan", source.plan, "您无权修改资金来源")
+    require(actor, "funding.manage_plan", source.plan, "您无权修改资金来源")
     source.vote_result = vote_result
     failure = selectors.source_condition_failure(source)
     if failure:
@@ -230,7 +227,7 @@ def source_link_vote(*, actor, source: FundingSource, vote_result) -> FundingSou
 def duty_assign(
     *, actor, user, project: Project, duty: str, whole_committee: bool = False
 ) -> FundingDuty:
-    _require(actor, "funding.assign_duty", project, "您无权指定财务职责")
+    require(actor, "funding.assign_duty", project, "您无权指定财务职责")
     ensure(duty in Duty.values, "职责不存在")
     from linli.accounts.scopes import scopes_for
 
@@ -308,7 +305,7 @@ def entry_record(
 ) -> JournalEntry:
     """The accountant records a balanced entry; it counts once the cashier confirms it."""
     plan = _locked_plan(plan)
-    _require(actor, "funding.record_entry", plan, "只有本项目的会计可以记账")
+    require(actor, "funding.record_entry", plan, "只有本项目的会计可以记账")
     memo = (memo or "").strip()
     ensure(memo, "请填写摘要")
     ensure(len(lines) >= 2, "一笔凭证至少要有借贷两条分录", code="unbalanced")
@@ -362,7 +359,7 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
         .select_related("source", "reverses")
         .get(pk=entry.pk)
     )
-    _require(actor, "funding.confirm_entry", plan, "只有本项目的出纳可以确认收付款")
+    require(actor, "funding.confirm_entry", plan, "只有本项目的出纳可以确认收付款")
     if entry.recorded_by_id == actor.pk:
         raise ServiceError(
             "不能确认自己记录的凭证（记账与出纳须由不同的人担任）", code="self_approval", status=403
@@ -425,7 +422,7 @@ def entry_review(*, actor, entry: JournalEntry, note: str = "") -> JournalEntry:
     """The supervisor (监事) reviews a posted entry; never one they recorded or confirmed."""
     _locked_plan(entry.plan)
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
-    _require(actor, "funding.review_entry", entry.plan, "只有本项目的监事可以审核")
+    require(actor, "funding.review_entry", entry.plan, "只有本项目的监事可以审核")
     if actor.pk in (entry.recorded_by_id, entry.confirmed_by_id):
         raise ServiceError("不能审核自己记录或确认的凭证", code="self_approval", status=403)
     ensure(entry.posted_at is not None, "凭证尚未由出纳确认入账，不能审核", code="not_posted")
@@ -553,16 +550,6 @@ def attachment_add(*, actor, entry: JournalEntry, kind: str, file) -> Attachment
 # ---------------------------------------------------------------- household contributions
 
 
-def project_households(project: Project):
-    """Households in the project's scope: its buildings, else its compounds, else its committee."""
-    qs = Household.objects.select_related("flat__building__compound")
-    if project.buildings.exists():
-        return qs.filter(flat__building__in=project.buildings.all())
-    if project.compounds.exists():
-        return qs.filter(flat__building__compound__in=project.compounds.all())
-    return qs.filter(flat__building__compound__committee_id=project.committee_id)
-
-
 def _check_household(project: Project, household: Household) -> None:
     if not project_households(project).filter(pk=household.pk).exists():
         raise ScopeError(f"住户“{household}”不在本项目范围内，不能登记出资", code="out_of_scope")
@@ -588,7 +575,7 @@ def contributions_split(
     scope.
     """
     plan = _locked_plan(source.plan)
-    _require(actor, "funding.manage_plan", plan, "您无权设定住户分摊")
+    require(actor, "funding.manage_plan", plan, "您无权设定住户分摊")
     ensure(source.kind == SourceKind.RESIDENTS, "只有居民自筹来源才能分摊到户")
     _int_fen(total_fen, "分摊总额")
     ensure(
@@ -661,7 +648,7 @@ def contributions_split(
 @transaction.atomic
 def contribution_pledge(*, actor, contribution: Contribution, amount_fen: int) -> Contribution:
     plan = _locked_plan(contribution.source.plan)
-    _require(actor, "funding.manage_plan", plan, "您无权登记认缴")
+    require(actor, "funding.manage_plan", plan, "您无权登记认缴")
     _int_fen(amount_fen, "认缴金额", positive=False)
     before = contribution.pledged_fen
     contribution.pledged_fen = amount_fen
@@ -684,7 +671,7 @@ def contribution_receive(
 ) -> Receipt:
     """The accountant records a household's payment: a receipt with a number and an entry."""
     plan = _locked_plan(source.plan)
-    _require(actor, "funding.record_entry", plan, "只有本项目的会计可以登记收款")
+    require(actor, "funding.record_entry", plan, "只有本项目的会计可以登记收款")
     ensure(source.kind == SourceKind.RESIDENTS, "只有居民自筹来源可以登记住户缴款")
     _int_fen(amount_fen, "缴款金额")
     _check_household(plan.project, household)
@@ -742,7 +729,7 @@ def contribution_refund(
     *, actor, contribution: Contribution, amount_fen: int, reason: str
 ) -> Refund:
     plan = _locked_plan(contribution.source.plan)
-    _require(actor, "funding.record_entry", plan, "只有本项目的会计可以登记退款")
+    require(actor, "funding.record_entry", plan, "只有本项目的会计可以登记退款")
     _int_fen(amount_fen, "退款金额")
     reason = (reason or "").strip()
     ensure(reason, "请填写退款原因")
@@ -804,7 +791,7 @@ def bot_contract_create(
     maintenance_priority: str = "",
 ) -> BotContract:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    _require(actor, "funding.manage_bot", project, "您无权登记BOT合同")
+    require(actor, "funding.manage_bot", project, "您无权登记BOT合同")
     ensure(not BotContract.objects.filter(project=project).exists(), "该项目已有BOT合同")
     _int_fen(construction_cost_fen, "建设投资")
     _int_fen(annual_operating_cost_fen, "年运营成本", positive=False)
@@ -845,7 +832,7 @@ def bot_revenue_record(
         .select_related("project")
         .get(pk=contract.pk)
     )
-    _require(actor, "funding.manage_bot", contract.project, "您无权登记BOT实际收入")
+    require(actor, "funding.manage_bot", contract.project, "您无权登记BOT实际收入")
     _int_fen(revenue_fen, "实际收入", positive=False)
     _int_fen(cost_fen, "实际成本", positive=False)
     ensure(1 <= year <= contract.recovery_years + contract.sharing_years, "合同年度超出合同期限")

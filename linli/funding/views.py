@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal, InvalidOperation
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpResponse
@@ -14,12 +13,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from linli.accounts.scopes import scopes_for
+from linli.core.actions import run_service
 from linli.core.errors import ScopeError, ServiceError
 from linli.core.permissions import get_visible, require
 from linli.funding import exports, selectors, services
 from linli.funding.models import (
     Attachment,
     BotContract,
+    Contribution,
     CostItem,
     Duty,
     FundingDuty,
@@ -48,19 +49,28 @@ def _back(project_id, anchor=""):
     return redirect(reverse("funding:plan", args=[project_id]) + anchor)
 
 
-def _act(request, fn, ok: str) -> int | None:
-    """Run one service call. On success: a message, None. On a refusal: the Chinese reason
-    as an error message and the refusal's 4xx status, with which the caller shows the same
-    page again (nothing was written: the service runs in one transaction)."""
-    try:
-        fn()
-    except ScopeError:
-        raise
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return exc.status
-    messages.success(request, ok)
-    return None
+def _act(request, project_id: int, action, ok: str, anchor: str = ""):
+    """Run one service from the books page: a refusal shows the same page again with the
+    Chinese reason and the refusal's 4xx (nothing was written: the service runs in one
+    transaction); success goes back to the page, at ``anchor``."""
+    return run_service(
+        request,
+        action,
+        success=ok,
+        redirect_to=reverse("funding:plan", args=[project_id]) + anchor,
+        render_refusal=lambda status: _plan_page(request, project_id, status),
+    )
+
+
+def _act_contributions(request, project_id: int, action, ok: str):
+    """The same for the buttons of the contributions page."""
+    return run_service(
+        request,
+        action,
+        success=ok,
+        redirect_to=reverse("funding:contributions", args=[project_id]),
+        render_refusal=lambda status: _contributions_page(request, project_id, status),
+    )
 
 
 @login_required
@@ -134,12 +144,12 @@ def _plan_page(request, project_id: int, status: int = 200):
 @require_POST
 def plan_open(request, project_id: int):
     project = _project(request, project_id)
-    refused = _act(
-        request, lambda: services.plan_open(actor=request.user, project=project), "已建立筹资方案"
+    return _act(
+        request,
+        project.pk,
+        lambda: services.plan_open(actor=request.user, project=project),
+        "已建立筹资方案",
     )
-    if refused:
-        return _plan_page(request, project.pk, refused)
-    return _back(project.pk)
 
 
 @login_required
@@ -147,8 +157,9 @@ def plan_open(request, project_id: int):
 def item_add(request, project_id: int):
     plan = _plan(request, project_id)
     p = request.POST
-    refused = _act(
+    return _act(
         request,
+        project_id,
         lambda: services.cost_item_add(
             actor=request.user,
             plan=plan,
@@ -157,10 +168,8 @@ def item_add(request, project_id: int):
             note=p.get("note", ""),
         ),
         "已添加费用项目",
+        "#items",
     )
-    if refused:
-        return _plan_page(request, project_id, refused)
-    return _back(project_id, "#items")
 
 
 @login_required
@@ -194,26 +203,22 @@ def source_add(request, project_id: int):
             vote_result=vote_result,
         )
 
-    refused = _act(request, run, "已添加资金来源")
-    if refused:
-        return _plan_page(request, project_id, refused)
-    return _back(project_id, "#sources")
+    return _act(request, project_id, run, "已添加资金来源", "#sources")
 
 
 @login_required
 @require_POST
 def source_status(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
-    refused = _act(
+    return _act(
         request,
+        source.plan.project_id,
         lambda: services.source_set_status(
             actor=request.user, source=source, status=request.POST.get("status", "")
         ),
         "已更新资金来源状态",
+        "#sources",
     )
-    if refused:
-        return _plan_page(request, source.plan.project_id, refused)
-    return _back(source.plan.project_id, "#sources")
 
 
 @login_required
@@ -231,10 +236,7 @@ def receipt_add(request, project_id: int):
             memo=p.get("memo", ""),
         )
 
-    refused = _act(request, run, "已记录收款，待出纳确认")
-    if refused:
-        return _plan_page(request, project_id, refused)
-    return _back(project_id, "#entries")
+    return _act(request, project_id, run, "已记录收款，待出纳确认", "#entries")
 
 
 @login_required
@@ -254,82 +256,79 @@ def spending_add(request, project_id: int):
             memo=p.get("memo", ""),
         )
 
-    refused = _act(request, run, "已记录支出，待出纳确认")
-    if refused:
-        return _plan_page(request, project_id, refused)
-    return _back(project_id, "#entries")
+    return _act(request, project_id, run, "已记录支出，待出纳确认", "#entries")
 
 
 def _entry(request, entry_id) -> JournalEntry:
     return get_visible(selectors.entries_visible_to(request.user), pk=entry_id)
 
 
+def _contribution(request, contribution_id) -> Contribution:
+    return get_visible(
+        Contribution.objects.filter(
+            source__plan__project__committee_id__in=scopes_for(request.user).visible_committee_ids
+        ).select_related("source__plan"),
+        pk=contribution_id,
+    )
+
+
 @login_required
 @require_POST
 def entry_confirm(request, entry_id: int):
     entry = _entry(request, entry_id)
-    refused = _act(
+    return _act(
         request,
+        entry.plan.project_id,
         lambda: services.entry_confirm(actor=request.user, entry=entry),
         f"凭证 {entry.number} 已确认入账",
+        "#entries",
     )
-    if refused:
-        return _plan_page(request, entry.plan.project_id, refused)
-    return _back(entry.plan.project_id, "#entries")
 
 
 @login_required
 @require_POST
 def entry_review(request, entry_id: int):
     entry = _entry(request, entry_id)
-    refused = _act(
+    return _act(
         request,
+        entry.plan.project_id,
         lambda: services.entry_review(
             actor=request.user, entry=entry, note=request.POST.get("note", "")
         ),
         f"凭证 {entry.number} 已审核",
+        "#entries",
     )
-    if refused:
-        return _plan_page(request, entry.plan.project_id, refused)
-    return _back(entry.plan.project_id, "#entries")
 
 
 @login_required
 @require_POST
 def entry_reverse(request, entry_id: int):
     entry = _entry(request, entry_id)
-    refused = _act(
+    return _act(
         request,
+        entry.plan.project_id,
         lambda: services.entry_reverse(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
         ),
         f"已为凭证 {entry.number} 做冲正，待出纳确认",
+        "#entries",
     )
-    if refused:
-        return _plan_page(request, entry.plan.project_id, refused)
-    return _back(entry.plan.project_id, "#entries")
 
 
 @login_required
 @require_POST
 def attachment_add(request, entry_id: int):
     entry = _entry(request, entry_id)
-    f = request.FILES.get("file")
-    refused = None
-    if f is None:
-        messages.error(request, "请选择要上传的文件")
-        refused = 400
-    else:
-        refused = _act(
-            request,
-            lambda: services.attachment_add(
-                actor=request.user, entry=entry, kind=request.POST.get("kind", "other"), file=f
-            ),
-            "附件已上传",
+
+    def run():
+        f = request.FILES.get("file")
+        if f is None:
+            raise ServiceError("请选择要上传的文件")
+        services.attachment_add(
+            actor=request.user, entry=entry, kind=request.POST.get("kind", "other"), file=f
         )
-    if refused:
-        return _plan_page(request, entry.plan.project_id, refused)
-    return _back(entry.plan.project_id, "#entries")
+
+    return _act(request, entry.plan.project_id, run, "附件已上传", "#entries")
 
 
 @login_required
@@ -376,8 +375,9 @@ def _contributions_page(request, project_id: int, status: int = 200):
 def contribution_pay(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
     household = get_visible(Household.objects.all(), pk=request.POST.get("household"))
-    refused = _act(
+    return _act_contributions(
         request,
+        source.plan.project_id,
         lambda: services.contribution_receive(
             actor=request.user,
             source=source,
@@ -386,17 +386,15 @@ def contribution_pay(request, source_id: int):
         ),
         "已登记缴款并开具收据，待出纳确认",
     )
-    if refused:
-        return _contributions_page(request, source.plan.project_id, refused)
-    return redirect("funding:contributions", project_id=source.plan.project_id)
 
 
 @login_required
 @require_POST
 def contributions_split(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.user), pk=source_id)
-    refused = _act(
+    return _act_contributions(
         request,
+        source.plan.project_id,
         lambda: services.contributions_split(
             actor=request.user,
             source=source,
@@ -413,9 +411,6 @@ def contributions_split(request, source_id: int):
         ),
         "已按规则计算各户应摊金额",
     )
-    if refused:
-        return _contributions_page(request, source.plan.project_id, refused)
-    return redirect("funding:contributions", project_id=source.plan.project_id)
 
 
 def _coefficients(text: str) -> dict[int, Decimal]:
@@ -560,10 +555,13 @@ def bot_revenue(request, project_id: int):
             cost_fen=yuan_to_fen(p.get("cost") or "0"),
         )
 
-    refused = _act(request, run, "已登记实际收入")
-    if refused:
-        return _bot_page(request, project.pk, refused)
-    return redirect("funding:bot", project_id=project.pk)
+    return run_service(
+        request,
+        run,
+        success="已登记实际收入",
+        redirect_to=reverse("funding:bot", args=[project.pk]),
+        render_refusal=lambda status: _bot_page(request, project.pk, status),
+    )
 
 
 __all__ = ["FundingSource"]
@@ -585,25 +583,16 @@ def duty_assign(request, project_id: int):
             actor=request.user, user=user, project=project, duty=request.POST.get("duty", "")
         )
 
-    refused = _act(request, run, "已指定财务职责")
-    if refused:
-        return _plan_page(request, project.pk, refused)
-    return _back(project.pk, "#duties")
+    return _act(request, project.pk, run, "已指定财务职责", "#duties")
 
 
 @login_required
 @require_POST
 def contribution_refund(request, contribution_id: int):
-    from linli.funding.models import Contribution
-
-    contribution = get_visible(
-        Contribution.objects.filter(
-            source__plan__project__committee_id__in=scopes_for(request.user).visible_committee_ids
-        ).select_related("source__plan"),
-        pk=contribution_id,
-    )
-    refused = _act(
+    contribution = _contribution(request, contribution_id)
+    return _act_contributions(
         request,
+        contribution.source.plan.project_id,
         lambda: services.contribution_refund(
             actor=request.user,
             contribution=contribution,
@@ -612,9 +601,6 @@ def contribution_refund(request, contribution_id: int):
         ),
         "已登记退款，待出纳确认",
     )
-    if refused:
-        return _contributions_page(request, contribution.source.plan.project_id, refused)
-    return redirect("funding:contributions", project_id=contribution.source.plan.project_id)
 
 
 @login_required
@@ -637,16 +623,10 @@ def committee(request, committee_id: int):
 @login_required
 @require_POST
 def contribution_pledge(request, contribution_id: int):
-    from linli.funding.models import Contribution
-
-    contribution = get_visible(
-        Contribution.objects.filter(
-            source__plan__project__committee_id__in=scopes_for(request.user).visible_committee_ids
-        ).select_related("source__plan"),
-        pk=contribution_id,
-    )
-    refused = _act(
+    contribution = _contribution(request, contribution_id)
+    return _act_contributions(
         request,
+        contribution.source.plan.project_id,
         lambda: services.contribution_pledge(
             actor=request.user,
             contribution=contribution,
@@ -654,6 +634,3 @@ def contribution_pledge(request, contribution_id: int):
         ),
         "已登记认缴",
     )
-    if refused:
-        return _contributions_page(request, contribution.source.plan.project_id, refused)
-    return redirect("funding:contributions", project_id=contribution.source.plan.project_id)
