@@ -45,6 +45,7 @@ __all__ = [
     "DuplicateCandidate",
     "NeedText",
     "cluster_needs",
+    "concepts",
     "likely_duplicates",
     "normalise",
     "pairwise_prf",
@@ -54,13 +55,17 @@ __all__ = [
 
 #: Cosine similarity (mixed word/char TF-IDF) above which two groups are merged. Tuned on the
 #: "tune" half of tests/engine/fixtures/needs_labelled.jsonl; see docs/engine-textcluster.md.
-DEFAULT_THRESHOLD = 0.15
+DEFAULT_THRESHOLD = 0.25
 #: Share of the word view in the mixed similarity (the rest is character n-grams).
 DEFAULT_WORD_WEIGHT = 0.2
 #: Weight of terms found in one text only (0 drops them; 1 is a plain cosine).
 UNSHARED_WEIGHT = 0.6
 #: Shortest jieba word that counts as a shared content word for the gate.
 MIN_SHARED_WORD_LEN = 1
+#: Similarity given to two needs about the same object with compatible problems (see
+#: ``data/concepts.txt``) when their words alone score lower: "屋顶漏水" and "顶楼天花板滴水"
+#: share few characters but are the same need.
+CONCEPT_FLOOR = 0.3
 
 
 @dataclass(frozen=True)
@@ -171,6 +176,36 @@ def _tokenizer() -> Any:  # jieba has no type hints
     return tok
 
 
+@functools.cache
+def _concept_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
+    """Triggers of ``data/concepts.txt``: word → (kind "obj"/"prob", concept name)."""
+    table: dict[str, tuple[str, str]] = {}
+    for line in _data_lines("concepts.txt"):
+        head, _, words = line.partition(":")
+        kind, name = head.split()
+        if kind not in ("obj", "prob"):
+            raise ValueError(f"concepts.txt: unknown kind {kind!r}")
+        for w in words.split():
+            table[w] = (kind, name)
+    keys = sorted(table, key=lambda k: (-len(k), k))  # longest first: 加装电梯 before 加装
+    return re.compile("|".join(map(re.escape, keys))), table
+
+
+def concepts(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """(objects, problems) a need talks about, from the hand-written concept table.
+
+    Matched on the normalised text without spaces, longest trigger first and without
+    overlaps, so "加装电梯" is the object 加装电梯 and not the problem 不够 (加装) plus 电梯.
+    """
+    pattern, table = _concept_table()
+    objects: set[str] = set()
+    problems: set[str] = set()
+    for m in pattern.finditer(normalise(text).replace(" ", "")):
+        kind, name = table[m.group(0)]
+        (objects if kind == "obj" else problems).add(name)
+    return frozenset(objects), frozenset(problems)
+
+
 # --------------------------------------------------------------------------- text
 
 
@@ -207,6 +242,8 @@ class _Vectors:
     words: csr_matrix  # word view alone, for labels
     vocabulary: np.ndarray  # word-view feature names
     gate: np.ndarray  # [i, j] True when texts i and j share a content word
+    same_object: np.ndarray  # [i, j] both name an object and one of them is the same
+    conflict: np.ndarray  # [i, j] different objects, or the same object with other problems
 
 
 def _char_features(tokens: list[str]) -> list[str]:
@@ -270,9 +307,47 @@ def _vectorise(texts: Sequence[str], word_weight: float, query_row: int | None =
     xc, _ = _fit(_char_features, tokens, query_row, UNSHARED_WEIGHT)
     mixed = hstack([np.sqrt(word_weight) * xw, np.sqrt(1.0 - word_weight) * xc]).tocsr()
     # A text may be empty in one view only; renormalise so its self-similarity stays 1.
+    same_object, conflict = _concept_relations([concepts(t) for t in texts])
     return _Vectors(
-        mixed=_unit_rows(mixed), words=xw, vocabulary=vocab, gate=_shared_word_gate(tokens)
+        mixed=_unit_rows(mixed),
+        words=xw,
+        vocabulary=vocab,
+        gate=_shared_word_gate(tokens),
+        same_object=same_object,
+        conflict=conflict,
     )
+
+
+def _incidence(sets: list[frozenset[str]]) -> np.ndarray:
+    names = sorted(set().union(*sets)) if sets else []
+    index = {name: k for k, name in enumerate(names)}
+    m = np.zeros((len(sets), max(len(names), 1)))
+    for i, s in enumerate(sets):
+        for name in s:
+            m[i, index[name]] = 1.0
+    return m
+
+
+def _concept_relations(
+    found: list[tuple[frozenset[str], frozenset[str]]],
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which pairs of needs are about the same object, and which cannot be the same need.
+
+    Two needs that each name an object but share none are different needs (路灯 vs 楼道灯,
+    座椅 vs 健身器材), however many words they share; so are two needs about the same object
+    whose problems are both named and differ (座椅坏了 vs 座椅太少, 路灯不亮 vs 路灯太刺眼).
+    A need naming no object (or no problem) is judged by its words alone.
+    """
+    objects = _incidence([o for o, _ in found])
+    problems = _incidence([p for _, p in found])
+    has_o = objects.sum(axis=1) > 0
+    has_p = problems.sum(axis=1) > 0
+    same_o = (objects @ objects.T) > 0
+    same_p = (problems @ problems.T) > 0
+    other_o = has_o[:, None] & has_o[None, :] & ~same_o
+    other_p = has_p[:, None] & has_p[None, :] & ~same_p
+    conflict = other_o | (same_o & other_p)
+    return same_o & ~conflict, conflict
 
 
 def _content_words(tokens: list[str]) -> set[str]:
@@ -326,9 +401,16 @@ def similarity_matrix(
 
 def _gated(vec: _Vectors) -> np.ndarray:
     x = vec.mixed
-    sim = np.asarray((x @ x.T).todense()) * vec.gate
+    sim = _with_concepts(np.asarray((x @ x.T).todense()) * vec.gate, vec.same_object, vec.conflict)
     np.fill_diagonal(sim, 1.0)
     return sim
+
+
+def _with_concepts(sim: np.ndarray, same_object: np.ndarray, conflict: np.ndarray) -> np.ndarray:
+    """Word similarity corrected by what the needs are about: 0 for pairs that cannot be the
+    same need, at least ``CONCEPT_FLOOR`` for pairs about the same object and problem."""
+    sim = np.where(same_object, np.maximum(sim, CONCEPT_FLOOR), sim)
+    return np.where(conflict, 0.0, sim)
 
 
 # --------------------------------------------------------------------------- clustering
@@ -423,6 +505,7 @@ def likely_duplicates(
         return []
     vec = _vectorise([*(e.text for e in existing), new_text], word_weight, query_row=len(existing))
     sims = np.asarray((vec.mixed[:-1] @ vec.mixed[-1].T).todense()).ravel() * vec.gate[:-1, -1]
+    sims = _with_concepts(sims, vec.same_object[:-1, -1], vec.conflict[:-1, -1])
     order = sorted(range(len(existing)), key=lambda i: (-round(float(sims[i]), 12), i))
     return [
         DuplicateCandidate(existing[i].id, existing[i].text, round(float(sims[i]), 6))

@@ -22,6 +22,7 @@ from linli.engine.textcluster import (
     DEFAULT_THRESHOLD,
     NeedText,
     cluster_needs,
+    concepts,
     likely_duplicates,
     normalise,
     pairwise_prf,
@@ -199,22 +200,23 @@ def test_any_input_partitions_the_ids(texts):
 
 
 def test_accuracy_on_tuning_half():
-    # measured: P 0.761, R 0.599, F1 0.671 (the half the parameters were chosen on)
+    # measured: P 0.922, R 0.822, F1 0.869 (the half the parameters and the concept table
+    # were chosen on)
     p, r, f = _score(_rows("tune"))
-    assert p >= 0.74 and r >= 0.57 and f >= 0.65, (p, r, f)
+    assert p >= 0.90 and r >= 0.80 and f >= 0.85, (p, r, f)
 
 
 def test_accuracy_on_held_out_half():
-    # measured: P 0.697, R 0.553, F1 0.616 (needs never seen while tuning). Below the goal
+    # measured: P 0.762, R 0.630, F1 0.690 (needs never seen while tuning). Below the goal
     # (F1 0.85, P 0.9): see docs/engine-textcluster.md. The floor guards against regressions.
     p, r, f = _score(_rows("test"))
-    assert p >= 0.67 and r >= 0.53 and f >= 0.59, (p, r, f)
+    assert p >= 0.74 and r >= 0.61 and f >= 0.67, (p, r, f)
 
 
 def test_accuracy_on_whole_set():
-    # measured: P 0.583, R 0.545, F1 0.564 (denser: all confusable needs together)
+    # measured: P 0.685, R 0.706, F1 0.695 (denser: all confusable needs together)
     p, r, f = _score(_rows())
-    assert p >= 0.56 and r >= 0.52 and f >= 0.54, (p, r, f)
+    assert p >= 0.66 and r >= 0.68 and f >= 0.67, (p, r, f)
 
 
 @pytest.mark.parametrize(
@@ -231,6 +233,31 @@ def test_unrelated_needs_are_never_suggested_as_duplicates(a, b):
     clusters = cluster_needs([NeedText("a", a), NeedText("b", b)])
     assert all(c.size == 1 for c in clusters)
     assert likely_duplicates(a, [NeedText("b", b)]) == []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("小区里座椅坏了好几张", "小区座椅太少，老人走累了没地方坐"),  # same object, other problem
+        ("路灯不亮了，晚上很黑", "路灯太刺眼，照进卧室"),
+        ("楼道灯坏了", "路灯坏了"),  # same problem, other object
+        ("健身器材坏了", "座椅坏了"),
+    ],
+)
+def test_needs_about_other_objects_or_problems_are_kept_apart(a, b):
+    """Shared words (座椅, 路灯, 坏) are not enough when the concept table tells them apart."""
+    assert similarity_matrix([a, b])[0, 1] == 0.0
+    assert all(c.size == 1 for c in cluster_needs([NeedText("a", a), NeedText("b", b)]))
+    assert likely_duplicates(a, [NeedText("b", b)]) == []
+
+
+def test_same_object_and_problem_in_other_words_is_a_duplicate():
+    """屋顶/顶楼/天花板 and 漏水/滴水 share few characters; the concept table links them."""
+    assert concepts("顶楼天花板一直滴水") == (frozenset({"屋顶"}), frozenset({"漏"}))
+    assert concepts("加装电梯") == (frozenset({"加装电梯"}), frozenset())  # not 加装 + 电梯
+    sim = similarity_matrix(["屋顶漏水", "顶楼天花板一直滴水"])[0, 1]
+    assert sim >= DEFAULT_THRESHOLD
+    assert likely_duplicates("顶楼天花板一直滴水", [NeedText("r", "屋顶漏水")])[0].id == "r"
 
 
 def test_cohesion_is_the_weakest_pair_not_the_flattering_centre_cosine():
@@ -253,9 +280,9 @@ def test_intake_suggestions_on_held_out_half():
             answered += 1
             top1 += label[hits[0].id] == r["label"]
             top3 += any(label[h.id] == r["label"] for h in hits)
-    # measured on this sample (608-text set): 170 of 170 answered, top-1 143, top-3 160
+    # measured on this sample (608-text set): 167 of 170 answered, top-1 148, top-3 157
     assert answered >= 160
-    assert top1 / answered >= 0.82 and top3 / answered >= 0.92
+    assert top1 / answered >= 0.86 and top3 / answered >= 0.92
 
 
 # --------------------------------------------------------------------------- vTaiwan
