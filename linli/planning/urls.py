@@ -20,6 +20,7 @@ urlpatterns = [
     path("round/<int:round_id>/publish/", views.round_publish, name="round_publish"),
     path("round/<int:round_id>/vote/", views.round_vote, name="round_vote"),
     path("option/<int:option_id>/edit/", views.option_edit, name="option_edit"),
+    path("option/<int:option_id>/remove/", views.option_remove, name="option_remove"),
     path("option/<int:option_id>/rate/", views.option_rate, name="option_rate"),
     path("option/<int:option_id>/comment/", views.option_comment, name="option_comment"),
     path("option-file/<int:file_id>/", views.option_file, name="option_file"),

@@ -262,6 +262,8 @@ def design(request, project_id: int, *, extra: dict | None = None, status: int =
     rounds = _design_ctx(request, project)
     can_plan = request.user.has_perm("planning.plan", project)
     draft = next((r for r in rounds if r.status == DesignRound.Status.DRAFT), None)
+    if draft is not None and can_plan:
+        _edit_values(draft, extra or {})
     return render(
         request,
         "planning/design.html",
@@ -279,6 +281,32 @@ def design(request, project_id: int, *, extra: dict | None = None, status: int =
         },
         status=status,
     )
+
+
+def _edit_values(draft, extra: dict) -> None:
+    """Prefill each draft option's edit form: what it holds, or what was just typed into it
+    when the save was refused (``extra['edit_option_id']``)."""
+    for o in draft.options.all():
+        if extra.get("edit_option_id") == o.pk:
+            posted = extra["edit_posted"]
+            o.edit = {
+                "label": posted.get("label", ""),
+                "description": posted.get("description", ""),
+                "maintenance": posted.get("maintenance", ""),
+                "costs": [c for c in _cost_items(posted) if c[0] or c[1]] + [("", "")] * 2,
+                "error": extra["edit_error"],
+            }
+        else:
+            o.edit = {
+                "label": o.label,
+                "description": o.description,
+                "maintenance": o.maintenance,
+                "costs": [
+                    (i.name, f"{i.amount_fen // 100}.{i.amount_fen % 100:02d}")
+                    for i in o.cost_items.all()
+                ]
+                + [("", "")] * 2,
+            }
 
 
 @login_required
@@ -339,18 +367,45 @@ def option_new(request, round_id: int):
 @require_POST
 def option_edit(request, option_id: int):
     opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
-    services.option_save(
-        actor=request.user,
-        round=opt.round,
-        option=opt,
-        label=request.POST.get("label", ""),
-        description=request.POST.get("description", ""),
-        maintenance=request.POST.get("maintenance", ""),
-        cost_items=_cost_items(request.POST),
-        files=request.FILES.getlist("files"),
-    )
+    try:
+        services.option_save(
+            actor=request.user,
+            round=opt.round,
+            option=opt,
+            label=request.POST.get("label", ""),
+            description=request.POST.get("description", ""),
+            maintenance=request.POST.get("maintenance", ""),
+            cost_items=_cost_items(request.POST),
+            files=request.FILES.getlist("files"),
+        )
+    except ServiceError as exc:
+        if opt.round.status != DesignRound.Status.DRAFT or not request.user.has_perm(
+            "planning.plan", opt.round
+        ):
+            raise  # nothing to re-show: the refusal page says why
+        # Show this option's form again, open, with what was typed (files must be re-chosen).
+        return design(
+            request,
+            opt.round.project_id,
+            extra={
+                "edit_option_id": opt.pk,
+                "edit_error": exc.message,
+                "edit_posted": request.POST,
+            },
+            status=exc.status,
+        )
     messages.success(request, "方案已修改")
-    return redirect("planning:design", opt.round.project_id)
+    return redirect(f"/planning/project/{opt.round.project_id}/#option-{opt.pk}")
+
+
+@login_required
+@require_POST
+def option_remove(request, option_id: int):
+    opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
+    project_id = opt.round.project_id
+    services.option_remove(actor=request.user, option=opt)
+    messages.success(request, "方案已从本轮删除")
+    return redirect("planning:design", project_id)
 
 
 @login_required

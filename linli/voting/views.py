@@ -413,9 +413,18 @@ def result_context(request, vote: Vote) -> dict:
                     "options": "、".join(labels.get(i, "?") for i in b.option_ids) if b else "",
                 }
             )
+    my_ballots = []
+    if vote.status != Vote.Status.DRAFT:
+        # the resident's plain receipt: which of her flats' ballots are counted, and how
+        my_ballots = list(
+            Ballot.objects.filter(
+                vote=vote, elector__in=selectors.electors_of_user(request.user, vote)
+            ).select_related("elector")
+        )
     return {
         "vote": vote,
         "result": result,
+        "my_ballots": my_ballots,
         "counts": counts,
         "conditions": conditions(counts, rule) if counts else [],
         "not_voted": (counts["electors"] - counts["ballots"]) if counts else 0,

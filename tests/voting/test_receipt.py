@@ -1,0 +1,46 @@
+"""A resident reading a closed vote sees a plain receipt ("您的选票已计入") for her flats;
+the digests of the signed result sit in a fold; the per-household table carries the labels
+the phone layout stacks rows with (issue 11)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.voting.test_views import close_and_read, create_and_open, phone_cast
+
+pytestmark = pytest.mark.django_db
+
+
+def test_resident_sees_a_plain_receipt_and_digests_are_folded(client, estate):
+    vote = create_and_open(client, estate, "278-8")
+    for flat, choice in {"F1": "agree", "F2": "agree", "F5": "disagree"}.items():
+        assert phone_cast(client, estate, vote, flat, choice).status_code == 302
+    close_and_read(client, estate, vote)
+    client.force_login(estate.users["C"])  # C owns 201 and 202, voted for 201 only
+    html = client.get(reverse("voting:result", args=[vote.pk])).content.decode()
+    receipt = re.search(r'<section class="card receipt" id="receipt">(.*?)</section>', html, re.S)
+    assert receipt, "no receipt for a resident who voted"
+    assert "您的选票已计入" in receipt.group(1) and "201" in receipt.group(1)
+    assert "同意" in receipt.group(1) and "202室" not in receipt.group(1)
+    # the digests are in a <details> fold, not in the open page
+    fold = re.search(r'<details id="digests">(.*?)</details>', html, re.S)
+    assert fold and "选票摘要" in fold.group(1)
+    assert html.count("选票摘要") == 1
+    # phone layout: every cell of the per-household table says what it is
+    table = re.search(r'<table class="table ballot-rows">(.*?)</table>', html, re.S).group(1)
+    assert table.count('data-label="意见"') == 7 and table.count('data-label="渠道"') == 7
+
+
+def test_no_receipt_for_who_did_not_vote(client, estate):
+    vote = create_and_open(client, estate, "278-8")
+    assert phone_cast(client, estate, vote, "F1", "agree").status_code == 302
+    close_and_read(client, estate, vote)
+    client.force_login(estate.users["D"])
+    html = client.get(reverse("voting:result", args=[vote.pk])).content.decode()
+    assert "您的选票已计入" not in html
+    client.force_login(estate.world.users.staff_a)
+    html = client.get(reverse("voting:result", args=[vote.pk])).content.decode()
+    assert "您的选票已计入" not in html and '<details id="digests">' in html
