@@ -57,3 +57,26 @@ def shot(page, name: str) -> pathlib.Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def log_in(page, live_server, user) -> None:
+    """Give the browser ``user``'s session (the one way browser tests log in).
+
+    The login form itself is exercised by tests/browser/test_demo_logins.py; every other
+    browser test starts already logged in, from a clean cookie jar.
+    """
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )

@@ -5,28 +5,12 @@ from __future__ import annotations
 import pathlib
 
 import pytest
-from django.conf import settings
-from django.test import Client
 
 from linli.opinions import services
 from linli.opinions.models import OpinionVote
-from tests.browser.conftest import shot
+from tests.browser.conftest import log_in, shot
 
 LONDON = pathlib.Path("/work/shared/data/polis/opendata/london.youth.policing")
-
-
-def login_page(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_resident_votes_on_phone(transactional_db, world, phone, live_server):
@@ -37,7 +21,7 @@ def test_resident_votes_on_phone(transactional_db, world, phone, live_server):
         description="请对下面的观点表态，也可以写下您的想法。",
         statements=["保留大树，在树下增加座椅", "把花园的一半改成停车位", "增加儿童游乐设施"],
     )
-    login_page(phone, live_server, world.users.resident_a)
+    log_in(phone, live_server, world.users.resident_a)
     phone.goto(f"/conversations/{conv.pk}/")
     assert phone.locator("#statement").inner_text() == "保留大树，在树下增加座椅"
     shot(phone, "conversation-phone-vote")
@@ -65,7 +49,7 @@ def test_results_page_on_phone_from_opendata(transactional_db, world, phone, liv
 
     call_command("seed_conversation", committee=world.committee_a.pk, folder=str(LONDON))
     conv = world.committee_a.conversations.get()
-    login_page(phone, live_server, world.users.resident_a)
+    log_in(phone, live_server, world.users.resident_a)
     phone.goto(f"/conversations/{conv.pk}/results/")
     phone.wait_for_selector("#opinion-map.ready svg")
     assert phone.locator("#opinion-map svg path").count() >= 20  # one symbol per participant
@@ -80,7 +64,7 @@ def test_staff_moderates_on_desktop(transactional_db, world, desktop, live_serve
     )
     services.statement_add(actor=world.users.resident_a, conversation=conv, text="增加儿童滑梯")
     services.statement_add(actor=world.users.resident_a, conversation=conv, text="买点广告位赚钱")
-    login_page(desktop, live_server, world.users.staff_a)
+    log_in(desktop, live_server, world.users.staff_a)
     desktop.goto(f"/conversations/{conv.pk}/moderate/")
     card = desktop.locator("article.card", has_text="广告位")
     card.get_by_role("button", name="不予通过").click()

@@ -3,29 +3,11 @@ reviews; a resident opens the transparency page on a phone."""
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.test import Client
-
 from linli.accounts.models import Role
 from linli.funding.models import JournalEntry
-from tests.browser.conftest import shot
+from tests.browser.conftest import log_in, shot
 from tests.factories import build_world, make_user
 from tests.funding.helpers import anshunyuan_case
-
-
-def login_page(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_separated_duties_and_transparency(transactional_db, desktop, phone, live_server):
@@ -34,7 +16,7 @@ def test_separated_duties_and_transparency(transactional_db, desktop, phone, liv
     url = f"/funding/project/{case.project.pk}/"
 
     # 会计 records a spending
-    login_page(desktop, live_server, case.accountant)
+    log_in(desktop, live_server, case.accountant)
     desktop.goto(url)
     desktop.select_option("#sp-item", str(case.item.pk))
     desktop.select_option("#sp-source", str(case.street.pk))
@@ -49,7 +31,7 @@ def test_separated_duties_and_transparency(transactional_db, desktop, phone, liv
     shot(desktop, "funding-1-accountant-records")
 
     # 出纳 confirms the money moved
-    login_page(desktop, live_server, case.cashier)
+    log_in(desktop, live_server, case.cashier)
     desktop.goto(url)
     card = desktop.locator(f"article.entry[data-number='{entry.number}']")
     card.get_by_role("button", name="出纳确认已收付").click()
@@ -57,7 +39,7 @@ def test_separated_duties_and_transparency(transactional_db, desktop, phone, liv
     shot(desktop, "funding-2-cashier-confirms")
 
     # 监事 reviews
-    login_page(desktop, live_server, case.supervisor)
+    log_in(desktop, live_server, case.supervisor)
     desktop.goto(url)
     card = desktop.locator(f"article.entry[data-number='{entry.number}']")
     card.get_by_placeholder("审核意见").fill("发票与实物相符")
@@ -69,7 +51,7 @@ def test_separated_duties_and_transparency(transactional_db, desktop, phone, liv
 
     # a resident of building 5 opens the transparency page on a phone
     resident = make_user(Role.RESIDENT, case.shares[3].household.flat, name="5号楼住户")
-    login_page(phone, live_server, resident)
+    log_in(phone, live_server, resident)
     phone.goto(url)  # residents are sent to the public page
     phone.get_by_role("heading", name="安顺苑5号楼睦邻客厅 · 收支公开").wait_for()
     assert phone.locator("#income-total").inner_text() == "96,000.00"
@@ -93,7 +75,7 @@ def test_leader_sees_who_paid_and_bot_on_phone(transactional_db, phone, live_ser
         )
         services.entry_confirm(actor=case.cashier, entry=r.entry)
     leader = make_user(Role.BUILDING_LEADER, case.building, name="5号楼楼组长")
-    login_page(phone, live_server, leader)
+    log_in(phone, live_server, leader)
     phone.goto(f"/funding/project/{case.project.pk}/contributions/")
     assert phone.get_by_text("未缴清 3 户").is_visible()
     assert phone.locator("td .badge", has_text="未缴").count() == 3
@@ -128,7 +110,7 @@ def test_leader_sees_who_paid_and_bot_on_phone(transactional_db, phone, live_ser
             revenue_fen=rev,
             cost_fen=3_000_000,
         )
-    login_page(phone, live_server, world.users.resident_a)
+    log_in(phone, live_server, world.users.resident_a)
     phone.goto(f"/funding/project/{garage.pk}/bot/")
     assert phone.locator("#payback-year").inner_text() == "5"
     assert phone.get_by_role("status").first.inner_text().startswith("提醒")

@@ -8,29 +8,12 @@ from __future__ import annotations
 import datetime
 import subprocess
 
-from django.conf import settings
-from django.test import Client
 from django.utils import timezone
 
 from linli.deliberation.models import Minutes
 from linli.deliberation.services import agenda_add, meeting_create
 from linli.projects.services import project_create
-from tests.browser.conftest import ARTIFACTS, shot
-
-
-def login_page(page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+from tests.browser.conftest import ARTIFACTS, log_in, shot
 
 
 def test_meeting_qr_check_in_quorum_and_minutes(
@@ -54,7 +37,7 @@ def test_meeting_qr_check_in_quorum_and_minutes(
     agenda_add(actor=staff, meeting=meeting, title="居民代表发言与表决")
 
     # staff open the meeting on a laptop: QR code and live count
-    login_page(desktop, live_server, staff)
+    log_in(desktop, live_server, staff)
     desktop.goto(f"/meetings/{meeting.pk}/")
     assert desktop.locator("#qr svg").is_visible()
     assert desktop.locator("#quorum .big").inner_text() == "0/3"
@@ -62,7 +45,7 @@ def test_meeting_qr_check_in_quorum_and_minutes(
     shot(desktop, "meeting-staff-qr")
 
     # the resident scans it on the phone and confirms
-    login_page(phone, live_server, world.users.resident_a)
+    log_in(phone, live_server, world.users.resident_a)
     phone.goto(checkin_url)
     phone.get_by_role("button", name="确认签到").click()
     phone.locator("#checked-in").wait_for()
