@@ -120,7 +120,7 @@ class DoorPersonOut(Schema):
 
 class DoorContactOut(Schema):
     id: int
-    household_id: int
+    flat_id: int
     person_id: int | None
     method: str
     method_label: str
@@ -131,7 +131,7 @@ class DoorContactOut(Schema):
 
 
 class DoorRowOut(Schema):
-    household_id: int
+    flat_id: int
     flat: str
     members: list[DoorPersonOut]
     elderly: bool
@@ -154,7 +154,7 @@ class DoorListOut(Schema):
 def _contact(c) -> DoorContactOut:
     return DoorContactOut(
         id=c.pk,
-        household_id=c.household_id,
+        flat_id=c.flat_id,
         person_id=c.person_id,
         method=c.method,
         method_label=c.get_method_display(),
@@ -184,7 +184,7 @@ def _door_out(door) -> DoorListOut:
         told_offline=door.told_offline,
         rows=[
             DoorRowOut(
-                household_id=r.household.pk,
+                flat_id=r.flat.pk,
                 flat=str(r.flat),
                 members=[DoorPersonOut(id=p.pk, name=p.name, age=a) for p, a in r.members],
                 elderly=r.elderly,
@@ -197,7 +197,7 @@ def _door_out(door) -> DoorListOut:
 
 
 class DoorContactIn(Schema):
-    household_id: int | None = None
+    flat_id: int | None = None
     person_id: int | None = None
     method: str = Field(
         "", max_length=10, description="door 上门告知 / phone 电话 / poster 张贴 / other 其他"
@@ -209,18 +209,16 @@ class DoorContactIn(Schema):
 
 
 def _record(request, subject_type, subject_id, building_id, payload: DoorContactIn):
-    from linli.places.models import Household, Person
+    from linli.places.models import Flat, Person
 
     subject, building = _door(request, subject_type, subject_id, building_id)
-    household = (
-        Household.objects.select_related("flat")
-        .filter(pk=payload.household_id, flat__building=building)
-        .first()
-        if payload.household_id
+    flat = (
+        Flat.objects.filter(pk=payload.flat_id, building=building).first()
+        if payload.flat_id
         else None
     )
-    if household is None:
-        raise ServiceError("请选择本楼栋的住户", code="household")
+    if flat is None:
+        raise ServiceError("请选择本楼栋的住户", code="flat")
     person = Person.objects.filter(pk=payload.person_id).first() if payload.person_id else None
     if payload.person_id and person is None:
         raise ServiceError("所选告知对象不是该户的居民或业主", code="person")
@@ -229,7 +227,7 @@ def _record(request, subject_type, subject_id, building_id, payload: DoorContact
         subject_type=subject_type,
         subject=subject,
         building=building,
-        household=household,
+        flat=flat,
         person=person,
         method=payload.method,
         method_note=payload.method_note,

@@ -61,23 +61,3 @@ def role_user_ids(committee, roles) -> set[int]:
         .values_list("user_id", flat=True)
     )
 
-
-def user_ids_of_households(household_ids) -> dict[int, set[int]]:
-    """household id → accounts of its members (registry link) or of its flat (resident role)."""
-    from linli.accounts.models import Role, RoleAssignment
-    from linli.places.models import Household, Residency
-
-    out: dict[int, set[int]] = {h: set() for h in household_ids}
-    for hid, uid in Residency.objects.filter(
-        household_id__in=household_ids, person__user__isnull=False
-    ).values_list("household_id", "person__user_id"):
-        out[hid].add(uid)
-    flat_of = dict(Household.objects.filter(pk__in=household_ids).values_list("pk", "flat_id"))
-    by_flat: dict[int, set[int]] = {}
-    for fid, uid in RoleAssignment.objects.filter(
-        role=Role.RESIDENT, flat_id__in=set(flat_of.values())
-    ).values_list("flat_id", "user_id"):
-        by_flat.setdefault(fid, set()).add(uid)
-    for hid, fid in flat_of.items():
-        out[hid] |= by_flat.get(fid, set())
-    return out

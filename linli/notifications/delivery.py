@@ -58,6 +58,8 @@ def quiet_hours() -> tuple[int, int]:
 def quiet_until(now: datetime.datetime | None = None) -> datetime.datetime | None:
     """When the night ends, if ``now`` is inside quiet hours (Asia/Shanghai), else None."""
     start, end = quiet_hours()
+    if start == end:  # no quiet hours configured
+        return None
     local = timezone.localtime(now or timezone.now(), zoneinfo.ZoneInfo(QUIET_TZ))
     morning = local.replace(hour=end, minute=0, second=0, microsecond=0)
     if local.hour >= start:

@@ -291,6 +291,9 @@ def need_merged(target_id: int, need_ids: list[int]) -> list[Message]:
 # ------------------------------------------------------------------ implementation
 
 
+CHANGE_LABELS = {"route": "已改派", "responded": "已响应", "resolved": "已处理", "closed": "已关闭"}
+
+
 @builder(Kind.TICKET_UPDATED)
 def ticket_updated(ticket_id: int, change: str) -> list[Message]:
     from linli.implementation.models import Ticket
@@ -311,7 +314,7 @@ def ticket_updated(ticket_id: int, change: str) -> list[Message]:
         Message(
             kind=Kind.TICKET_UPDATED,
             recipients={ticket.reporter_id},
-            title=_clip(f"报修进展：{ticket.get_status_display()}", 100),
+            title=f"报修进展：{CHANGE_LABELS[change]}",
             body=texts[change],
             link=reverse("implementation:ticket", args=[ticket.pk]),
             dedup_key=f"{Kind.TICKET_UPDATED}:{ticket.pk}:{change}{suffix}",

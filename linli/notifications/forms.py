@@ -43,7 +43,7 @@ class PreferencesForm(forms.Form):
 
 
 class DoorContactForm(forms.Form):
-    household = forms.TypedChoiceField(label="住户", coerce=int)
+    flat = forms.TypedChoiceField(label="住户", coerce=int)
     person = forms.TypedChoiceField(label="告知对象", coerce=int, required=False, empty_value=None)
     method = forms.ChoiceField(label="告知方式", choices=DoorContact.Method.choices)
     method_note = forms.CharField(label="其他方式说明", max_length=60, required=False)
@@ -58,9 +58,8 @@ class DoorContactForm(forms.Form):
 
     def __init__(self, *args, door_list, actor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.households = {r.household.pk: r for r in door_list.rows}
-        self.fields["household"].choices = [
-            (r.household.pk, f"{r.flat}{'（老人）' if r.elderly else ''}") for r in door_list.rows
+        self.fields["flat"].choices = [
+            (r.flat.pk, f"{r.flat}{'（老人）' if r.elderly else ''}") for r in door_list.rows
         ]
         self.fields["person"].choices = [("", "（不指定）")] + [
             (p.pk, p.name) for r in door_list.rows for p, _age in r.members
@@ -69,10 +68,10 @@ class DoorContactForm(forms.Form):
         self.fields["told_at"].initial = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
 
     def service_kwargs(self) -> dict:
-        from linli.places.models import Household, Person
+        from linli.places.models import Flat, Person
 
         data = dict(self.cleaned_data)
-        data["household"] = Household.objects.select_related("flat").get(pk=data["household"])
+        data["flat"] = Flat.objects.get(pk=data["flat"])
         pid = data.pop("person")
         data["person"] = Person.objects.filter(pk=pid).first() if pid else None
         return data

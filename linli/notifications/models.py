@@ -155,7 +155,7 @@ class WechatBinding(models.Model):
 
 
 class DoorContact(models.Model):
-    """A household told offline about a notice or a vote: how, by whom, when."""
+    """A household (flat) told offline about a notice or a vote: how, by whom, when."""
 
     class Subject(models.TextChoices):
         NOTICE = "notice", "公示"
@@ -172,9 +172,9 @@ class DoorContact(models.Model):
     committee = models.ForeignKey(
         "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="+"
     )
-    household = models.ForeignKey(
-        "places.Household",
-        verbose_name="住户",
+    flat = models.ForeignKey(
+        "places.Flat",
+        verbose_name="户室",
         on_delete=models.PROTECT,
         related_name="door_contacts",
     )
@@ -211,4 +211,4 @@ class DoorContact(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject_type}:{self.subject_id} · {self.household_id} · {self.method}"
+        return f"{self.subject_type}:{self.subject_id} · {self.flat_id} · {self.method}"

@@ -10,7 +10,6 @@ from django.http import Http404
 from django.utils import timezone
 
 from linli.accounts.scopes import scopes_for
-from linli.notifications import audience
 from linli.notifications.models import DoorContact, Notification
 
 ELDERLY_AGE = 60
@@ -87,9 +86,8 @@ def door_building(user, subject_type: str, subject, building_id: int):
 
 @dataclass
 class DoorRow:
-    household: object
     flat: object
-    members: list = field(default_factory=list)  # [(person, age)]
+    members: list = field(default_factory=list)  # [(person, age)], oldest first
     oldest_age: int | None = None
     has_account: bool = False
     read_online: bool = False
@@ -119,33 +117,46 @@ class DoorList:
     told_offline: int
 
 
-def door_list(subject_type: str, subject, building, *, year: int | None = None) -> DoorList:
-    """Households of ``building`` the subject is for that no one reached online (no account,
-    or nobody in the household opened the message), the oldest first."""
-    from linli.places.models import Household, Ownership, Residency
+def flat_people(flat_ids) -> tuple[dict[int, list], dict[int, set[int]]]:
+    """flat id → the people living there (else its owners); flat id → their accounts
+    (linked people, and residents by role)."""
+    from linli.accounts.models import Role, RoleAssignment
+    from linli.places.models import Ownership, Residency
 
-    year = year or timezone.localdate().year
-    flats = subject_flats(subject_type, subject).filter(building_id=building.pk)
-    households = list(
-        Household.objects.filter(flat__in=flats)
-        .select_related("flat__building")
-        .order_by("flat__unit", "flat__floor", "flat__room", "id")
-    )
-    hids = [h.pk for h in households]
-    members: dict[int, list] = {h: [] for h in hids}
-    for r in Residency.objects.filter(household_id__in=hids).select_related("person"):
-        members[r.household_id].append(r.person)
-    owners: dict[int, list] = {}
-    for o in Ownership.objects.filter(flat_id__in=[h.flat_id for h in households]).select_related(
-        "person"
+    people: dict[int, dict] = {f: {} for f in flat_ids}
+    for r in Residency.objects.filter(household__flat_id__in=flat_ids).select_related(
+        "person", "household"
     ):
-        owners.setdefault(o.flat_id, []).append(o.person)
-    users = audience.user_ids_of_households(hids)
-    for h in households:  # owners living here without a residency row still count
-        for p in owners.get(h.flat_id, []) if not members[h.pk] else []:
-            members[h.pk].append(p)
+        people[r.household.flat_id].setdefault(r.person.pk, r.person)
+    owners: dict[int, dict] = {f: {} for f in flat_ids}
+    for o in Ownership.objects.filter(flat_id__in=flat_ids).select_related("person"):
+        owners[o.flat_id].setdefault(o.person.pk, o.person)
+    users: dict[int, set[int]] = {f: set() for f in flat_ids}
+    for fid in flat_ids:
+        if not people[fid]:
+            people[fid] = owners[fid]
+        for p in list(people[fid].values()) + list(owners[fid].values()):
             if p.user_id:
-                users[h.pk].add(p.user_id)
+                users[fid].add(p.user_id)
+    for fid, uid in RoleAssignment.objects.filter(
+        role=Role.RESIDENT, flat_id__in=flat_ids
+    ).values_list("flat_id", "user_id"):
+        users[fid].add(uid)
+    return {f: list(d.values()) for f, d in people.items()}, users
+
+
+def door_list(subject_type: str, subject, building, *, year: int | None = None) -> DoorList:
+    """Households (flats) of ``building`` the subject is for that no one reached online (no
+    account, or nobody living there opened the message), the oldest first."""
+    year = year or timezone.localdate().year
+    flats = list(
+        subject_flats(subject_type, subject)
+        .filter(building_id=building.pk)
+        .select_related("building")
+        .order_by("unit", "floor", "room", "id")
+    )
+    fids = [f.pk for f in flats]
+    people, users = flat_people(fids)
     all_users = set().union(*users.values()) if users else set()
     readers = set(
         Notification.objects.filter(
@@ -154,22 +165,21 @@ def door_list(subject_type: str, subject, building, *, year: int | None = None) 
     )
     contacts: dict[int, list] = {}
     for c in DoorContact.objects.filter(
-        subject_type=subject_type, subject_id=subject.pk, household_id__in=hids
+        subject_type=subject_type, subject_id=subject.pk, flat_id__in=fids
     ).select_related("person"):
-        contacts.setdefault(c.household_id, []).append(c)
+        contacts.setdefault(c.flat_id, []).append(c)
     rows = []
     reached = 0
-    for h in households:
-        people = [(p, p.age(year)) for p in members[h.pk] if not p.is_organisation]
-        ages = [a for _, a in people if a is not None]
+    for flat in flats:
+        members = [(p, p.age(year)) for p in people[flat.pk] if not p.is_organisation]
+        ages = [a for _, a in members if a is not None]
         row = DoorRow(
-            household=h,
-            flat=h.flat,
-            members=sorted(people, key=lambda pa: -(pa[1] or 0)),
+            flat=flat,
+            members=sorted(members, key=lambda pa: -(pa[1] or 0)),
             oldest_age=max(ages) if ages else None,
-            has_account=bool(users[h.pk]),
-            read_online=bool(users[h.pk] & readers),
-            contacts=contacts.get(h.pk, []),
+            has_account=bool(users[flat.pk]),
+            read_online=bool(users[flat.pk] & readers),
+            contacts=contacts.get(flat.pk, []),
         )
         if row.read_online:
             reached += 1
@@ -181,7 +191,7 @@ def door_list(subject_type: str, subject, building, *, year: int | None = None) 
         subject=subject,
         building=building,
         rows=rows,
-        households=len(households),
+        households=len(flats),
         reached_online=reached,
         told_offline=sum(1 for r in rows if r.contacts),
     )

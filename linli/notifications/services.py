@@ -89,7 +89,7 @@ def door_contact_record(
     subject_type: str,
     subject,
     building,
-    household,
+    flat,
     method: str,
     told_by_name: str = "",
     told_at: datetime.datetime | None = None,
@@ -97,18 +97,18 @@ def door_contact_record(
     method_note: str = "",
     note: str = "",
 ) -> DoorContact:
-    """Record that a household was told offline about a notice or a vote."""
+    """Record that a household (its flat) was told offline about a notice or a vote."""
     from linli.notifications.selectors import subject_flats
 
     if not actor.has_perm("notifications.record_door_contact", building):
         raise ScopeError("只有本楼组长或居委会工作人员可以登记上门告知")
     ensure(subject_type in DoorContact.Subject.values, "事项类型不正确", code="subject")
-    ensure(household is not None, "请选择住户", code="household")
-    ensure(household.flat.building_id == building.pk, "该住户不在本楼栋", code="household")
+    ensure(flat is not None, "请选择住户", code="flat")
+    ensure(flat.building_id == building.pk, "该住户不在本楼栋", code="flat")
     ensure(
-        subject_flats(subject_type, subject).filter(pk=household.flat_id).exists(),
+        subject_flats(subject_type, subject).filter(pk=flat.pk).exists(),
         "该事项不涉及此住户",
-        code="household",
+        code="flat",
     )
     ensure(method in DoorContact.Method.values, "请选择告知方式", code="method")
     method_note = (method_note or "").strip()
@@ -128,9 +128,11 @@ def door_contact_record(
         code="told_at",
     )
     if person is not None:
+        from linli.places.models import Ownership, Residency
+
         ensure(
-            household.residencies.filter(person=person).exists()
-            or household.flat.ownerships.filter(person=person).exists(),
+            Residency.objects.filter(household__flat=flat, person=person).exists()
+            or Ownership.objects.filter(flat=flat, person=person).exists(),
             "所选告知对象不是该户的居民或业主",
             code="person",
         )
@@ -138,7 +140,7 @@ def door_contact_record(
         subject_type=subject_type,
         subject_id=subject.pk,
         committee_id=subject.committee_id,
-        household=household,
+        flat=flat,
         person=person,
         method=method,
         method_note=method_note,
@@ -155,7 +157,7 @@ def door_contact_record(
         obj=contact,
         after={
             "subject": f"{subject_type}:{subject.pk}",
-            "household": household.pk,
+            "flat": flat.pk,
             "method": method,
             "told_by": told_by_name,
             "told_at": told_at,
