@@ -145,6 +145,9 @@ def meeting_create(
             "expected": expected_count,
         },
     )
+    from linli.notifications.delivery import notify
+
+    notify("meeting_invitation", actor=actor, meeting_id=meeting.pk)
     return meeting
 
 

@@ -1296,6 +1296,9 @@ def ticket_route(*, actor, ticket: Ticket, route: str) -> Ticket:
         before={"route": before},
         after={"route": route},
     )
+    from linli.notifications.delivery import notify
+
+    notify("ticket_updated", actor=actor, ticket_id=ticket.pk, change="route")
     return ticket
 
 
@@ -1316,6 +1319,9 @@ def ticket_respond(*, actor, ticket: Ticket, note: str) -> Ticket:
         obj=ticket,
         after={"status": ticket.status, "response": ticket.response},
     )
+    from linli.notifications.delivery import notify
+
+    notify("ticket_updated", actor=actor, ticket_id=ticket.pk, change="responded")
     return ticket
 
 
@@ -1343,6 +1349,9 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str) -> Ticket:
         obj=ticket,
         after={"status": ticket.status, "resolution": ticket.resolution},
     )
+    from linli.notifications.delivery import notify
+
+    notify("ticket_updated", actor=actor, ticket_id=ticket.pk, change="resolved")
     return ticket
 
 
@@ -1386,4 +1395,7 @@ def ticket_close(*, actor, ticket: Ticket, now: datetime.datetime | None = None)
         obj=ticket,
         after={"confirmed_by_reporter": is_reporter},
     )
+    from linli.notifications.delivery import notify
+
+    notify("ticket_updated", actor=actor, ticket_id=ticket.pk, change="closed")
     return ticket

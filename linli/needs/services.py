@@ -392,6 +392,9 @@ def need_merge(*, actor, target: Need, needs: Sequence[Need]) -> Need:
             n.save(update_fields=["status", "merged_into"])
             moved.append(n.pk)
     audit_record(actor=actor, action="need.merge", obj=target, after={"merged": sorted(set(moved))})
+    from linli.notifications.delivery import notify
+
+    notify("need_merged", actor=actor, target_id=target.pk, need_ids=sorted(set(moved)))
     return target
 
 
@@ -500,6 +503,9 @@ def need_to_project(*, actor, need: Need, title: str, summary: str = ""):
     _validate(primary)
     primary.save(update_fields=["project", "status"])
     audit_record(actor=actor, action="need.to_project", obj=primary, after={"project": project.pk})
+    from linli.notifications.delivery import notify
+
+    notify("need_answered", actor=actor, need_id=primary.pk)
     return project
 
 

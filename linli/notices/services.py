@@ -104,6 +104,9 @@ def _publish(notice: Notice, *, actor, starts_at=None, ends_at=None, days=None) 
         before={"status": "draft"},
         after={"status": "published", "starts_at": starts_at, "ends_at": ends_at},
     )
+    from linli.notifications.delivery import notify
+
+    notify("notice_published", actor=actor, notice_id=notice.pk)
 
 
 @transaction.atomic
@@ -346,4 +349,7 @@ def objection_respond(*, actor, objection: Objection, response: str) -> Objectio
         before={"response": ""},
         after={"response": response},
     )
+    from linli.notifications.delivery import notify
+
+    notify("objection_answered", actor=actor, objection_id=objection.pk)
     return objection

@@ -687,6 +687,9 @@ def round_publish(*, actor, round: DesignRound) -> DesignRound:
         before={"status": "draft"},
         after={"status": "published", "options": list(rnd.options.values_list("label", flat=True))},
     )
+    from linli.notifications.delivery import notify
+
+    notify("design_round", actor=actor, round_id=rnd.pk)
     return rnd
 
 

@@ -296,6 +296,9 @@ def vote_open(*, actor, vote: Vote) -> Vote:
             "electorate_hash": vote.electorate_hash,
         },
     )
+    from linli.notifications.delivery import notify
+
+    notify("vote_opened", actor=actor, vote_id=vote.pk)
     return vote
 
 
@@ -718,6 +721,9 @@ def vote_close(*, actor, vote: Vote, reason: str = "") -> VoteResult:
         },
     )
     transaction.on_commit(lambda: checkpoint_object(vote, reason=f"vote:{vote.pk}"), robust=True)
+    from linli.notifications.delivery import notify
+
+    notify("vote_result", actor=actor, vote_id=vote.pk)
     return result
 
 
