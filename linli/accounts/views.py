@@ -13,13 +13,20 @@ from django.views.decorators.http import require_POST
 from linli.accounts import services, throttle
 from linli.accounts.forms import ApiTokenForm, PasswordLoginForm, SmsLoginForm, SmsRequestForm
 from linli.accounts.models import ApiToken
+from linli.accounts.scan import scan_purpose
 from linli.core.errors import ServiceError
 
 
 def _next_url(request) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """Where to go after logging in: only a path on this site ("/…"), never another host,
+    scheme or a protocol-relative/backslash trick; anything else goes home."""
+    target = (request.POST.get("next") or request.GET.get("next") or "").strip()
+    if (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return "/"
@@ -29,7 +36,9 @@ def login_view(request):
     """One page, two tabs: mobile + password, or mobile + a code sent by SMS."""
     if request.user.is_authenticated and request.method == "GET":
         return redirect(_next_url(request))
-    mode = request.POST.get("mode") or request.GET.get("mode") or "password"
+    # Arrived from a printed QR code: say what it is, and offer the SMS code first.
+    scan = scan_purpose(_next_url(request))
+    mode = request.POST.get("mode") or request.GET.get("mode") or ("sms" if scan else "password")
     if mode not in {"password", "sms"}:
         mode = "password"
     password_form = PasswordLoginForm(prefix="pw")
@@ -114,6 +123,7 @@ def login_view(request):
             "sms_form": sms_form,
             "code_sent": code_sent,
             "password_paused": password_paused,
+            "scan": scan,
             "next": _next_url(request)
             if (request.POST.get("next") or request.GET.get("next"))
             else "",
