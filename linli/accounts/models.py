@@ -70,6 +70,7 @@ class Role(models.TextChoices):
     OWNERS_COMMITTEE = "owners_committee", "业委会成员"
     PROPERTY_COMPANY = "property_company", "物业服务企业"
     PARTNER = "partner", "社区合伙人"
+    PARTY_ORG = "party_org", "居民区党组织"
 
 
 # Which hierarchy level each role is scoped to. The scope field named here must be set and
@@ -84,6 +85,7 @@ ROLE_SCOPE_LEVEL: dict[str, str] = {
     Role.OWNERS_COMMITTEE: "compound",
     Role.PROPERTY_COMPANY: "compound",
     Role.PARTNER: "committee",
+    Role.PARTY_ORG: "committee",
 }
 SCOPE_FIELDS = ["district", "street", "committee", "compound", "building", "flat"]
 

@@ -26,6 +26,8 @@ class Scopes:
     resident_flat_ids: frozenset[int] = field(default_factory=frozenset)
     owners_committee_compound_ids: frozenset[int] = field(default_factory=frozenset)
     property_compound_ids: frozenset[int] = field(default_factory=frozenset)
+    # committees whose residential party organisation (居民区党组织) the user speaks for
+    party_committee_ids: frozenset[int] = field(default_factory=frozenset)
     roles: frozenset[str] = field(default_factory=frozenset)
     is_superuser: bool = False
 
@@ -75,6 +77,7 @@ def _compute(user) -> Scopes:
     planner_streets = by_role.get(Role.PLANNER, set())
     staff_committees = by_role.get(Role.COMMITTEE_STAFF, set())
     partner_committees = by_role.get(Role.PARTNER, set())
+    party_committees = by_role.get(Role.PARTY_ORG, set())
     led_buildings = by_role.get(Role.BUILDING_LEADER, set())
     flats = by_role.get(Role.RESIDENT, set())
     oc_compounds = by_role.get(Role.OWNERS_COMMITTEE, set())
@@ -97,7 +100,7 @@ def _compute(user) -> Scopes:
             )
         )
 
-    visible: set[int] = set(managed) | set(partner_committees)
+    visible: set[int] = set(managed) | set(partner_committees) | set(party_committees)
     if planner_streets:
         visible |= set(
             Committee.objects.filter(street_id__in=planner_streets).values_list("id", flat=True)
@@ -131,6 +134,7 @@ def _compute(user) -> Scopes:
         resident_flat_ids=frozenset(flats),
         owners_committee_compound_ids=frozenset(oc_compounds),
         property_compound_ids=frozenset(pc_compounds),
+        party_committee_ids=frozenset(party_committees),
         roles=frozenset(by_role),
     )
 

@@ -81,6 +81,7 @@ class MeetingCreateForm(forms.Form):
             Committee.objects.filter(id__in=scopes.managed_committee_ids)
             | Committee.objects.filter(id__in=oc_committees)
             | Committee.objects.filter(id__in=led_committees)
+            | Committee.objects.filter(id__in=scopes.party_committee_ids)
         )
         committees = committees.distinct().order_by("name")
         self.fields["committee"].queryset = committees

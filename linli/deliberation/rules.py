@@ -44,6 +44,22 @@ def is_building_leader_of_meeting(user, meeting) -> bool:
 
 
 @rules.predicate
+def is_party_org_in(user, committee) -> bool:
+    """The residential party organisation (居民区党组织) of this committee."""
+    return committee is not None and committee.pk in scopes_for(user).party_committee_ids
+
+
+@rules.predicate
+def is_party_org_of_meeting(user, meeting) -> bool:
+    """The party organisation runs the meetings it convenes in its committee."""
+    return (
+        meeting is not None
+        and getattr(meeting, "convener", None) == "party_org"
+        and meeting.committee_id in scopes_for(user).party_committee_ids
+    )
+
+
+@rules.predicate
 def meeting_open(user, meeting) -> bool:
     return meeting is not None and meeting.status == "scheduled"
 
@@ -76,13 +92,16 @@ def is_invited(user, meeting) -> bool:
 
 
 manage_meeting = (
-    can_manage_community | is_owners_committee_of_meeting | is_building_leader_of_meeting
+    can_manage_community
+    | is_owners_committee_of_meeting
+    | is_building_leader_of_meeting
+    | is_party_org_of_meeting
 )
 
 rules.add_perm("deliberation.view_meeting", can_view_community)
 rules.add_perm(
     "deliberation.create_meeting",
-    can_manage_community | has_owners_committee_in | leads_building_in,
+    can_manage_community | has_owners_committee_in | leads_building_in | is_party_org_in,
 )
 rules.add_perm("deliberation.manage_meeting", manage_meeting)
 rules.add_perm("deliberation.sign_in_others", manage_meeting & meeting_open)

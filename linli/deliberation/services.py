@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record
+from linli.core import checkin as core_checkin
 from linli.core.errors import ScopeError, ServiceError, ensure
 from linli.core.permissions import require
 from linli.deliberation.meeting_types import Convener, MeetingKind, rule_for_kind, spec_for
@@ -104,8 +104,13 @@ def meeting_create(
             and convener == Convener.BUILDING_LEADER
             and {b.pk for b in buildings} <= set(scopes.led_building_ids)
         )
-        if not (owners_ok or leader_ok):
-            raise ScopeError("业委会只能召集本小区的业主会议，楼组长只能召集本楼组会议")
+        # the residential party organisation convenes the meetings it may convene, in its committee
+        party_ok = convener == Convener.PARTY_ORG and committee.pk in scopes.party_committee_ids
+        if not (owners_ok or leader_ok or party_ok):
+            raise ScopeError(
+                "业委会只能召集本小区的业主会议，楼组长只能召集本楼组会议，"
+                "居民区党组织只能召集本居民区党组织召集的会议"
+            )
     roles = list(dict.fromkeys(invitee_roles or []))
     for r in roles:
         ensure(r in Role.values, f"邀请角色“{r}”不存在")
@@ -215,22 +220,14 @@ def checkin_token(meeting: Meeting) -> str:
     """A signed token naming the meeting and its current check-in key (shown as a QR code).
 
     Deterministic (no timestamp), so the QR code on a printed sign-in sheet stays valid;
-    rotating ``checkin_key`` invalidates every earlier code of the meeting.
+    rotating ``checkin_key`` invalidates every earlier code of the meeting (linli.core.checkin,
+    shared with activities).
     """
-    signer = signing.Signer(salt=CHECKIN_SALT)
-    return signer.sign_object({"m": meeting.pk, "k": meeting.checkin_key}, compress=False)
+    return core_checkin.checkin_token(CHECKIN_SALT, meeting.pk, meeting.checkin_key)
 
 
 def checkin_token_valid(meeting: Meeting, token: str) -> bool:
-    try:
-        data = signing.Signer(salt=CHECKIN_SALT).unsign_object(token or "")
-    except (signing.BadSignature, ValueError, UnicodeDecodeError):
-        return False
-    return (
-        isinstance(data, dict)
-        and data.get("m") == meeting.pk
-        and data.get("k") == meeting.checkin_key
-    )
+    return core_checkin.checkin_token_valid(CHECKIN_SALT, meeting.pk, meeting.checkin_key, token)
 
 
 def _person_label(user) -> str:

@@ -4,7 +4,9 @@ Each project is created and moved through the six-step loop by the committee's d
 account, through the project services (so every step is audited). ``steps`` are applied in
 order: ``("note", text)`` adds a timeline note, ``("stage", stage, text)`` moves the project
 one stage with a note. The dates live in the note text: services stamp events with the
-time the demo is built.
+time the demo is built. ``kind``, ``origin`` and ``owners_rights`` are the project's record
+of what it is, where it came from and which body decides it (linli/process: an owners' joint
+decision where owners' rights are involved, otherwise a residents' (representatives') meeting).
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ PROJECTS: list[dict] = [
     {
         "case": "tielu",
         "title": "铁路新村中心花园改造",
+        "kind": "garden",
+        "origin": "committee",
+        "owners_rights": "none",
         # source: /work/shared/seeds 000
         "summary": "铁路新村建于上世纪七八十年代，是上海铁路局职工住宅区。小区中心花园设施老旧、"
         "场地功能单一、绿植缺乏层次。同济大学刘悦来老师实地考察、听取意见，与街道合作动员居民"
@@ -62,6 +67,9 @@ PROJECTS: list[dict] = [
     {
         "case": "anshun",
         "title": "安顺苑5号楼底楼架空层“睦邻客厅”改造",
+        "kind": "living_room",
+        "origin": "committee",
+        "owners_rights": "change_of_use",
         # source: /work/shared/seeds 000
         "summary": "四平路街道抚顺路363弄居民区安顺苑小区，把脏乱的底楼架空层改造成整洁敞亮的睦邻客厅，"
         "形成“杠杆撬动”工作法：居民和街道1:1出资，5号楼每户出资4000元，共筹得改造资金9.6万元。",
@@ -112,6 +120,9 @@ PROJECTS: list[dict] = [
     {
         "case": "shiguang",
         "title": "市光四村智能非机动车库BOT改造",
+        "kind": "garage",
+        "origin": "committee",
+        "owners_rights": "change_of_use",
         # source: /work/shared/seeds 000、001
         "summary": "殷行街道市光四村第三居民区原非机动车库乱停车、乱充电、有人看但无人管。在社区规划师建议下"
         "引入第三方企业，以BOT（建设-经营-转让）模式建设智能车库：前5年企业收费回本，后5年与业委会分成，"
@@ -170,6 +181,9 @@ PROJECTS: list[dict] = [
     {
         "case": "mingfeng",
         "title": "明丰苑睦邻花园“馨丽园”改造",
+        "kind": "garden",
+        "origin": "committee",
+        "owners_rights": "none",
         # source: /work/shared/seeds 000
         "summary": "大桥街道幸福村居民区明丰苑小区内一处废弃近20年、约300平方米的花园，改造为百草丰茂的睦邻花园。"
         "费用从小区公共收益中支出，方案在居民听证会上全票通过，居民动手粉刷凉亭、种植花草，1个月完成。",
@@ -217,6 +231,9 @@ PROJECTS: list[dict] = [
     {
         "case": "liaoyuan",
         "title": "辽源花苑党建微花园“一脉三园”",
+        "kind": "garden",
+        "origin": "committee",
+        "owners_rights": "none",
         # source: /work/shared/seeds 000、004
         "summary": "江浦路街道辽源花苑改造项目中，社区规划师实施“三下三上”工作法，让居民打消改造的担心和疑虑，"
         "建成人人称道的“一脉三园”。",
@@ -251,6 +268,9 @@ PROJECTS: list[dict] = [
     {
         "case": "anshan",
         "title": "鞍山四村“百草园”",
+        "kind": "garden",
+        "origin": "committee",
+        "owners_rights": "none",
         # source: /work/shared/seeds 000
         "summary": "鞍山四村利用宅间闲置绿地建设“百草园”；社区规划师策划“小小景观设计师”活动，"
         "让小朋友们也有了表达诉求和参与建设的机会。",
@@ -273,6 +293,9 @@ PROJECTS: list[dict] = [
     {
         "case": "mingfeng",
         "title": "明丰苑6号楼加装电梯",
+        "kind": "elevator",
+        "origin": "committee",
+        "owners_rights": "common_parts",
         # source: /work/shared/seeds 000
         "summary": "6号楼居民先在楼组召开会议，确定大部分居民有加装意向后在整个小区征询；在居委会、业委会帮助下"
         "成立加装电梯工作小组，明确各家各户费用分摊标准。",
@@ -297,6 +320,9 @@ PROJECTS: list[dict] = [
     {
         "case": "anshun",
         "title": "安顺苑楼道“零堆物”微整治",
+        "kind": "corridor",
+        "origin": "committee",
+        "owners_rights": "none",
         "summary": "居民通过社区云“居社互动”反映楼道堆物影响消防安全，居委会正在征集各楼组意见。",
         "microspaces": ["3号楼楼道"],
         "buildings": ["3号楼"],

@@ -18,7 +18,11 @@ import random
 
 from django.utils import timezone
 
-from linli.demo.story import at
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    """An aware datetime in the project's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
+
 
 # 6: district admin … 19: second clerk of 抚顺路363弄; see linli/demo/logins.py
 CHEN, LI, LEADER, RESIDENT = 4, 19, 3, 2
@@ -594,6 +598,7 @@ def _liaoyuan(story) -> None:
         committee=refs["committee"],
         kind="plan",
         title="辽源花苑党建微花园“一脉三园”方案公示",
+        subject=m.minutes,
         body="一条景观步道串起党建微花园、香草园和儿童自然角；方案经三轮征询和居民代表会议通过。"
         "公示期内可在线或到居委会提出异议。",
         project=project,
@@ -639,6 +644,7 @@ def _tielu(story) -> None:
         committee=refs["committee"],
         kind="plan",
         title="铁路新村中心花园改造方案公示",
+        subject=m.minutes,
         body="最终设计方案经居民代表会议通过，现公示7天。",
         project=project,
         boards="铁路新村中心花园入口",

@@ -186,6 +186,16 @@ def login_specs(builder) -> list[dict]:
             sees="抚顺路363弄居委会工作台；书面表决票的第二名录入人",
         )
     )
+    specs.append(
+        dict(
+            n=20,
+            role=Role.PARTY_ORG,
+            name="周建国",
+            scope=committee,
+            title="抚顺路363弄居民区党总支书记",
+            sees="抚顺路363弄：项目的规范流程（党员议事会先行）、召集党员议事会",
+        )
+    )
     return specs
 
 

@@ -8,6 +8,8 @@ module adds what its step leaves behind for the cases at or past that step —
   diagnoses and design rounds (三下三上) with residents' ratings and comments;
 * :mod:`linli.demo.decisions` — meetings with sign-ins and approved minutes, owners' votes with
   online and paper ballots and signed results, notices with an answered objection;
+* :mod:`linli.demo.process` — what seed 003 asks before a project leaves 方案与决策 (party
+  meetings first, the decision linked and published), then the cases' remaining steps;
 * :mod:`linli.demo.money` — household shares, receipts and a confirmed and reviewed ledger,
   the maintenance fund approved through a passed owners' vote, the BOT garage;
 * :mod:`linli.demo.conversation` — the opinion conversation the demo ships itself.
@@ -21,15 +23,7 @@ the reason recorded.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
-
-from django.utils import timezone
-
-
-def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
-    """An aware datetime in the project's time zone (Asia/Shanghai)."""
-    return timezone.make_aware(datetime.datetime(year, month, day, hour, minute))
 
 
 @dataclass
@@ -59,7 +53,7 @@ class Story:
 def build_story(builder, logins: list[dict], projects: list) -> dict:
     from django.db import transaction
 
-    from linli.demo import casework, conversation, decisions, money, planning
+    from linli.demo import casework, conversation, decisions, money, planning, process
 
     story = Story(
         builder=builder,
@@ -68,7 +62,7 @@ def build_story(builder, logins: list[dict], projects: list) -> dict:
     )
     import time
 
-    for module in (casework, planning, decisions, money, conversation):
+    for module in (casework, planning, decisions, process, money, conversation):
         t = time.monotonic()
         with transaction.atomic():
             module.build(story)

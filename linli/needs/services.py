@@ -497,6 +497,8 @@ def need_to_project(*, actor, need: Need, title: str, summary: str = ""):
         compounds=compounds,
         buildings=buildings,
         microspaces=microspaces,
+        origin="needs",
+        needs=[primary],
     )
     primary.project = project
     primary.status = Need.Status.PROJECT

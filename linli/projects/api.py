@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
+from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible
 from linli.places.selectors import committees_visible_to
 from linli.projects import selectors, services
@@ -35,6 +36,11 @@ class ProjectOut(Schema):
     street_name: str
     created_at: datetime
     allowed_stages: list[str]
+    kind: str
+    origin: str
+    origin_department: str
+    owners_rights: str
+    need_ids: list[int]
 
 
 class ProjectDetailOut(ProjectOut):
@@ -53,6 +59,11 @@ def _out(p: Project) -> ProjectOut:
         street_name=p.committee.street.name,
         created_at=p.created_at,
         allowed_stages=allowed_targets(p.stage),
+        kind=p.kind,
+        origin=p.origin,
+        origin_department=p.origin_department,
+        owners_rights=p.owners_rights,
+        need_ids=[n.pk for n in p.needs.all()],
     )
 
 
@@ -94,13 +105,31 @@ class ProjectIn(Schema):
     committee_id: int
     title: str = Field(..., max_length=80)
     summary: str = Field("", max_length=4000)
+    kind: str = Field("other", max_length=20)
+    origin: str = Field("committee", max_length=20)
+    origin_department: str = Field("", max_length=80)
+    owners_rights: str = Field("none", max_length=20)
+    need_ids: list[int] = Field(default_factory=list, max_length=200)
 
 
 @router.post("/", response={201: ProjectDetailOut}, summary="创建项目")
 def create_project(request, payload: ProjectIn):
     committee = get_visible(committees_visible_to(request.auth), pk=payload.committee_id)
+    from linli.needs.models import Need
+
+    needs = list(Need.objects.filter(pk__in=payload.need_ids, committee=committee))
+    if len(needs) != len(set(payload.need_ids)):
+        raise ServiceError("所选需求不存在或不属于该居委会", code="needs")
     project = services.project_create(
-        actor=request.auth, committee=committee, title=payload.title, summary=payload.summary
+        actor=request.auth,
+        committee=committee,
+        title=payload.title,
+        summary=payload.summary,
+        kind=payload.kind,
+        origin=payload.origin,
+        origin_department=payload.origin_department,
+        owners_rights=payload.owners_rights,
+        needs=needs,
     )
     return Status(201, _detail(project))
 

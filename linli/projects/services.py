@@ -8,8 +8,15 @@ from django.utils import timezone
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
 from linli.places.models import Building, Committee, Compound, MicroSpace
-from linli.projects.models import Project, ProjectEvent, Stage
-from linli.projects.registry import first_refusal
+from linli.projects.models import (
+    OwnersRights,
+    Project,
+    ProjectEvent,
+    ProjectKind,
+    ProjectOrigin,
+    Stage,
+)
+from linli.projects.registry import guards_for_move
 from linli.projects.stages import allowed_targets, is_backward, label
 
 
@@ -23,11 +30,32 @@ def project_create(
     compounds: list[Compound] | None = None,
     buildings: list[Building] | None = None,
     microspaces: list[MicroSpace] | None = None,
+    kind: str = ProjectKind.OTHER,
+    origin: str = ProjectOrigin.COMMITTEE,
+    origin_department: str = "",
+    owners_rights: str = OwnersRights.NONE,
+    needs: list | None = None,
 ) -> Project:
     if not actor.has_perm("projects.create_project", committee):
         raise ScopeError("您无权在该居委会创建项目")
     title = (title or "").strip()
     ensure(title, "请填写项目名称")
+    origin_department = _check_origin(kind, origin, origin_department, owners_rights)
+    needs = list(needs or [])
+    ensure(
+        origin != ProjectOrigin.NEEDS or needs,
+        "来源为居民需求的项目须关联至少一条需求",
+        code="needs",
+    )
+    for need in needs:
+        ensure(
+            need.committee_id == committee.pk, f"需求#{need.pk}不属于{committee.name}", code="needs"
+        )
+        ensure(
+            need.project_id is None and need.merged_into_id is None and need.status == "open",
+            f"需求#{need.pk}不是征集中的需求（已转为项目、已合并或已关闭）",
+            code="needs",
+        )
     for group, what in ((compounds, "小区"), (buildings, "楼栋"), (microspaces, "小微空间")):
         for item in group or []:
             from linli.places.hierarchy import committee_id_of
@@ -36,10 +64,23 @@ def project_create(
                 committee_id_of(item) == committee.pk, f"所选{what}“{item}”不属于{committee.name}"
             )
     project = Project(
-        committee=committee, title=title, summary=(summary or "").strip(), created_by=actor
+        committee=committee,
+        title=title,
+        summary=(summary or "").strip(),
+        created_by=actor,
+        kind=kind,
+        origin=origin,
+        origin_department=origin_department,
+        owners_rights=owners_rights,
     )
     project.full_clean()
     project.save()
+    if needs:
+        from linli.needs.models import Need
+
+        Need.objects.filter(pk__in=[n.pk for n in needs]).update(
+            project=project, status=Need.Status.PROJECT
+        )
     if compounds:
         project.compounds.set(compounds)
     if buildings:
@@ -57,7 +98,77 @@ def project_create(
         actor=actor,
         action="project.create",
         obj=project,
-        after={"title": title, "committee": committee.pk, "stage": project.stage},
+        after={
+            "title": title,
+            "committee": committee.pk,
+            "stage": project.stage,
+            "kind": kind,
+            "origin": origin,
+            "origin_department": origin_department,
+            "owners_rights": owners_rights,
+            "needs": [n.pk for n in needs],
+        },
+    )
+    return project
+
+
+def _check_origin(kind, origin, origin_department, owners_rights) -> str:
+    ensure(kind in ProjectKind.values, "项目类型不存在", code="kind")
+    ensure(origin in ProjectOrigin.values, "项目来源不存在", code="origin")
+    ensure(owners_rights in OwnersRights.values, "涉及业主权利的选项不存在", code="owners_rights")
+    origin_department = (origin_department or "").strip()
+    ensure(len(origin_department) <= 80, "委托部门不能超过80字", code="origin_department")
+    if origin == ProjectOrigin.GOVERNMENT:
+        ensure(
+            origin_department,
+            "政府实事项目须填写委托的职能部门",
+            code="origin_department",
+        )
+    else:
+        origin_department = ""
+    return origin_department
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor,
+    project: Project,
+    title: str,
+    summary: str = "",
+    kind: str = ProjectKind.OTHER,
+    origin: str = ProjectOrigin.COMMITTEE,
+    origin_department: str = "",
+    owners_rights: str = OwnersRights.NONE,
+) -> Project:
+    """Edit a project's name, summary, kind, origin and whether owners' rights are involved."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not actor.has_perm("projects.edit_project", project):
+        raise ScopeError("您无权修改该项目")
+    title = (title or "").strip()
+    ensure(title, "请填写项目名称")
+    origin_department = _check_origin(kind, origin, origin_department, owners_rights)
+    ensure(
+        origin != ProjectOrigin.NEEDS or project.needs.exists(),
+        "来源为居民需求的项目须关联至少一条需求；请从需求页“转为项目”或新建项目时选择需求",
+        code="origin",
+    )
+    fields = ("title", "summary", "kind", "origin", "origin_department", "owners_rights")
+    before = {f: getattr(project, f) for f in fields}
+    project.title = title
+    project.summary = (summary or "").strip()
+    project.kind = kind
+    project.origin = origin
+    project.origin_department = origin_department
+    project.owners_rights = owners_rights
+    project.full_clean()
+    project.save(update_fields=list(fields))
+    audit_record(
+        actor=actor,
+        action="project.update",
+        obj=project,
+        before=before,
+        after={f: getattr(project, f) for f in fields},
     )
     return project
 
@@ -78,9 +189,23 @@ def project_change_stage(*, actor, project: Project, to_stage: str, note: str = 
     if is_backward(current, to_stage):
         ensure(note, "退回上一阶段时必须说明原因", code="reason_required")
     else:
-        refusal = first_refusal(project, to_stage)
-        if refusal is not None:
-            raise ServiceError(refusal.message, code="guard", status=409)
+        for guard in guards_for_move(current, to_stage):
+            refusal = guard.check(project)
+            if not refusal.ok:
+                raise ServiceError(
+                    refusal.message,
+                    code="guard",
+                    status=409,
+                    details=[
+                        {
+                            "guard": guard.key,
+                            "rule": str(guard.title),
+                            "message": refusal.message,
+                            "link": refusal.link,
+                            "who": refusal.who,
+                        }
+                    ],
+                )
     project.stage = to_stage
     project.stage_changed_at = timezone.now()
     project.full_clean()

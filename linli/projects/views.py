@@ -14,7 +14,13 @@ from linli.core.errors import ScopeError
 from linli.core.permissions import get_visible, require
 from linli.places.selectors import committees_managed_by, committees_visible_to
 from linli.projects import selectors, services
-from linli.projects.forms import NoteForm, ProjectCreateForm, ProjectFilterForm, StageChangeForm
+from linli.projects.forms import (
+    NoteForm,
+    ProjectCreateForm,
+    ProjectEditForm,
+    ProjectFilterForm,
+    StageChangeForm,
+)
 from linli.projects.models import STAGE_ORDER, Stage
 from linli.projects.registry import checklist, project_sections
 from linli.projects.stages import allowed_targets, is_backward
@@ -89,6 +95,7 @@ def _detail_context(request, project, **extra):
         "targets": targets,
         "can_change": can_change,
         "can_note": user.has_perm("projects.add_note", project),
+        "can_edit": user.has_perm("projects.edit_project", project),
         "can_manage": user.has_perm("places.manage_committee", project.committee),
         "stage_form": StageChangeForm(),
         "note_form": NoteForm(),
@@ -173,8 +180,30 @@ def project_create(request):
             title=data["title"],
             summary=data["summary"],
             compounds=list(data["compounds"]),
+            kind=data["kind"],
+            origin=data["origin"],
+            origin_department=data["origin_department"],
+            owners_rights=data["owners_rights"],
+            needs=list(data["needs"]),
         ),
         template="projects/create.html",
         success=_("项目已创建"),
         redirect_to=lambda project: reverse("projects:detail", args=[project.pk]),
+    )
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = _get_project(request, pk)
+    require(request.user, "projects.edit_project", project, _("您无权修改该项目"))
+    fields = ("title", "summary", "kind", "origin", "origin_department", "owners_rights")
+    form = ProjectEditForm(request.POST or None, initial={f: getattr(project, f) for f in fields})
+    return run_form(
+        request,
+        form,
+        lambda data: services.project_update(actor=request.user, project=project, **data),
+        template="projects/edit.html",
+        success=_("项目信息已保存"),
+        redirect_to=reverse("projects:detail", args=[project.pk]),
+        context={"project": project},
     )

@@ -195,6 +195,7 @@ EXPECTED_SCOPE = {
     Role.OWNERS_COMMITTEE: lambda s: s.owners_committee_compound_ids,
     Role.PROPERTY_COMPANY: lambda s: s.property_compound_ids,
     Role.PARTNER: lambda s: s.visible_committee_ids,
+    Role.PARTY_ORG: lambda s: s.party_committee_ids,
 }
 
 

@@ -43,9 +43,14 @@ def make_books(world, *, buildings=None, title="睦邻客厅改造"):
 
 
 def move_to_funding(staff, project):
-    for stage in (Stage.DIAGNOSIS, Stage.DECISION, Stage.FUNDING):
+    """Through 方案与决策 with the records seed 003 asks for (tests/process/helpers.decide)."""
+    from tests.process.helpers import decide
+
+    for stage in (Stage.DIAGNOSIS, Stage.DECISION):
         project = project_change_stage(actor=staff, project=project, to_stage=stage)
-    return project
+    if project.owners_rights == "none":
+        decide(staff, project)
+    return project_change_stage(actor=staff, project=project, to_stage=Stage.FUNDING)
 
 
 def build_anshunyuan(world):

@@ -32,7 +32,7 @@ def implementation_side(world, side):
     from django.utils import timezone
 
     from linli.implementation import services
-    from linli.projects.services import project_change_stage, project_create
+    from linli.projects.services import project_create
     from tests.factories import make_user
     from tests.implementation.conftest import jpeg_with_gps
 
@@ -42,8 +42,9 @@ def implementation_side(world, side):
     project = project_create(
         actor=staff, committee=w["committee"], title=f"{marker}实施项目", compounds=[w["compound"]]
     )
-    for stage in ("diagnosis", "decision", "funding"):  # procurement starts with 筹资
-        project = project_change_stage(actor=staff, project=project, to_stage=stage)
+    from tests.funding.helpers import move_to_funding
+
+    project = move_to_funding(staff, project)  # procurement starts with 筹资
     today = datetime.date.today()
     contractor = make_user(None, None, name=f"{marker}施工联系人")
     wg = services.group_add(actor=staff, project=project, user=contractor, role="contractor")
