@@ -1,0 +1,39 @@
+"""The dashboards' figures over the API: the same dict the page and the PDF show."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from linli.core.errors import ServiceError
+from linli.dashboards import selectors
+from linli.dashboards.views import area_for
+
+router = Router(tags=["数据看板"])
+
+
+class DashboardYearIn(Schema):
+    year: int | None = None
+
+
+def _year(value: int | None) -> int:
+    if value is None:
+        return selectors.default_year()
+    if value not in selectors.years():
+        raise ServiceError(
+            f"年份须为 {selectors.FIRST_YEAR}–{selectors.default_year()} 之间的整数",
+            code="year",
+            status=400,
+        )
+    return value
+
+
+@router.get("/street/{street_id}", summary="街道/镇数据看板（某一年）", response=dict)
+def street_dashboard(request, street_id: int, filters: Query[DashboardYearIn]):
+    area = area_for(request.user, "street", street_id)
+    return selectors.dashboard(area, _year(filters.year))
+
+
+@router.get("/district/{district_id}", summary="区级数据看板（某一年）", response=dict)
+def district_dashboard(request, district_id: int, filters: Query[DashboardYearIn]):
+    area = area_for(request.user, "district", district_id)
+    return selectors.dashboard(area, _year(filters.year))
