@@ -107,7 +107,9 @@ def audit_record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
     chain = chain_for(obj)
-    with transaction.atomic():
+    # No savepoint inside the caller's transaction (two round trips saved per event): an
+    # error here rolls the caller's whole transaction back, which is what it must do anyway.
+    with transaction.atomic(savepoint=False):
         head = _locked_head(chain)
         actor_obj = (
             actor if actor is not None and getattr(actor, "is_authenticated", False) else None

@@ -264,20 +264,27 @@ def close_vote(request, vote_id: int, payload: CloseIn):
 
 @router.post("/{vote_id}/ballots", response=BallotOut, summary="投票（同一幂等键重复提交无副作用）")
 def cast_ballot(request, vote_id: int, payload: CastIn):
-    vote = _vote(request, vote_id)
-    flat = get_object_or_404(Flat, pk=payload.flat_id)
+    # The hot path of a vote day: the service reads the vote and the flat by primary key
+    # and checks the caster against the flat's electorate in one lookup. A voter of the
+    # flat always sees the vote (selectors.votes_visible_to), so visibility is only looked
+    # at when the cast is refused: a vote the caller cannot see stays a 404.
     key = payload.idempotency_key or request.headers.get("Idempotency-Key", "")
-    ballot = services.ballot_cast_safely(
-        actor=request.auth,
-        vote=vote,
-        flat=flat,
-        choice=payload.choice,
-        option_ids=payload.option_ids,
-        channel=payload.channel,
-        idempotency_key=key,
-        proxy_name=payload.proxy_name,
-        proxy_authorisation=payload.proxy_authorisation,
-    )
+    try:
+        ballot = services.ballot_cast_safely(
+            actor=request.auth,
+            vote=vote_id,
+            flat=payload.flat_id,
+            choice=payload.choice,
+            option_ids=payload.option_ids,
+            channel=payload.channel,
+            idempotency_key=key,
+            proxy_name=payload.proxy_name,
+            proxy_authorisation=payload.proxy_authorisation,
+        )
+    except (ServiceError, Vote.DoesNotExist):
+        _vote(request, vote_id)
+        get_object_or_404(Flat, pk=payload.flat_id)
+        raise
     return _ballot_out(ballot)
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from linli.audit.checkpoints import checkpoint_object
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.engine.tally import TallyError
 from linli.places.hierarchy import committee_id_of
 from linli.places.models import Building, Committee, Compound, Flat, Ownership, Residency
@@ -48,11 +49,6 @@ def normalise_code(code: str) -> str:
     return f"{raw[:4]}-{raw[4:8]}-{raw[8:12]}" if len(raw) == 12 else raw
 
 
-def _require(actor, perm: str, obj, message: str) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise ScopeError(message)
-
-
 # ---------------------------------------------------------------------------------------
 # Setting a vote up
 
@@ -80,7 +76,7 @@ def vote_create(
     budget_rule: str = "",
 ) -> Vote:
     """Create a draft vote. ``options`` are labels, or (label, cost in yuan) for budgets."""
-    _require(actor, "voting.manage_vote", committee, "您无权在该居委会发起表决")
+    require(actor, "voting.manage_vote", committee, "您无权在该居委会发起表决")
     compounds, buildings = list(compounds), list(buildings)
     pairs = [(o, None) if isinstance(o, str) else (o[0], o[1]) for o in options]
     pairs = [((label or "").strip(), cost) for label, cost in pairs if label and label.strip()]
@@ -169,7 +165,7 @@ def vote_create(
 def vote_start_proposals(*, actor, vote: Vote) -> Vote:
     """Naming campaign (征名): residents propose names before the vote opens."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    require(actor, "voting.manage_vote", vote, "您无权管理该表决")
     ensure(vote.has_options, "只有方案选择/征名或参与式预算投票可以征集提案")
     ensure(vote.status == Vote.Status.DRAFT, "只有草稿状态的投票可以开始征集")
     vote.status = Vote.Status.PROPOSING
@@ -185,7 +181,7 @@ def option_propose(
     *, actor, vote: Vote, label: str, description: str = "", cost: int | None = None
 ) -> Option:
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(actor, "voting.propose_option", vote, "现在不能提出名称")
+    require(actor, "voting.propose_option", vote, "现在不能提出名称")
     label = (label or "").strip()
     ensure(label, "请填写名称")
     if vote.kind == Vote.Kind.BUDGET:
@@ -225,7 +221,7 @@ def _scope_flats(vote: Vote):
 def vote_open(*, actor, vote: Vote) -> Vote:
     """Open the vote and snapshot its electorate: flats in scope, areas, owners, codes."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    require(actor, "voting.manage_vote", vote, "您无权管理该表决")
     ensure(
         vote.status in (Vote.Status.DRAFT, Vote.Status.PROPOSING),
         "只有草稿或征集中的表决可以开启",
@@ -366,34 +362,8 @@ def _apply(
     proxy_name: str = "",
     proxy_authorisation: str = "",
 ) -> Ballot:
-    """Record one accepted cast and make it the flat's counted ballot (vote row locked)."""
-    ballot = Ballot.objects.filter(vote=vote, elector=elector).first()
-    if ballot is not None:
-        ballot.vote, ballot.elector = vote, elector  # no extra queries for str()/audit
-    before = (
-        {
-            "choice": ballot.choice,
-            "option_ids": ballot.option_ids,
-            "channel": ballot.channel,
-            "revision": ballot.revision,
-        }
-        if ballot
-        else None
-    )
+    """Record one accepted paper cast and make it the flat's counted ballot (vote row locked)."""
     now = timezone.now()
-    if ballot is None:
-        ballot = Ballot(vote=vote, elector=elector, revision=1)
-    else:
-        ballot.revision += 1
-    ballot.choice = choice
-    ballot.option_ids = option_ids
-    ballot.channel = channel
-    ballot.proxy_name = proxy_name
-    ballot.proxy_authorisation = proxy_authorisation
-    ballot.cast_by = actor
-    ballot.cast_at = now
-    ballot.full_clean(exclude=["vote", "elector", "cast_by"], validate_constraints=False)
-    ballot.save()
     BallotCast.objects.create(
         vote=vote,
         elector=elector,
@@ -404,6 +374,62 @@ def _apply(
         cast_by=actor,
         at=now,
     )
+    return _count_ballot(
+        actor=actor,
+        vote=vote,
+        elector=elector,
+        choice=choice,
+        option_ids=option_ids,
+        channel=channel,
+        at=now,
+        proxy_name=proxy_name,
+        proxy_authorisation=proxy_authorisation,
+    )
+
+
+def _count_ballot(
+    *,
+    actor,
+    vote: Vote,
+    elector: Elector,
+    choice: str,
+    option_ids: list[int],
+    channel: str,
+    at: datetime,
+    proxy_name: str = "",
+    proxy_authorisation: str = "",
+) -> Ballot:
+    """Make the cast just recorded the flat's counted ballot and audit it (last, so the
+    committee's audit chain head is held only from here to the commit)."""
+    ballot = Ballot.objects.filter(vote_id=vote.pk, elector_id=elector.pk).first()
+    before = None
+    if ballot is None:
+        ballot = Ballot(vote=vote, elector=elector, revision=1)
+    else:
+        before = {
+            "choice": ballot.choice,
+            "option_ids": ballot.option_ids,
+            "channel": ballot.channel,
+            "revision": ballot.revision,
+        }
+        ballot.vote, ballot.elector = vote, elector  # no extra queries for str()/audit
+        ballot.revision += 1
+    ballot.choice = choice
+    ballot.option_ids = option_ids
+    ballot.channel = channel
+    ballot.proxy_name = proxy_name
+    ballot.proxy_authorisation = proxy_authorisation
+    ballot.cast_by = actor
+    ballot.cast_at = at
+    if channel != Channel.ONLINE:  # online casts carry no free text (choice checked above)
+        ballot.full_clean(exclude=["vote", "elector", "cast_by"], validate_constraints=False)
+    if before is None:
+        ballot.save(force_insert=True)
+    else:
+        ballot.save(update_fields=[
+            "choice", "option_ids", "channel", "proxy_name", "proxy_authorisation",
+            "cast_by", "cast_at", "revision",
+        ])  # fmt: skip
     audit_record(
         actor=actor,
         action="ballot.cast" if before is None else "ballot.change",
@@ -423,12 +449,69 @@ def _apply(
     return ballot
 
 
+def _cast_target(vote_id: int, flat_id: int, actor) -> tuple[Vote, Elector]:
+    """The vote and the flat's elector row for a cast, each in one indexed lookup.
+
+    On PostgreSQL the vote row is read ``FOR SHARE``: casts never wait for one another on
+    it, but closing the vote (``FOR UPDATE``) waits for the casts in flight, and a cast that
+    arrives after the close reads the closed state. The elector row is locked ``FOR NO KEY
+    UPDATE``: casts for the same flat take turns (its counted ballot is always its last
+    recorded cast), casts for other flats do not wait. SQLite runs one writer at a time.
+    """
+    from django.db import connection
+    from django.db.models import Exists, OuterRef
+
+    if connection.vendor == "postgresql":
+        locked = list(
+            Vote.objects.raw("SELECT * FROM voting_vote WHERE id = %s FOR SHARE", [vote_id])
+        )
+        if not locked:
+            raise Vote.DoesNotExist
+        vote = locked[0]
+        electors = Elector.objects.select_for_update(no_key=True)
+    else:
+        vote = Vote.objects.get(pk=vote_id)
+        electors = Elector.objects.all()
+    user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    elector = (
+        electors.filter(vote_id=vote_id, flat_id=flat_id)
+        .annotate(
+            registered=Exists(
+                ElectorVoter.objects.filter(elector_id=OuterRef("pk"), person__user_id=user_id)
+            )
+        )
+        .first()
+    )
+    return vote, elector
+
+
+def _record_cast(*, vote: Vote, elector: Elector, key: str, choice, option_ids, channel, actor, at):
+    """Insert the cast keyed by its idempotency key; None when that key was already used
+    (``INSERT … ON CONFLICT DO NOTHING`` on the unique constraint: no lock, no race)."""
+    from django.db import connection
+
+    fields = [BallotCast._meta.get_field(name) for name in (
+        "vote", "elector", "idempotency_key", "choice", "option_ids", "channel", "cast_by", "at"
+    )]  # fmt: skip
+    values = [vote.pk, elector.pk, key, choice, option_ids, channel, getattr(actor, "pk", None), at]
+    params = [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO voting_ballotcast ({columns}) VALUES ({', '.join(['%s'] * len(fields))}) "
+            "ON CONFLICT (vote_id, idempotency_key) DO NOTHING RETURNING id",
+            params,
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
 @transaction.atomic
 def ballot_cast(
     *,
     actor,
-    vote: Vote,
-    flat: Flat,
+    vote: Vote | int,
+    flat: Flat | int,
     choice: str = "",
     option_ids: Iterable[int] = (),
     channel: str = Channel.ONLINE,
@@ -440,27 +523,30 @@ def ballot_cast(
 
     Online: the actor must be linked to a person registered for the flat. Meeting and proxy
     ballots are recorded by the vote's staff; a proxy needs the proxy's name and the
-    authorisation (委托书) recorded.
+    authorisation (委托书) recorded. ``vote`` and ``flat`` may be given as primary keys (the
+    API's hot path): the vote is read again here anyway, under its share lock.
+
+    No vote-wide lock is held: the vote row is share-locked (only closing waits), the flat's
+    elector row is locked for this flat only, the cast goes in with ``ON CONFLICT DO
+    NOTHING`` on its idempotency key, and the audit append comes last.
     """
     key = (idempotency_key or "").strip()
     ensure(key and len(key) <= 64, "缺少有效的幂等键（idempotency key）", code="idempotency")
-    # The electorate is frozen once the vote is open, so who may cast for which flat is
-    # checked before taking the vote's row lock (keeps the lock short under load); the
-    # state is checked again under the lock.
-    _check_open(vote)
-    elector = Elector.objects.filter(vote_id=vote.pk, flat_id=flat.pk).first()
-    ensure(elector is not None, "该户不在本次表决范围内", code="not_in_scope", status=403)
     ensure(channel in Channel.values, "投票渠道无效")
     ensure(channel != Channel.PAPER, "书面表决票须由两名工作人员分别录入", code="channel")
+    vote_id = vote if isinstance(vote, int) else vote.pk
+    flat_id = flat if isinstance(flat, int) else flat.pk
+    vote, elector = _cast_target(vote_id, flat_id, actor)
+    _check_open(vote)
+    ensure(elector is not None, "该户不在本次表决范围内", code="not_in_scope", status=403)
     if channel == Channel.ONLINE:
-        ok = ElectorVoter.objects.filter(elector=elector, person__user=actor).exists()
-        if vote.kind == Vote.Kind.OWNERS and not ok:
+        if vote.kind == Vote.Kind.OWNERS and not elector.registered:
             raise ScopeError("您不是该户登记的业主，不能投票（请先在居委会核验身份并关联账号）")
-        if not ok:
+        if not elector.registered:
             raise ScopeError("您不是该户登记的业主或居民，不能投票")
         proxy_name = proxy_authorisation = ""
     else:
-        _require(actor, "voting.manage_vote", vote, "只有居委会工作人员可以登记现场或委托投票")
+        require(actor, "voting.manage_vote", vote, "只有居委会工作人员可以登记现场或委托投票")
         proxy_name = (proxy_name or "").strip()
         proxy_authorisation = (proxy_authorisation or "").strip()
         if channel == Channel.PROXY:
@@ -468,25 +554,37 @@ def ballot_cast(
             ensure(proxy_authorisation, "委托投票须登记授权委托书（编号或说明）", code="proxy")
         else:
             proxy_name = proxy_authorisation = ""
-    vote = _locked_open_vote(vote)
-    previous = BallotCast.objects.filter(vote=vote, idempotency_key=key).first()
-    if previous is not None:
+    choice, ids = _clean_marks(vote, choice, option_ids)
+    now = timezone.now()
+    cast_id = _record_cast(
+        vote=vote,
+        elector=elector,
+        key=key,
+        choice=choice,
+        option_ids=ids,
+        channel=channel,
+        actor=actor,
+        at=now,
+    )
+    if cast_id is None:  # a resent request: answer with the flat's ballot, record nothing
+        previous = BallotCast.objects.filter(vote_id=vote.pk, idempotency_key=key).first()
         ensure(
-            previous.elector_id == elector.pk,
+            previous is not None and previous.elector_id == elector.pk,
             "该幂等键已用于其他户的投票",
             code="idempotency",
             status=409,
         )
-        return Ballot.objects.get(vote=vote, elector=elector)
-    choice, ids = _clean_marks(vote, choice, option_ids)
-    return _apply(
+        ballot = Ballot.objects.get(vote_id=vote.pk, elector_id=elector.pk)
+        ballot.vote, ballot.elector = vote, elector
+        return ballot
+    return _count_ballot(
         actor=actor,
         vote=vote,
         elector=elector,
         choice=choice,
         option_ids=ids,
         channel=channel,
-        key=key,
+        at=now,
         proxy_name=proxy_name,
         proxy_authorisation=proxy_authorisation,
     )
@@ -512,7 +610,7 @@ def paper_entry_record(
     checking with the owner; otherwise it is refused with the rule stated.
     """
     vote = _locked_open_vote(vote)
-    _require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以录入书面表决票")
+    require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以录入书面表决票")
     code = normalise_code(code)
     elector = Elector.objects.filter(vote=vote, paper_code=code).first()
     ensure(elector is not None, "选票编码无效：不是本次表决印发的书面表决票", code="bad_code")
@@ -603,7 +701,7 @@ def paper_mismatch_resolve(
 ) -> Ballot:
     """After checking the paper ballot, staff record what it says; the flat's ballot counts."""
     vote = _locked_open_vote(vote)
-    _require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以核对书面表决票")
+    require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以核对书面表决票")
     ensure(elector.vote_id == vote.pk, "该户不在本次表决范围内", code="not_in_scope")
     entries = list(
         PaperEntry.objects.filter(vote=vote, elector=elector, state=PaperEntry.State.MISMATCH)
@@ -659,7 +757,7 @@ def _payload(vote: Vote, result: VoteResult) -> dict:
 def vote_close(*, actor, vote: Vote, reason: str = "") -> VoteResult:
     """Close the vote, count it through the engine and sign the result record."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    require(actor, "voting.manage_vote", vote, "您无权管理该表决")
     ensure(vote.status == Vote.Status.OPEN, "只有进行中的表决可以结束", code="state", status=409)
     reason = (reason or "").strip()
     early = timezone.now() < vote.closes_at
@@ -735,7 +833,7 @@ def result_verify(result: VoteResult) -> bool:
 def vote_recount(*, actor, vote: Vote) -> dict:
     """Recompute the closed vote from its ballots; it must agree with the signed record."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    _require(actor, "voting.view_results", vote, "您无权查看该表决结果")
+    require(actor, "voting.view_results", vote, "您无权查看该表决结果")
     ensure(vote.status == Vote.Status.CLOSED, "表决结束后才能复核计票", code="state", status=409)
     result = VoteResult.objects.get(vote=vote)
     electors = list(vote.electors.order_by("id"))
