@@ -509,6 +509,11 @@ class DemoBuilder:
         from linli.demo.logins import project_task_logins
 
         logins = logins + project_task_logins({x["mobile"] for x in logins})
+        from linli.demo import gaojing  # 宝山区高境镇 2023 (seed 002): the town dashboard
+
+        self.gaojing = gaojing.build(self)
+        if gaojing.login(self.gaojing):
+            logins.append(gaojing.login(self.gaojing))
         elapsed = time.monotonic() - t0
         summary = {
             "scale": self.scale,
@@ -1124,6 +1129,7 @@ def demo_reset(out=None, progress: bool = True) -> dict:
         deleted[label] = deleted.get(label, 0) + n
 
     with transaction.atomic():
+        __import__("linli.demo.gaojing").demo.gaojing.delete(note)  # 宝山区高境镇
         from linli.demo.cleanup import delete_story
 
         __import__("linli.demo.evaluation").demo.evaluation.delete(district, note)  # step 6
