@@ -1,17 +1,17 @@
 """Load test of ballot casting against a real HTTP server and PostgreSQL (run by hand).
 
-    .venv/bin/python bench/load_votes.py            # 1,000 voters, 5,000 casts, 100 clients
+    .venv/bin/python -m bench.load_votes            # 1,000 voters, 5,000 casts, 100 clients
 
 What it does:
 
 1. creates a fresh PostgreSQL database (``--db``, default ``linli_load``), migrates it and
    registers one building estate of ``--voters`` flats (one owner account + API token per
    flat, areas 50–99 m²), then opens an owners' vote through the services;
-2. starts a real WSGI server on 127.0.0.1: ``--procs`` processes sharing the port
-   (SO_REUSEPORT), each the stdlib ``wsgiref`` server with a bounded pool of ``--workers``
-   threads, so PostgreSQL's 100 connections are never exceeded; each thread keeps its DB
-   connection;
-3. ``--clients`` threads cast ``--ballots`` ballots through ``POST /api/votes/{id}/ballots``:
+2. starts the production server (gunicorn with ``linli/gunicorn_conf.py``, ``DEBUG`` off,
+   the access log on) on 127.0.0.1 with ``--procs`` workers × ``--workers`` threads, each
+   thread keeping its DB connection (``CONN_MAX_AGE``);
+3. ``--clients`` threads (keep-alive connections) cast ballots through
+   ``POST /api/votes/{id}/ballots``:
    per voter three different requests (changes of mind, three idempotency keys) and two
    duplicates (a resent request with the same key), shuffled; any 5xx, connection error or
    409 conflict is retried with the same key;
@@ -20,7 +20,11 @@ What it does:
    cast; the signed result equals an independent recount written here with plain
    ``Fraction`` arithmetic; the server's own recount agrees; no 5xx was ever answered.
 
-Prints throughput and latency percentiles. Needs nothing beyond the project's venv.
+Prints a table, then one line
+``ballots: casts_per_s=… p50_ms=… p99_ms=… lost=… doubled=… recount=ok`` with the CPU per
+cast of the server's workers (app) and of the PostgreSQL backends serving them (db), read
+from /proc, and the load average. ``--app-root`` serves another checkout (a before/after
+comparison with ``git worktree``). Needs nothing beyond the project's venv.
 """
 
 from __future__ import annotations
@@ -44,54 +48,6 @@ sys.path.insert(0, str(ROOT))
 
 def pg_url(db: str, base: str) -> str:
     return base.rsplit("/", 1)[0] + "/" + db
-
-
-# ---------------------------------------------------------------------------------------
-# server mode
-
-
-def serve(port: int, workers: int) -> None:
-    import socketserver
-    from concurrent.futures import ThreadPoolExecutor
-    from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "linli.settings")
-    from django.core.wsgi import get_wsgi_application
-
-    app = get_wsgi_application()
-
-    class Quiet(WSGIRequestHandler):
-        def log_message(self, *args):  # one line per request would dominate the run
-            pass
-
-    class PooledServer(WSGIServer):
-        request_queue_size = 1024
-
-        def server_bind(self):
-            import socket
-
-            # several server processes may share the port (the kernel spreads connections)
-            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
-            super().server_bind()
-
-        pool = ThreadPoolExecutor(max_workers=workers)
-
-        def process_request(self, request, client_address):
-            self.pool.submit(self._work, request, client_address)
-
-        def _work(self, request, client_address):
-            try:
-                self.finish_request(request, client_address)
-            except Exception:  # noqa: BLE001
-                self.handle_error(request, client_address)
-            finally:
-                self.shutdown_request(request)
-
-    socketserver.TCPServer.allow_reuse_address = True
-    httpd = PooledServer(("127.0.0.1", port), Quiet)
-    httpd.set_app(app)
-    print(f"serving on 127.0.0.1:{port} with {workers} workers", flush=True)
-    httpd.serve_forever()
 
 
 # ---------------------------------------------------------------------------------------
@@ -202,17 +158,35 @@ class Stats:
         self.failures: list[str] = []
 
 
+class Conn(threading.local):
+    """One keep-alive connection per client thread, reopened after any error."""
+
+    def __init__(self):
+        self.conn = None
+
+    def post(self, port, path, payload, headers):
+        if self.conn is None:
+            self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        try:
+            self.conn.request("POST", path, payload, headers)
+            resp = self.conn.getresponse()
+            return resp.status, resp.read()
+        except (OSError, http.client.HTTPException):
+            self.conn.close()
+            self.conn = None
+            raise OSError("connection lost") from None
+
+
+CONN = Conn()
+
+
 def one_request(port, path, body, token, stats, max_attempts=8):
     payload = json.dumps(body)
     headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
     start = time.perf_counter()
     for attempt in range(max_attempts):
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            conn.request("POST", path, payload, headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
+            status, data = CONN.post(port, path, payload, headers)
         except OSError:
             with stats.lock:
                 stats.status["conn_error"] += 1
@@ -220,19 +194,54 @@ def one_request(port, path, body, token, stats, max_attempts=8):
             time.sleep(0.05 * (attempt + 1))
             continue
         with stats.lock:
-            stats.status[resp.status] += 1
-        if resp.status >= 500 or resp.status == 409:
+            stats.status[status] += 1
+        if status >= 500 or status == 409:
             with stats.lock:
                 stats.retries += 1
             time.sleep(0.02 * (attempt + 1))
             continue
         with stats.lock:
             stats.latencies.append(time.perf_counter() - start)
-            if resp.status != 200:
-                stats.failures.append(f"{resp.status} {data[:200]!r}")
+            if status != 200:
+                stats.failures.append(f"{status} {data[:200]!r}")
         return
     with stats.lock:
         stats.failures.append(f"gave up after {max_attempts} attempts: {path}")
+
+
+def cpu_ticks(pids) -> dict[int, int]:
+    """utime + stime (clock ticks) of each live process in ``pids``."""
+    out = {}
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = int(fields[11]) + int(fields[12])
+    return out
+
+
+def children_of(ppid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == ppid:
+                kids.append(int(entry.name))
+    return kids
+
+
+def db_backends(db: str) -> list[int]:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [db]
+        )
+        return [r[0] for r in cur.fetchall()]
 
 
 def run_load(port, plan, clients, stats):
@@ -300,26 +309,23 @@ def independent_recount(vote_id) -> dict:
     }
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    p.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--voters", type=int, default=1000)
     p.add_argument("--per-voter", type=int, default=5, help="requests per voter (3 keys + dups)")
     p.add_argument("--clients", type=int, default=100)
-    p.add_argument("--workers", type=int, default=32, help="threads per server process")
-    p.add_argument("--procs", type=int, default=2, help="server processes sharing the port")
+    p.add_argument("--workers", type=int, default=8, help="threads per gunicorn worker")
+    p.add_argument("--procs", type=int, default=3, help="gunicorn worker processes")
     p.add_argument("--port", type=int, default=0, help="0: a free port")
     p.add_argument("--db", default="linli_load")
     p.add_argument(
         "--pg",
-        default=os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/linli"),
+        default=os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/linli"),
         help="any URL of the PostgreSQL server (the database name is replaced by --db)",
     )
+    p.add_argument("--app-root", default=str(ROOT), help="checkout to serve (default: this one)")
     p.add_argument("--seed", type=int, default=278)
-    args = p.parse_args()
-    if args.serve:
-        serve(args.port, args.workers)
-        return 0
+    args = p.parse_args(argv)
 
     if not args.port:
         import socket
@@ -331,6 +337,7 @@ def main() -> int:
     data = setup(args.db, args.pg, args.voters)
     print(f"setup: {args.voters} flats/owners, vote #{data['vote_id']} open "
           f"({time.perf_counter() - t_setup:.1f} s)", flush=True)  # fmt: skip
+    app_root = Path(args.app_root).resolve()
     env = os.environ | {
         "DATABASE_URL": pg_url(args.db, args.pg),
         "DEBUG": "0",
@@ -338,13 +345,26 @@ def main() -> int:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         # plain HTTP on loopback (production settings redirect to https otherwise)
         "LINLI_LOOPBACK_HTTP": "1",
+        "HOST": "127.0.0.1",
+        "PORT": str(args.port),
+        "WEB_CONCURRENCY": str(args.procs),
+        "GUNICORN_THREADS": str(args.workers),
+        "LINLI_API_RATE_AUTH": "100000/m",
+        "PYTHONPATH": str(app_root),
     }
-    cmd = [sys.executable, __file__, "--serve", "--port", str(args.port)]
-    cmd += ["--workers", str(args.workers)]
-    servers = [subprocess.Popen(cmd, env=env, cwd=ROOT) for _ in range(args.procs)]
+    log_path = Path("/tmp") / f"linli-load-{args.port}.log"
+    log = open(log_path, "w")  # noqa: SIM115 — the server's access log, kept for reading
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(
+        [str(gunicorn), "-c", str(app_root / "linli" / "gunicorn_conf.py")],
+        env=env,
+        cwd=app_root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         vote_id, staff_key = data["vote_id"], data["staff_key"]
-        for _ in range(100):
+        for _ in range(600):
             try:
                 status, _ = api(args.port, "GET", f"/api/votes/{vote_id}", staff_key)
                 if status == 200:
@@ -352,11 +372,11 @@ def main() -> int:
             except OSError:
                 pass
             time.sleep(0.2)
-            if any(srv.poll() is not None for srv in servers):
-                print("server exited")
+            if server.poll() is not None:
+                print(f"server exited (log: {log_path})")
                 return 1
         else:
-            print("server did not come up")
+            print(f"server did not come up (log: {log_path})")
             return 1
         rng = random.Random(args.seed)
         path = f"/api/votes/{vote_id}/ballots"
@@ -370,18 +390,29 @@ def main() -> int:
                 body = {"flat_id": v["flat_id"], "choice": choice, "idempotency_key": key}
                 plan.append((path, body, v["key"]))
         rng.shuffle(plan)
+        # warm every worker (first requests import lazily) before the clock starts
+        for _ in range(args.procs * args.workers):
+            api(args.port, "GET", f"/api/votes/{vote_id}", staff_key)
+        workers = children_of(server.pid)
+        backends = db_backends(args.db)
+        app0, db0 = cpu_ticks(workers), cpu_ticks(backends)
         stats = Stats()
         elapsed = run_load(args.port, plan, args.clients, stats)
+        load = os.getloadavg()
+        app1 = cpu_ticks(children_of(server.pid))
+        db1 = cpu_ticks(db_backends(args.db))
+        tick = os.sysconf("SC_CLK_TCK")
+        app_cpu = sum(v - app0.get(pid, 0) for pid, v in app1.items()) / tick
+        db_cpu = sum(v - db0.get(pid, 0) for pid, v in db1.items()) / tick
 
         status, result = api(args.port, "POST", f"/api/votes/{vote_id}/close", staff_key,
                              {"reason": "压测结束"})  # fmt: skip
         assert status == 200, (status, result)
         status, recount = api(args.port, "POST", f"/api/votes/{vote_id}/recount", staff_key)
     finally:
-        for srv in servers:
-            srv.terminate()
-        for srv in servers:
-            srv.wait(timeout=10)
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
 
     from django.db.models import Count, Max
 
@@ -417,14 +448,27 @@ def main() -> int:
         return lat[min(len(lat) - 1, int(q * len(lat)))] * 1000 if lat else float("nan")
 
     n5xx = sum(n for s, n in stats.status.items() if isinstance(s, int) and s >= 500)
+    # lost: a voter whose accepted casts are not all recorded, or whose counted ballot is
+    # missing or not their last cast; doubled: a second counted ballot or a cast recorded twice
+    lost = (
+        args.voters
+        - ballots.count()
+        + sum(n * max(0, 3 - k) for k, n in cast_counts.items())
+        + (args.voters - sum(cast_counts.values())) * 3
+        + mismatched_last
+    )
+    doubled = per_elector + sum(n * max(0, k - 3) for k, n in cast_counts.items())
+    casts_per_s = len(plan) / elapsed
     rows = [
         ("requests (logical)", f"{len(plan)}"),
-        ("voters / clients / server procs × threads",
+        ("voters / clients / gunicorn workers × threads",
          f"{args.voters} / {args.clients} / {args.procs} × {args.workers}"),
         ("wall time", f"{elapsed:.1f} s"),
-        ("throughput", f"{len(plan) / elapsed:.0f} casts/s"),
+        ("throughput", f"{casts_per_s:.0f} casts/s"),
         ("latency p50 / p95 / p99 / max",
          f"{pct(0.5):.0f} / {pct(0.95):.0f} / {pct(0.99):.0f} / {lat[-1] * 1000:.0f} ms"),
+        ("CPU per cast: app / db", f"{app_cpu / len(plan) * 1000:.1f} / {db_cpu / len(plan) * 1000:.1f} ms"),
+        ("load average (1/5/15 min)", " ".join(f"{x:.2f}" for x in load)),
         ("HTTP answers", ", ".join(f"{k}: {v}" for k, v in sorted(stats.status.items(), key=str))),
         ("retries", f"{stats.retries}"),
         ("5xx answers", f"{n5xx}"),
@@ -450,7 +494,13 @@ def main() -> int:
         and same
         and recount.get("agrees")
     )
-    print("OK" if ok else "FAILED")
+    recount_ok = "ok" if same and recount.get("agrees") else "FAILED"
+    print(
+        f"ballots: casts_per_s={casts_per_s:.0f} p50_ms={pct(0.5):.0f} p99_ms={pct(0.99):.0f} "
+        f"lost={lost} doubled={doubled} recount={recount_ok} "
+        f"app_cpu_ms={app_cpu / len(plan) * 1000:.1f} db_cpu_ms={db_cpu / len(plan) * 1000:.1f} "
+        f"load={load[0]:.2f}"
+    )
     for f in stats.failures[:10]:
         print("  ", f)
     return 0 if ok else 1
