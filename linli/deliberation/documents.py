@@ -1,36 +1,14 @@
-"""Printable documents and QR codes for meetings (WeasyPrint + Noto CJK, segno)."""
+"""The printable sign-in sheet of a meeting (``linli.core.documents``)."""
 
 from __future__ import annotations
 
-import segno
-from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+# absolute_url, qr_svg and render_pdf are imported from here by modules not yet moved to
+# linli.core.documents; the primitives themselves live there.
+from linli.core.documents import absolute_url, qr_data_uri, qr_svg, render_pdf
 
-def absolute_url(request, path: str) -> str:
-    """The public address of ``path``: ``LINLI_PUBLIC_URL`` when set, else the request's host."""
-    base = getattr(settings, "LINLI_PUBLIC_URL", "") or ""
-    if base:
-        return base.rstrip("/") + path
-    return request.build_absolute_uri(path)
-
-
-def qr_svg(data: str, *, scale: int = 6) -> str:
-    """An inline SVG QR code (error correction M, no XML declaration)."""
-    qr = segno.make(data, error="m", micro=False)
-    return qr.svg_inline(scale=scale, border=2, dark="#111", light="#fff")
-
-
-def qr_data_uri(data: str, *, scale: int = 6) -> str:
-    return segno.make(data, error="m", micro=False).svg_data_uri(scale=scale, border=2)
-
-
-def render_pdf(template: str, context: dict, *, base_url: str | None = None) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(template, context)
-    return HTML(string=html, base_url=base_url or str(settings.BASE_DIR)).write_pdf()
+__all__ = ["absolute_url", "qr_data_uri", "qr_svg", "render_pdf", "signin_sheet_pdf"]
 
 
 def signin_sheet_pdf(meeting, attendances, *, quorum, checkin_url: str) -> bytes:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,10 +13,11 @@ from django.views.decorators.http import require_POST
 
 from linli.accounts.models import Role
 from linli.core.actions import run_form, run_service
+from linli.core.documents import absolute_url, download, qr_svg
 from linli.core.errors import ScopeError, ServiceError, error_message
 from linli.core.permissions import get_visible, require
 from linli.deliberation import selectors, services
-from linli.deliberation.documents import absolute_url, qr_svg, signin_sheet_pdf
+from linli.deliberation.documents import signin_sheet_pdf
 from linli.deliberation.forms import (
     AgendaForm,
     MeetingCreateForm,
@@ -305,9 +305,7 @@ def signin_sheet(request, meeting_id: int):
         quorum=services.meeting_quorum(meeting),
         checkin_url=url,
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="meeting-{meeting.pk}-signin.pdf"'
-    return response
+    return download(pdf, f"meeting-{meeting.pk}-signin.pdf")
 
 
 @login_required
