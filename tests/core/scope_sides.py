@@ -197,6 +197,7 @@ def _register_app_builders():
     """Apps that keep their scope builder beside their own tests."""
     import tests.evaluation.scope_side  # noqa: F401  (registers itself on import)
     import tests.implementation.scope_side  # noqa: F401  (registers itself on import)
+    import tests.notifications.scope_side  # noqa: F401  (registers itself on import)
     import tests.planning.scope_side  # noqa: F401  (registers itself on import)
     from tests.funding.scope_builder import register as register_funding
 
