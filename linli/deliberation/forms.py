@@ -10,6 +10,7 @@ from linli.accounts.scopes import scopes_for
 from linli.deliberation.meeting_types import Convener, MeetingKind
 from linli.deliberation.models import SiyiStep
 from linli.places.models import Building, Committee, Compound
+from linli.places.ordering import natural_places
 from linli.projects.models import Project
 
 
@@ -99,6 +100,7 @@ class MeetingCreateForm(forms.Form):
         self.fields["invitee_buildings"].label_from_instance = lambda b: (
             f"{b.compound.name} {b.number}"
         )
+        natural_places(self.fields["invitee_buildings"])  # 1号楼 … 10号楼, by compound
 
 
 class AgendaForm(forms.Form):

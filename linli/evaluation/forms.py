@@ -134,6 +134,7 @@ class ConventionForm(forms.Form):
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         from linli.places.models import Building, Compound, MicroSpace
+        from linli.places.ordering import natural_places
         from linli.places.selectors import committees_managed_by
         from linli.projects.models import Project
 
@@ -147,6 +148,7 @@ class ConventionForm(forms.Form):
             compound__committee__in=committees
         ).select_related("compound")
         self.fields["project"].queryset = Project.objects.filter(committee__in=committees)
+        natural_places(self.fields["building"], self.fields["microspace"])
 
 
 class DiscussForm(forms.Form):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from linli.needs.models import NeedsList
 from linli.places.models import Compound
+from linli.places.ordering import sorted_buildings
 
 PDF_CSS_FONT = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
 
@@ -146,7 +147,7 @@ def qr_cards(request, compound: Compound) -> list[dict]:
             "url": request.build_absolute_uri(reverse("needs:scan_compound", args=[compound.pk])),
         }
     ]
-    for b in compound.buildings.order_by("number"):
+    for b in sorted_buildings(compound.buildings.select_related("compound")):
         cards.append(
             {
                 "title": f"{compound.name} {b.number}",

@@ -16,6 +16,7 @@ from linli.needs.models import (
     MeetingKind,
 )
 from linli.places.models import Building, Compound, MicroSpace
+from linli.places.ordering import natural_places
 
 OFFLINE_CHOICES = [(c, label) for c, label in Channel.choices if c in OFFLINE_CHANNELS]
 
@@ -66,6 +67,8 @@ class PlaceFields(forms.Form):
             ).select_related("compound")
         if "compound" in self.fields:
             self.fields["compound"].queryset = Compound.objects.filter(committee=committee)
+        # 1号楼 … 10号楼, grouped by compound; micro-spaces labelled with where they are
+        natural_places(*(self.fields[f] for f in ("building", "microspace") if f in self.fields))
 
 
 class NeedForm(PlaceFields):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from linli.core.templatetags.linli import CONDITION_LABELS, MICROSPACE_KIND_LABELS
 from linli.places.models import Building, MicroSpace
+from linli.places.ordering import natural_places
 
 
 class MicroSpaceForm(forms.ModelForm):
@@ -54,9 +55,8 @@ class MicroSpaceForm(forms.ModelForm):
         self.compound = compound
         if self.instance.compound_id is None:
             self.instance.compound = compound
-        self.fields["building"].queryset = Building.objects.filter(compound=compound).order_by(
-            "number"
-        )
+        self.fields["building"].queryset = Building.objects.filter(compound=compound)
+        natural_places(self.fields["building"])
         self.fields["building"].required = False
         self.fields["kind"].choices = [("", "---------")] + [
             (value, MICROSPACE_KIND_LABELS.get(value, label))

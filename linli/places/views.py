@@ -33,6 +33,7 @@ from linli.places.models import (
     Residency,
     Street,
 )
+from linli.places.ordering import sorted_buildings
 from linli.projects.models import STAGE_ORDER, Stage
 from linli.projects.selectors import projects_visible_to
 
@@ -302,8 +303,8 @@ def compound(request, pk: int):
     require(request.user, "places.view_committee", obj)
     scopes = scopes_for(request.user)
     can_manage = request.user.has_perm("places.manage_committee", obj)
-    buildings = list(
-        obj.buildings.annotate(n_flats=Count("flats")).select_related("compound").order_by("number")
+    buildings = sorted_buildings(
+        obj.buildings.annotate(n_flats=Count("flats")).select_related("compound")
     )
     for b in buildings:
         b.can_roster = can_manage or b.pk in scopes.led_building_ids

@@ -19,6 +19,7 @@ from linli.core.errors import ServiceError
 from linli.core.masking import mask_mobile
 from linli.core.permissions import get_visible, require
 from linli.places.models import Building, Compound, Street
+from linli.places.ordering import sorted_buildings
 from linli.places.selectors import committees_visible_to
 from linli.planning import profile as profile_mod
 from linli.planning import selectors, services
@@ -274,7 +275,11 @@ def design(request, project_id: int, *, extra: dict | None = None, status: int =
             "can_plan": can_plan,
             "can_vote": request.user.has_perm("planning.make_vote", project),
             "compounds": Compound.objects.filter(committee_id=project.committee_id),
-            "buildings": Building.objects.filter(compound__committee_id=project.committee_id),
+            "buildings": sorted_buildings(
+                Building.objects.filter(compound__committee_id=project.committee_id).select_related(
+                    "compound"
+                )
+            ),
             "has_rounds": bool(rounds),
             "cost_rows": range(3),
             **(extra or {}),

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 
 from linli.places.models import Building, Compound
+from linli.places.ordering import natural_places
 from linli.voting.models import Vote
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -68,6 +69,7 @@ class VoteCreateForm(forms.Form):
         self.fields["buildings"].queryset = Building.objects.filter(
             compound__committee__in=committees
         ).select_related("compound")
+        natural_places(self.fields["buildings"])
         self.fields["project"].queryset = projects
 
     def option_lines(self) -> list[tuple[str, int | None]]:
