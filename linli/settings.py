@@ -321,11 +321,7 @@ CONTENT_SECURITY_POLICY = {
 LINLI_MAP_TILE_URL = os.environ.get("LINLI_MAP_TILE_URL", "")
 LINLI_MAP_TILE_ATTRIBUTION = os.environ.get("LINLI_MAP_TILE_ATTRIBUTION", "")
 if LINLI_MAP_TILE_URL:
-    from urllib.parse import urlsplit as _urlsplit
+    from linli.maps.tiles import tile_origin
 
-    _tiles = _urlsplit(LINLI_MAP_TILE_URL.replace("{s}", "a"))
-    if _tiles.scheme in ("http", "https") and _tiles.netloc:
-        _tile_host = _tiles.netloc.split(".", 1)[-1] if "{s}" in LINLI_MAP_TILE_URL else ""
-        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(
-            f"{_tiles.scheme}://*.{_tile_host}" if _tile_host else f"{_tiles.scheme}://{_tiles.netloc}"
-        )
+    if tile_origin(LINLI_MAP_TILE_URL):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(tile_origin(LINLI_MAP_TILE_URL))

@@ -58,7 +58,7 @@
     });
   };
 
-  var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, attributionControl: !!config.tile_url });
+  var map = L.map(el, { preferCanvas: true, zoomSnap: 0.25, maxZoom: 19, minZoom: 8, attributionControl: !!config.tile_url });
   var baseLayers = {};
   var offline = L.layerGroup().addTo(map); // the registry's own geometry is always the base
   if (config.tile_url) {
@@ -123,7 +123,8 @@
         var c = f.geometry.coordinates;
         var m = pin([c[1], c[0]], kind, colourOf(f.properties));
         m.bindPopup(function () { return popup(f.properties); });
-        m.bindTooltip(node("span", f.properties.name), { direction: "top", offset: [0, -8] });
+        // on a phone a tap opens the popup; a tooltip would sit on top of it
+        if (!L.Browser.mobile) m.bindTooltip(node("span", f.properties.name), { direction: "top", offset: [0, -8] });
         markers.push(m);
       });
       group.addLayers(markers);
@@ -209,5 +210,8 @@
       return r.json();
     })
     .then(fill)
-    .catch(function (e) { setStatus("地图数据加载失败（" + e.message + "），请稍后刷新重试。"); });
+    .catch(function (e) {
+      if (window.console) console.error(e);
+      setStatus("地图数据加载失败（" + ((e && e.message) || String(e)) + "），请稍后刷新重试。");
+    });
 })();

@@ -184,6 +184,10 @@ NAMESPACE_PK_KINDS = {
     "notices": "notice",
 }
 
+# Pages open to anyone on purpose (no login, any street): the walk does not expect them to
+# refuse committee B's objects, but still checks that A's pages show nothing of B.
+PUBLIC_URL_NAMES: set[str] = set()
+
 # Where the same parameter name means something else under a particular URL name.
 URL_NAME_OVERRIDES = {("objection", "attachment_id"): "objection_attachment"}  # fmt: skip
 PLACES_PK_KINDS = [
@@ -195,10 +199,14 @@ PLACES_PK_KINDS = [
 
 def _register_app_builders():
     """Apps that keep their scope builder beside their own tests."""
+    import tests.dashboards.scope_side  # noqa: F401  (registers itself on import)
     import tests.evaluation.scope_side  # noqa: F401  (registers itself on import)
     import tests.implementation.scope_side  # noqa: F401  (registers itself on import)
     import tests.notifications.scope_side  # noqa: F401  (registers itself on import)
+    import tests.opendata.scope_side  # noqa: F401  (registers itself on import)
+    import tests.partners.scope_side  # noqa: F401  (registers itself on import)
     import tests.planning.scope_side  # noqa: F401  (registers itself on import)
+    import tests.process.scope_side  # noqa: F401  (registers itself on import)
     from tests.funding.scope_builder import register as register_funding
 
     register_funding()

@@ -173,3 +173,16 @@ def test_tile_url_setting_reaches_the_page(world, client, settings):
     client.force_login(world.users.staff_a)
     r = client.get(reverse("maps:committee", args=[world.committee_a.pk]))
     assert "https://tiles.example.org/{z}/{x}/{y}.png" in r.content.decode()
+
+
+def test_tile_origin_for_the_content_security_policy():
+    from linli.maps.tiles import tile_origin
+
+    assert tile_origin("https://tiles.example.org/{z}/{x}/{y}.png") == "https://tiles.example.org"
+    assert (
+        tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    )
+    assert tile_origin("http://10.0.0.5:8080/t/{z}/{x}/{y}.png") == "http://10.0.0.5:8080"
+    assert tile_origin("javascript:alert(1)") is None
+    assert tile_origin("/local/{z}/{x}/{y}.png") is None
+    assert tile_origin("") is None
