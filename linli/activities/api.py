@@ -179,7 +179,7 @@ def _checkin_out(c) -> ActivityCheckinOut:
 
 
 @router.get("/", response=list[ActivityOut], summary="活动列表")
-def activity_list(
+def activities_activity_list(
     request,
     street_id: int | None = None,
     kind: str | None = None,
@@ -204,7 +204,7 @@ def activity_list(
 
 
 @router.post("/", response={201: ActivityOut}, summary="发起活动")
-def activity_create(request, payload: ActivityIn):
+def activities_activity_create(request, payload: ActivityIn):
     from linli.partners.models import PartnerCommittee, PartnerTeam
     from linli.places.models import Committee, Compound, MicroSpace, Street
     from linli.projects.models import Project
@@ -246,12 +246,12 @@ def activity_create(request, payload: ActivityIn):
 
 
 @router.get("/{int:activity_id}", response=ActivityOut, summary="活动详情")
-def activity_detail(request, activity_id: int):
+def activities_activity_detail(request, activity_id: int):
     return _out(_activity(request, activity_id))
 
 
 @router.post("/{int:activity_id}/signup", response={201: ActivitySignupOut}, summary="报名")
-def signup(request, activity_id: int, payload: ActivitySignupIn):
+def activities_signup(request, activity_id: int, payload: ActivitySignupIn):
     s = services.activity_signup(
         actor=request.auth, activity=_activity(request, activity_id), note=payload.note
     )
@@ -264,13 +264,13 @@ def signup(request, activity_id: int, payload: ActivitySignupIn):
 
 
 @router.delete("/{int:activity_id}/signup", response={204: None}, summary="取消报名")
-def cancel_signup(request, activity_id: int):
+def activities_cancel_signup(request, activity_id: int):
     services.activity_cancel_signup(actor=request.auth, activity=_activity(request, activity_id))
     return Status(204, None)
 
 
 @router.get("/{int:activity_id}/qr", response=ActivityQrOut, summary="签到二维码内容（组织者）")
-def qr(request, activity_id: int):
+def activities_qr(request, activity_id: int):
     from django.urls import reverse
 
     a = _activity(request, activity_id)
@@ -286,7 +286,7 @@ def qr(request, activity_id: int):
 
 
 @router.post("/{int:activity_id}/checkin", response={201: ActivityCheckinOut}, summary="扫码签到")
-def checkin(request, activity_id: int, payload: ActivityCheckinIn):
+def activities_checkin(request, activity_id: int, payload: ActivityCheckinIn):
     c = services.activity_checkin(
         actor=request.auth, activity=_activity(request, activity_id), token=payload.token
     )
@@ -296,7 +296,7 @@ def checkin(request, activity_id: int, payload: ActivityCheckinIn):
 @router.post(
     "/{int:activity_id}/sign-in", response={201: ActivityCheckinOut}, summary="工作人员代签"
 )
-def sign_in_offline(request, activity_id: int, payload: ActivityOfflineIn):
+def activities_sign_in_offline(request, activity_id: int, payload: ActivityOfflineIn):
     c = services.activity_sign_in_offline(
         actor=request.auth,
         activity=_activity(request, activity_id),
@@ -309,7 +309,7 @@ def sign_in_offline(request, activity_id: int, payload: ActivityOfflineIn):
 @router.get(
     "/{int:activity_id}/checkins", response=list[ActivityCheckinOut], summary="签到记录（参与人次）"
 )
-def checkins(request, activity_id: int):
+def activities_checkins(request, activity_id: int):
     a = _activity(request, activity_id)
     require(request.auth, "activities.manage_activity", a, "您无权查看该活动的签到名单")
     return [_checkin_out(c) for c in selectors.checkins_of(a)]
@@ -334,12 +334,12 @@ def _entry_out(e) -> ActivityEntryOut:
 @router.get(
     "/{int:activity_id}/entries", response=list[ActivityEntryOut], summary="设计赛作品与排名"
 )
-def entries(request, activity_id: int):
+def activities_entries(request, activity_id: int):
     return [_entry_out(e) for e in selectors.ranking(_activity(request, activity_id))]
 
 
 @router.post("/{int:activity_id}/entries", response={201: ActivityEntryOut}, summary="登记作品")
-def entry_add(request, activity_id: int, payload: ActivityEntryIn):
+def activities_entry_add(request, activity_id: int, payload: ActivityEntryIn):
     e = services.entry_add(
         actor=request.auth, activity=_activity(request, activity_id), **payload.dict()
     )
@@ -347,7 +347,7 @@ def entry_add(request, activity_id: int, payload: ActivityEntryIn):
 
 
 @router.post("/{int:activity_id}/jurors", response={201: dict}, summary="添加评委")
-def juror_add(request, activity_id: int, payload: ActivityJurorIn):
+def activities_juror_add(request, activity_id: int, payload: ActivityJurorIn):
     from django.contrib.auth import get_user_model
 
     user = get_visible(get_user_model().objects.filter(is_active=True), pk=payload.user_id)
@@ -356,7 +356,7 @@ def juror_add(request, activity_id: int, payload: ActivityJurorIn):
 
 
 @router.post("/entries/{int:entry_id}/score", response=dict, summary="评委评分（1–10）")
-def score(request, entry_id: int, payload: ActivityScoreIn):
+def activities_score(request, entry_id: int, payload: ActivityScoreIn):
     from linli.activities.models import ContestEntry
 
     entry = get_visible(
@@ -372,13 +372,13 @@ def score(request, entry_id: int, payload: ActivityScoreIn):
 
 
 @router.post("/{int:activity_id}/voting", response=ActivityOut, summary="开启/关闭公众投票")
-def voting(request, activity_id: int, open: bool):  # noqa: A002
+def activities_voting(request, activity_id: int, open: bool):  # noqa: A002
     a = services.voting_set(actor=request.auth, activity=_activity(request, activity_id), open=open)
     return _out(a)
 
 
 @router.post("/{int:activity_id}/vote", response={201: dict}, summary="公众投票（每人一票）")
-def vote(request, activity_id: int, payload: ActivityVoteIn):
+def activities_vote(request, activity_id: int, payload: ActivityVoteIn):
     a = _activity(request, activity_id)
     entry = get_visible(a.entries.all(), pk=payload.entry_id)
     v = services.public_vote(actor=request.auth, activity=a, entry=entry)

@@ -284,12 +284,12 @@ def _contribution_out(c) -> PartnerContributionOut:
 
 
 @router.get("/organisations", response=list[PartnerOrgOut], summary="我所在街道（镇）的合伙人组织")
-def organisation_list(request):
+def partners_organisation_list(request):
     return [_org_out(o) for o in selectors.organisations_visible_to(request.auth).order_by("id")]
 
 
 @router.post("/organisations", response={201: PartnerOrgOut}, summary="成立合伙人组织（街道）")
-def organisation_create(request, payload: PartnerOrgIn):
+def partners_organisation_create(request, payload: PartnerOrgIn):
     from linli.places.models import Street
 
     street = get_visible(
@@ -302,12 +302,12 @@ def organisation_create(request, payload: PartnerOrgIn):
 
 
 @router.get("/organisations/{int:org_id}", response=PartnerOrgOut, summary="合伙人组织（1+5+n）")
-def organisation_detail(request, org_id: int):
+def partners_organisation_detail(request, org_id: int):
     return _org_out(_org(request, org_id))
 
 
 @router.get("/organisations/{int:org_id}/partners", response=list[PartnerOut], summary="合伙人名单")
-def partner_list(request, org_id: int, status: str = "active"):
+def partners_partner_list(request, org_id: int, status: str = "active"):
     org = _org(request, org_id)
     qs = selectors.partners_visible_to(request.auth).filter(organisation=org)
     if status == "applied":
@@ -327,7 +327,7 @@ def partner_list(request, org_id: int, status: str = "active"):
     response={201: PartnerOut},
     summary="网络招募：申请成为合伙人",
 )
-def partner_apply(request, org_id: int, payload: PartnerApplyIn):
+def partners_partner_apply(request, org_id: int, payload: PartnerApplyIn):
     org = _org(request, org_id)
     data = payload.dict()
     home = get_visible(org.street.committees.all(), pk=data.pop("home_committee_id"))
@@ -338,7 +338,7 @@ def partner_apply(request, org_id: int, payload: PartnerApplyIn):
 @router.post(
     "/organisations/{int:org_id}/recommend", response={201: PartnerOut}, summary="社区推荐合伙人"
 )
-def partner_recommend(request, org_id: int, payload: PartnerRecommendIn):
+def partners_partner_recommend(request, org_id: int, payload: PartnerRecommendIn):
     org = _org(request, org_id)
     data = payload.dict()
     home = get_visible(org.street.committees.all(), pk=data.pop("home_committee_id"))
@@ -352,12 +352,12 @@ def partner_recommend(request, org_id: int, payload: PartnerRecommendIn):
 
 
 @router.get("/partners/{int:partner_id}", response=PartnerOut, summary="合伙人资料")
-def partner_detail(request, partner_id: int):
+def partners_partner_detail(request, partner_id: int):
     return _partner_out(request.auth, _partner(request, partner_id))
 
 
 @router.post("/partners/{int:partner_id}/approve", response=PartnerOut, summary="秘书处审核通过")
-def partner_approve(request, partner_id: int, payload: PartnerApproveIn):
+def partners_partner_approve(request, partner_id: int, payload: PartnerApproveIn):
     p = _partner(request, partner_id)
     pc = _opt(p.organisation.committees.all(), payload.partner_committee_id)
     p = services.partner_approve(actor=request.auth, partner=p, partner_committee=pc)
@@ -365,7 +365,7 @@ def partner_approve(request, partner_id: int, payload: PartnerApproveIn):
 
 
 @router.post("/partners/{int:partner_id}/decline", response=PartnerOut, summary="秘书处审核不通过")
-def partner_decline(request, partner_id: int, payload: PartnerDeclineIn):
+def partners_partner_decline(request, partner_id: int, payload: PartnerDeclineIn):
     p = services.partner_decline(
         actor=request.auth, partner=_partner(request, partner_id), reason=payload.reason
     )
@@ -373,7 +373,7 @@ def partner_decline(request, partner_id: int, payload: PartnerDeclineIn):
 
 
 @router.post("/partners/{int:partner_id}", response=PartnerOut, summary="调整委员会与秘书处")
-def partner_update(request, partner_id: int, payload: PartnerUpdateIn):
+def partners_partner_update(request, partner_id: int, payload: PartnerUpdateIn):
     p = _partner(request, partner_id)
     pc = _opt(p.organisation.committees.all(), payload.partner_committee_id)
     p = services.partner_update(
@@ -387,7 +387,7 @@ def partner_update(request, partner_id: int, payload: PartnerUpdateIn):
 
 
 @router.post("/partners/{int:partner_id}/leave", response=PartnerOut, summary="办理退出")
-def partner_leave(request, partner_id: int):
+def partners_partner_leave(request, partner_id: int):
     p = services.partner_leave(actor=request.auth, partner=_partner(request, partner_id))
     return _partner_out(request.auth, p)
 
@@ -398,7 +398,7 @@ def partner_leave(request, partner_id: int):
 @router.post(
     "/organisations/{int:org_id}/teams", response={201: PartnerTeamOut}, summary="新建团队"
 )
-def team_create(request, org_id: int, payload: PartnerTeamIn):
+def partners_team_create(request, org_id: int, payload: PartnerTeamIn):
     org = _org(request, org_id)
     team = services.team_create(
         actor=request.auth,
@@ -422,7 +422,7 @@ def team_create(request, org_id: int, payload: PartnerTeamIn):
 
 
 @router.post("/teams/{int:team_id}/members", response={201: dict}, summary="加入团队")
-def team_add_member(request, team_id: int, payload: PartnerMemberIn):
+def partners_team_add_member(request, team_id: int, payload: PartnerMemberIn):
     team = get_visible(selectors.teams_visible_to(request.auth), pk=team_id)
     partner = get_visible(team.organisation.partners.all(), pk=payload.partner_id)
     m = services.team_add_member(actor=request.auth, team=team, partner=partner)
@@ -432,7 +432,7 @@ def team_add_member(request, team_id: int, payload: PartnerMemberIn):
 @router.delete(
     "/teams/{int:team_id}/members/{int:partner_id}", response={204: None}, summary="移出团队"
 )
-def team_remove_member(request, team_id: int, partner_id: int):
+def partners_team_remove_member(request, team_id: int, partner_id: int):
     team = get_visible(selectors.teams_visible_to(request.auth), pk=team_id)
     partner = get_visible(team.organisation.partners.all(), pk=partner_id)
     services.team_remove_member(actor=request.auth, team=team, partner=partner)
@@ -443,7 +443,7 @@ def team_remove_member(request, team_id: int, partner_id: int):
 
 
 @router.get("/units", response=list[PartnerUnitOut], summary="共建单位")
-def unit_list(request, street_id: int | None = None):
+def partners_unit_list(request, street_id: int | None = None):
     qs = selectors.units_visible_to(request.auth)
     if street_id is not None:
         qs = qs.filter(street_id=street_id)
@@ -451,7 +451,7 @@ def unit_list(request, street_id: int | None = None):
 
 
 @router.post("/units", response={201: PartnerUnitOut}, summary="登记共建单位")
-def unit_add(request, payload: PartnerUnitIn):
+def partners_unit_add(request, payload: PartnerUnitIn):
     from linli.places.models import Street
 
     street = get_visible(
@@ -467,7 +467,7 @@ def unit_add(request, payload: PartnerUnitIn):
     response=list[PartnerContributionOut],
     summary="贡献记录",
 )
-def contribution_list(request, org_id: int):
+def partners_contribution_list(request, org_id: int):
     org = _org(request, org_id)
     return [_contribution_out(c) for c in org.contributions.all()[:1000]]
 
@@ -477,7 +477,7 @@ def contribution_list(request, org_id: int):
     response={201: PartnerContributionOut},
     summary="登记贡献（时长、专业、资金、物资）",
 )
-def contribution_record(request, org_id: int, payload: PartnerContributionIn):
+def partners_contribution_record(request, org_id: int, payload: PartnerContributionIn):
     from linli.activities.models import Activity
     from linli.projects.models import Project
 

@@ -18,11 +18,16 @@ urlpatterns = [
     path("<int:partner_id>/leave/", views.partner_leave, name="partner_leave"),
     path("<int:partner_id>/approve/", views.approve, name="approve"),
     path("<int:partner_id>/decline/", views.decline, name="decline"),
-    path("committees/<int:committee_id>/", views.committee_edit, name="committee_edit"),
+    path("committees/<int:partner_committee_id>/", views.committee_edit, name="committee_edit"),
     path("teams/<int:team_id>/", views.team, name="team"),
     path(
-        "teams/<int:team_id>/members/<int:partner_id>/<str:action>/",
-        views.team_member_action,
-        name="team_member_action",
+        "teams/<int:team_id>/members/<int:partner_id>/leader/",
+        views.team_set_leader,
+        name="team_set_leader",
+    ),
+    path(
+        "teams/<int:team_id>/members/<int:partner_id>/remove/",
+        views.team_remove_member,
+        name="team_remove_member",
     ),
 ]

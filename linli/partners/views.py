@@ -303,8 +303,8 @@ def partner_leave(request, partner_id: int):
 
 
 @login_required
-def committee_edit(request, committee_id: int):
-    committee = get_visible(selectors.committees_visible_to(request.user), pk=committee_id)
+def committee_edit(request, partner_committee_id: int):
+    committee = get_visible(selectors.committees_visible_to(request.user), pk=partner_committee_id)
     org = committee.organisation
     require(request.user, "partners.manage_organisation", committee, _("您无权管理该合伙人组织"))
     form = forms.CommitteeForm(
@@ -363,19 +363,32 @@ def team(request, team_id: int):
     )
 
 
+def _team_and_member(request, team_id, partner_id):
+    t = get_visible(selectors.teams_visible_to(request.user), pk=team_id)
+    return t, get_visible(t.organisation.partners.all(), pk=partner_id)
+
+
 @login_required
 @require_POST
-def team_member_action(request, team_id: int, partner_id: int, action: str):
-    t = get_visible(selectors.teams_visible_to(request.user), pk=team_id)
-    partner = get_visible(t.organisation.partners.all(), pk=partner_id)
-    if action == "leader":
-        fn, msg = services.team_set_leader, _("已设为队长")
-        call = lambda: fn(actor=request.user, team=t, leader=partner)  # noqa: E731
-    else:
-        fn, msg = services.team_remove_member, _("已移出团队")
-        call = lambda: fn(actor=request.user, team=t, partner=partner)  # noqa: E731
+def team_set_leader(request, team_id: int, partner_id: int):
+    t, partner = _team_and_member(request, team_id, partner_id)
     return run_service(
-        request, call, success=msg, redirect_to=reverse("partners:team", args=[t.pk])
+        request,
+        lambda: services.team_set_leader(actor=request.user, team=t, leader=partner),
+        success=_("已设为队长"),
+        redirect_to=reverse("partners:team", args=[t.pk]),
+    )
+
+
+@login_required
+@require_POST
+def team_remove_member(request, team_id: int, partner_id: int):
+    t, partner = _team_and_member(request, team_id, partner_id)
+    return run_service(
+        request,
+        lambda: services.team_remove_member(actor=request.user, team=t, partner=partner),
+        success=_("已移出团队"),
+        redirect_to=reverse("partners:team", args=[t.pk]),
     )
 
 
