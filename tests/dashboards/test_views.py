@@ -128,3 +128,12 @@ def test_dashboard_query_count_is_flat(client, figures, n, django_assert_num_que
 
 
 QUERIES = 25
+
+
+def test_home_pages_link_to_the_dashboards(client, figures):
+    client.force_login(figures.users.street_a)
+    home = client.get(f"/places/street/{figures.street_a.pk}/").content.decode()
+    assert f"/dashboards/street/{figures.street_a.pk}/" in home
+    client.force_login(figures.users.district)
+    home = client.get(f"/places/district/{figures.district.pk}/").content.decode()
+    assert f"/dashboards/district/{figures.district.pk}/" in home
