@@ -60,4 +60,3 @@ def role_user_ids(committee, roles) -> set[int]:
         .filter(where)
         .values_list("user_id", flat=True)
     )
-

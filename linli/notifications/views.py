@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -12,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.actions import run_form, run_service
+from linli.core.documents import absolute_url, download
 from linli.core.permissions import get_visible, require
-from linli.deliberation.documents import absolute_url
 from linli.notifications import selectors, services
 from linli.notifications.documents import door_list_pdf
 from linli.notifications.forms import DoorContactForm, PreferencesForm
@@ -175,11 +174,7 @@ def _door_pdf(request, subject_type, subject_id, building_id):
         subject_url=url,
         show_contacts=request.user.has_perm("places.see_contacts", building),
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="door-{subject_type}-{subject.pk}-{building.pk}.pdf"'
-    )
-    return response
+    return download(pdf, f"上门告知清单-{subject_type}-{subject.pk}-{building.pk}.pdf")
 
 
 @login_required
