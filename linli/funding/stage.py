@@ -88,9 +88,26 @@ def funding_section(project, user):
     return section
 
 
+def _yuan(fen: int) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(fen) / 100:,.2f}"
+
+
 def funding_todos(user):
-    """Vouchers waiting for this user as cashier or supervisor."""
-    from linli.funding.models import Duty, FundingDuty, JournalEntry
+    """What waits for this user in the books, by duty: the accountant the approved sources
+    whose money is not yet entered (none pending), the cashier the vouchers to confirm, the
+    supervisor the confirmed ones to review. Each with its amount and a link to the books."""
+    from django.db.models import Q, Sum
+
+    from linli.funding.models import (
+        Duty,
+        FundingDuty,
+        FundingSource,
+        JournalEntry,
+        SourceStatus,
+    )
+    from linli.funding.selectors import source_received_fen
 
     if not user.is_authenticated:
         return []
@@ -106,6 +123,33 @@ def funding_todos(user):
         ),
     }
     for duty, committee_id, project_id in duties:
+        if duty == Duty.ACCOUNTANT:
+            sources = FundingSource.objects.filter(
+                plan__project__committee_id=committee_id, status=SourceStatus.APPROVED
+            )
+            if project_id:
+                sources = sources.filter(plan__project_id=project_id)
+            pending = JournalEntry.objects.filter(posted_at__isnull=True)
+            sources = (
+                sources.exclude(entries__in=pending).select_related("plan").order_by("id")[:10]
+            )
+            for source in sources:
+                missing = source.amount_fen - source_received_fen(source)
+                if missing <= 0:
+                    continue
+                todos.append(
+                    Todo(
+                        kind=_("待入账"),
+                        title=_("%(name)s：已批准 %(approved)s 元，尚有 %(missing)s 元未入账")
+                        % {
+                            "name": source.name,
+                            "approved": _yuan(source.amount_fen),
+                            "missing": _yuan(missing),
+                        },
+                        url=reverse("funding:plan", args=[source.plan.project_id]),
+                    )
+                )
+            continue
         if duty not in waiting:
             continue
         lookup, label = waiting[duty]
@@ -116,13 +160,14 @@ def funding_todos(user):
             entries.exclude(recorded_by=user)
             .exclude(confirmed_by=user)
             .select_related("plan")
+            .annotate(amount=Sum("lines__amount_fen", filter=Q(lines__amount_fen__gt=0)))
             .order_by("id")[:10]
         )
         for entry in rows:
             todos.append(
                 Todo(
                     kind=label,
-                    title=f"{entry.number} {entry.memo}",
+                    title=f"{entry.number} {entry.memo} · {_yuan(entry.amount or 0)} 元",
                     url=reverse("funding:plan", args=[entry.plan.project_id]),
                 )
             )
