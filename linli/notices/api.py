@@ -7,6 +7,7 @@ import datetime
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from linli.core.actions import service_args
 from linli.core.permissions import get_visible, require
 from linli.notices import selectors, services
 from linli.notices.models import Notice, Objection
@@ -147,21 +148,15 @@ def create_notice(request, payload: NoticeIn):
         if payload.project_id
         else None
     )
-    notice = services.notice_create(
-        actor=user,
+    args = service_args(
+        payload,
         committee=committee,
-        kind=payload.kind,
-        title=payload.title,
-        body=payload.body,
         project=project,
         subject=selectors.subject_for(user, payload.subject_type, payload.subject_id),
-        posted_online=payload.posted_online,
         boards="\n".join(payload.boards),
-        publish=payload.publish,
-        days=payload.days,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
     )
+    del args["subject_type"]
+    notice = services.notice_create(actor=user, **args)
     return Status(201, _detail(notice))
 
 
@@ -179,11 +174,7 @@ class PublishIn(Schema):
 @router.post("/{int:notice_id}/publish", response=NoticeDetailOut, summary="发布公示")
 def publish(request, notice_id: int, payload: PublishIn):
     notice = services.notice_publish(
-        actor=request.auth,
-        notice=_notice(request, notice_id),
-        days=payload.days,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
+        actor=request.auth, notice=_notice(request, notice_id), **payload.dict()
     )
     return _detail(notice)
 
@@ -196,10 +187,7 @@ class ExtendIn(Schema):
 @router.post("/{int:notice_id}/extend", response=NoticeDetailOut, summary="延长公示期")
 def extend(request, notice_id: int, payload: ExtendIn):
     notice = services.notice_extend(
-        actor=request.auth,
-        notice=_notice(request, notice_id),
-        ends_at=payload.ends_at,
-        reason=payload.reason,
+        actor=request.auth, notice=_notice(request, notice_id), **payload.dict()
     )
     return _detail(notice)
 
@@ -211,7 +199,7 @@ class ReasonIn(Schema):
 @router.post("/{int:notice_id}/withdraw", response=NoticeDetailOut, summary="撤回公示")
 def withdraw(request, notice_id: int, payload: ReasonIn):
     notice = services.notice_withdraw(
-        actor=request.auth, notice=_notice(request, notice_id), reason=payload.reason
+        actor=request.auth, notice=_notice(request, notice_id), **payload.dict()
     )
     return _detail(notice)
 
@@ -292,7 +280,5 @@ def respond(request, notice_id: int, objection_id: int, payload: ObjectionRespon
         selectors.objections_visible_to(request.auth).filter(notice=notice), pk=objection_id
     )
     return _objection(
-        services.objection_respond(
-            actor=request.auth, objection=objection, response=payload.response
-        )
+        services.objection_respond(actor=request.auth, objection=objection, **payload.dict())
     )

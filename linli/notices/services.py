@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.notices.models import (
     Notice,
     NoticeAttachment,
@@ -132,8 +133,7 @@ def notice_create(
     ``subject`` is any object the notice publishes (minutes, a vote result, an account …);
     it must belong to the same committee.
     """
-    if not actor.has_perm("notices.create_notice", committee):
-        raise ScopeError("您无权在该居委会发布公示")
+    require(actor, "notices.create_notice", committee, "您无权在该居委会发布公示")
     ensure(kind in NoticeKind.values, "公示类型不存在")
     ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
     if subject is not None:
@@ -189,8 +189,7 @@ def notice_publish(
     days: int | None = None,
 ) -> Notice:
     notice = _lock(notice)
-    if not actor.has_perm("notices.manage_notice", notice):
-        raise ScopeError("您无权发布该公示")
+    require(actor, "notices.manage_notice", notice, "您无权发布该公示")
     ensure(notice.status == Notice.Status.DRAFT, "只有草稿可以发布", code="status")
     _publish(notice, actor=actor, starts_at=starts_at, ends_at=ends_at, days=days)
     return notice
@@ -199,8 +198,7 @@ def notice_publish(
 @transaction.atomic
 def notice_extend(*, actor, notice: Notice, ends_at: datetime.datetime, reason: str) -> Notice:
     notice = _lock(notice)
-    if not actor.has_perm("notices.manage_notice", notice):
-        raise ScopeError("您无权延长该公示")
+    require(actor, "notices.manage_notice", notice, "您无权延长该公示")
     ensure(notice.status == Notice.Status.PUBLISHED, "只有公示中的公示可以延长", code="status")
     reason = (reason or "").strip()
     ensure(reason, "请说明延长公示期的原因", code="reason_required")
@@ -230,8 +228,7 @@ def notice_extend(*, actor, notice: Notice, ends_at: datetime.datetime, reason: 
 @transaction.atomic
 def notice_withdraw(*, actor, notice: Notice, reason: str) -> Notice:
     notice = _lock(notice)
-    if not actor.has_perm("notices.manage_notice", notice):
-        raise ScopeError("您无权撤回该公示")
+    require(actor, "notices.manage_notice", notice, "您无权撤回该公示")
     ensure(
         notice.status in (Notice.Status.DRAFT, Notice.Status.PUBLISHED),
         "该公示已结束或已撤回",
@@ -309,8 +306,7 @@ def objection_lodge(
     ensure(getattr(actor, "is_authenticated", False), "请先登录后再提出异议", status=401)
     ensure(notice.status != Notice.Status.DRAFT, "公示尚未发布", code="status")
     ensure(notice.is_open_for_objections(), "不在公示期内，不能提出异议", code="period")
-    if not actor.has_perm("notices.object", notice):
-        raise ScopeError("只有本居委会范围内登记的居民和相关人员可以提出异议")
+    require(actor, "notices.object", notice, "只有本居委会范围内登记的居民和相关人员可以提出异议")
     reason = (reason or "").strip()
     ensure(reason, "请填写异议理由", code="reason_required")
     ensure(len(reason) <= 4000, "异议理由不能超过4000字")
@@ -332,8 +328,7 @@ def objection_lodge(
 @transaction.atomic
 def objection_respond(*, actor, objection: Objection, response: str) -> Objection:
     objection = Objection.objects.select_for_update().select_related("notice").get(pk=objection.pk)
-    if not actor.has_perm("notices.respond", objection.notice):
-        raise ScopeError("您无权答复该异议")
+    require(actor, "notices.respond", objection.notice, "您无权答复该异议")
     ensure(not objection.answered, "该异议已答复", code="answered", status=409)
     response = (response or "").strip()
     ensure(response, "请填写答复内容", code="response_required")

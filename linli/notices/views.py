@@ -3,18 +3,17 @@ objection form and staff responses, publish/extend/withdraw/close, the A4 poster
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from linli.core.errors import ScopeError, ServiceError, error_message
+from linli.core.actions import run_form, run_service
+from linli.core.documents import absolute_url, download
+from linli.core.errors import ScopeError, ServiceError
 from linli.core.permissions import get_visible, require
-from linli.deliberation.documents import absolute_url
 from linli.notices import selectors, services
 from linli.notices.documents import notice_poster_pdf
 from linli.notices.forms import (
@@ -71,35 +70,28 @@ def notice_create(request):
     form = NoticeCreateForm(
         request.POST or None, request.FILES or None, user=request.user, initial=initial
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                notice = services.notice_create(
-                    actor=request.user,
-                    committee=d["committee"],
-                    kind=d["kind"],
-                    title=d["title"],
-                    body=d["body"],
-                    project=d["project"],
-                    subject=subject,
-                    posted_online=d["posted_online"],
-                    boards=d["boards"],
-                    attachments=d["attachments"],
-                    publish=d["publish"],
-                    days=d["days"],
-                )
-            except ScopeError:
-                raise
-            except (ServiceError, ValidationError) as exc:
-                form.add_error(None, error_message(exc))
-                status = getattr(exc, "status", 400)
-            else:
-                messages.success(request, _("公示已发布") if d["publish"] else _("公示草稿已保存"))
-                return redirect("notices:detail", notice.pk)
-    return render(request, "notices/create.html", {"form": form, "subject": subject}, status=status)
+    return run_form(
+        request,
+        form,
+        lambda d: services.notice_create(actor=request.user, **{**d, "subject": subject}),
+        template="notices/create.html",
+        success=_("公示已发布") if request.POST.get("publish") else _("公示草稿已保存"),
+        redirect_to=lambda notice: reverse("notices:detail", args=[notice.pk]),
+        context={"subject": subject},
+    )
+
+
+def _on_detail(request, notice, form, action, *, form_name, success, anchor="", **extra):
+    """A form of the notice page: a refusal shows the page again with this form's errors."""
+    return run_form(
+        request,
+        form,
+        action,
+        template="notices/detail.html",
+        success=success,
+        redirect_to=reverse("notices:detail", args=[notice.pk]) + anchor,
+        context=lambda: _detail_context(request, notice, **{form_name: form}, **extra),
+    )
 
 
 def _detail_context(request, notice, **extra):
@@ -131,124 +123,90 @@ def notice_detail(request, notice_id: int):
     return render(request, "notices/detail.html", _detail_context(request, notice))
 
 
-def _rerender(request, notice, status, **forms):
-    return render(
-        request, "notices/detail.html", _detail_context(request, notice, **forms), status=status
-    )
-
-
 @login_required
 @require_POST
 def objection_lodge(request, notice_id: int):
     notice = _get_notice(request, notice_id)
-    form = ObjectionForm(request.POST, request.FILES)
-    status = 400
-    if form.is_valid():
-        try:
-            services.objection_lodge(
-                actor=request.user,
-                notice=notice,
-                reason=form.cleaned_data["reason"],
-                attachments=form.cleaned_data["attachments"],
-            )
-        except (ServiceError, ValidationError) as exc:
-            form.add_error(None, error_message(exc))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(request, _("异议已提交，居委会将作出答复"))
-            return redirect(reverse("notices:detail", args=[notice.pk]) + "#objections")
-    return _rerender(request, notice, status, objection_form=form)
+    return _on_detail(
+        request,
+        notice,
+        ObjectionForm(request.POST, request.FILES),
+        lambda d: services.objection_lodge(actor=request.user, notice=notice, **d),
+        success=_("异议已提交，居委会将作出答复"),
+        anchor="#objections",
+        form_name="objection_form",
+    )
 
 
 @login_required
 @require_POST
 def objection_respond(request, notice_id: int, objection_id: int):
     notice = _get_notice(request, notice_id)
-    require(request.user, "notices.respond", notice, "您无权答复该异议")
     objection = get_visible(
         selectors.objections_visible_to(request.user).filter(notice=notice), pk=objection_id
     )
-    form = ResponseForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.objection_respond(
-                actor=request.user, objection=objection, response=form.cleaned_data["response"]
-            )
-        except ScopeError:
-            raise
-        except (ServiceError, ValidationError) as exc:
-            form.add_error(None, error_message(exc))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(request, _("答复已记录"))
-            return redirect(reverse("notices:detail", args=[notice.pk]) + "#objections")
-    return _rerender(request, notice, status, response_form=form, response_for=objection.pk)
+    return _on_detail(
+        request,
+        notice,
+        ResponseForm(request.POST),
+        lambda d: services.objection_respond(actor=request.user, objection=objection, **d),
+        success=_("答复已记录"),
+        anchor="#objections",
+        form_name="response_form",
+        response_for=objection.pk,
+    )
 
 
 @login_required
 @require_POST
 def notice_publish(request, notice_id: int):
     notice = _get_notice(request, notice_id)
-    require(request.user, "notices.manage_notice", notice, "您无权发布该公示")
-    services.notice_publish(actor=request.user, notice=notice)
-    messages.success(request, _("公示已发布"))
-    return redirect("notices:detail", notice.pk)
+    return run_service(
+        request,
+        lambda: services.notice_publish(actor=request.user, notice=notice),
+        success=_("公示已发布"),
+        redirect_to=reverse("notices:detail", args=[notice.pk]),
+    )
 
 
 @login_required
 @require_POST
 def notice_extend(request, notice_id: int):
     notice = _get_notice(request, notice_id)
-    require(request.user, "notices.manage_notice", notice, "您无权延长该公示")
-    form = ExtendForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.notice_extend(
-                actor=request.user,
-                notice=notice,
-                ends_at=form.cleaned_data["ends_at"],
-                reason=form.cleaned_data["reason"],
-            )
-        except (ServiceError, ValidationError) as exc:
-            form.add_error(None, error_message(exc))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(request, _("公示期已延长"))
-            return redirect("notices:detail", notice.pk)
-    return _rerender(request, notice, status, extend_form=form)
+    return _on_detail(
+        request,
+        notice,
+        ExtendForm(request.POST),
+        lambda d: services.notice_extend(actor=request.user, notice=notice, **d),
+        success=_("公示期已延长"),
+        form_name="extend_form",
+    )
 
 
 @login_required
 @require_POST
 def notice_withdraw(request, notice_id: int):
     notice = _get_notice(request, notice_id)
-    require(request.user, "notices.manage_notice", notice, "您无权撤回该公示")
-    form = WithdrawForm(request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.notice_withdraw(
-                actor=request.user, notice=notice, reason=form.cleaned_data["reason"]
-            )
-        except (ServiceError, ValidationError) as exc:
-            form.add_error(None, error_message(exc))
-            status = getattr(exc, "status", 400)
-        else:
-            messages.success(request, _("公示已撤回"))
-            return redirect("notices:detail", notice.pk)
-    return _rerender(request, notice, status, withdraw_form=form)
+    return _on_detail(
+        request,
+        notice,
+        WithdrawForm(request.POST),
+        lambda d: services.notice_withdraw(actor=request.user, notice=notice, **d),
+        success=_("公示已撤回"),
+        form_name="withdraw_form",
+    )
 
 
 @login_required
 @require_POST
 def notice_close(request, notice_id: int):
     notice = _get_notice(request, notice_id)
-    require(request.user, "notices.manage_notice", notice, "您无权结束该公示")
-    services.notice_close(actor=request.user, notice=notice)
-    messages.success(request, _("公示已结束"))
-    return redirect("notices:detail", notice.pk)
+    return run_service(
+        request,
+        lambda: services.notice_close(actor=request.user, notice=notice),
+        success=_("公示已结束"),
+        redirect_to=reverse("notices:detail", args=[notice.pk]),
+    )
 
 
 @login_required
@@ -258,9 +216,7 @@ def notice_poster(request, notice_id: int):
         raise ServiceError("公示尚未发布，不能打印海报", status=409)
     url = absolute_url(request, reverse("notices:detail", args=[notice.pk]))
     pdf = notice_poster_pdf(notice, notice_url=url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="notice-{notice.pk}.pdf"'
-    return response
+    return download(pdf, f"notice-{notice.pk}.pdf")
 
 
 def _file_response(field_file, name):
