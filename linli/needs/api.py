@@ -13,6 +13,7 @@ from decimal import Decimal
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
+from linli.core.actions import service_args
 from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible, require
 from linli.needs import adapters, selectors, services
@@ -130,16 +131,12 @@ def submit_need(request, payload: NeedIn):
     committee = get_visible(committees_visible_to(request.auth), pk=payload.committee_id)
     need = services.need_submit(
         actor=request.auth,
-        committee=committee,
-        text=payload.text,
-        category=payload.category,
-        building=_place(Building, payload.building_id),
-        microspace=_place(MicroSpace, payload.microspace_id),
-        anonymous=payload.anonymous,
-        lat=payload.lat,
-        lng=payload.lng,
-        plan_x=payload.plan_x,
-        plan_y=payload.plan_y,
+        **service_args(
+            payload,
+            committee=committee,
+            building=_place(Building, payload.building_id),
+            microspace=_place(MicroSpace, payload.microspace_id),
+        ),
     )
     return Status(201, _need_out(need, request.auth))
 
@@ -173,16 +170,12 @@ def record_offline(request, payload: OfflineIn):
     committee = _committee(request, payload.committee_id)
     need = services.need_record_offline(
         actor=request.auth,
-        committee=committee,
-        text=payload.text,
-        channel=payload.channel,
-        category=payload.category,
-        meeting_kind=payload.meeting_kind,
-        meeting_date=payload.meeting_date,
-        building=_place(Building, payload.building_id),
-        microspace=_place(MicroSpace, payload.microspace_id),
-        reporter_label=payload.reporter_label,
-        reporter_age_group=payload.reporter_age_group,
+        **service_args(
+            payload,
+            committee=committee,
+            building=_place(Building, payload.building_id),
+            microspace=_place(MicroSpace, payload.microspace_id),
+        ),
     )
     return Status(201, _need_out(need, request.auth))
 
@@ -219,9 +212,7 @@ def support_offline(request, need_id: int, payload: OfflineSupportIn):
     support = services.need_support_offline(
         actor=request.auth,
         need=need,
-        channel=payload.channel,
-        building=_place(Building, payload.building_id),
-        age_group=payload.age_group,
+        **service_args(payload, building=_place(Building, payload.building_id)),
     )
     return Status(201, SupportOut(need_id=support.need_id, supporters=_supporters(need)))
 
@@ -280,9 +271,7 @@ class ProjectLinkOut(Schema):
 @router.post("/{int:need_id}/project", response={201: ProjectLinkOut}, summary="转为社区规划项目")
 def need_to_project(request, need_id: int, payload: NeedProjectIn):
     need = get_visible(selectors.needs_visible_to(request.auth), pk=need_id)
-    project = services.need_to_project(
-        actor=request.auth, need=need, title=payload.title, summary=payload.summary
-    )
+    project = services.need_to_project(actor=request.auth, need=need, **payload.dict())
     return Status(
         201,
         ProjectLinkOut(
@@ -532,14 +521,12 @@ def report_space(request, payload: SpaceIn):
     compound = get_visible(compounds_visible_to(request.auth), pk=payload.compound_id)
     report = services.space_report_submit(
         actor=request.auth,
-        committee=committee,
-        compound=compound,
-        building=_place(Building, payload.building_id),
-        kind=payload.kind,
-        place=payload.place,
-        problem=payload.problem,
-        lat=payload.lat,
-        lng=payload.lng,
+        **service_args(
+            payload,
+            committee=committee,
+            compound=compound,
+            building=_place(Building, payload.building_id),
+        ),
     )
     return Status(201, _space_out(report))
 

@@ -4,42 +4,26 @@
 from __future__ import annotations
 
 import io
-from urllib.parse import quote
 
-import segno
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from linli.core.documents import PDF_CSS_FONT, XLSX, download, html_to_pdf, qr_data_uri
 from linli.needs.models import NeedsList
 from linli.places.models import Compound
 from linli.places.ordering import sorted_buildings
-
-PDF_CSS_FONT = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
-
-
-def _filename_header(name: str) -> str:
-    return f"attachment; filename*=UTF-8''{quote(name)}"
-
-
-def _pdf(html: str, base_url: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=base_url).write_pdf()
 
 
 def list_pdf_response(request, lst: NeedsList) -> HttpResponse:
     html = render_to_string(
         "needs/list_pdf.html", {"lst": lst, "font": PDF_CSS_FONT, "now": timezone.now()}
     )
-    response = HttpResponse(
-        _pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"
+    return download(
+        html_to_pdf(html, base_url=request.build_absolute_uri("/")),
+        f"{lst.title}-第{lst.version}版.pdf",
     )
-    response["Content-Disposition"] = (
-        f"inline; filename*=UTF-8''{quote(f'{lst.title}-第{lst.version}版.pdf')}"
-    )
-    return response
 
 
 def list_workbook(lst: NeedsList) -> bytes:
@@ -130,12 +114,12 @@ def list_workbook(lst: NeedsList) -> bytes:
 
 
 def list_xlsx_response(lst: NeedsList) -> HttpResponse:
-    response = HttpResponse(
+    return download(
         list_workbook(lst),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"{lst.title}-第{lst.version}版.xlsx",
+        content_type=XLSX,
+        as_attachment=True,
     )
-    response["Content-Disposition"] = _filename_header(f"{lst.title}-第{lst.version}版.xlsx")
-    return response
 
 
 def qr_cards(request, compound: Compound) -> list[dict]:
@@ -164,7 +148,7 @@ def qr_cards(request, compound: Compound) -> list[dict]:
             }
         )
     for card in cards:
-        card["qr"] = segno.make(card["url"], error="m").svg_data_uri(scale=4, border=2)
+        card["qr"] = qr_data_uri(card["url"], scale=4)
     return cards
 
 
@@ -173,10 +157,7 @@ def qr_sheet_response(request, compound: Compound) -> HttpResponse:
         "needs/qr_sheet.html",
         {"compound": compound, "cards": qr_cards(request, compound), "font": PDF_CSS_FONT},
     )
-    response = HttpResponse(
-        _pdf(html, request.build_absolute_uri("/")), content_type="application/pdf"
+    return download(
+        html_to_pdf(html, base_url=request.build_absolute_uri("/")),
+        compound.name + "-需求征集二维码.pdf",
     )
-    response["Content-Disposition"] = (
-        f"inline; filename*=UTF-8''{quote(compound.name + '-需求征集二维码.pdf')}"
-    )
-    return response

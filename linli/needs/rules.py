@@ -5,6 +5,7 @@
   micro-space (发现小微).
 - ``needs.enter_offline``: committee managers, and building leaders for their own building
   (the object is the building when known, else the committee).
+- ``needs.add_photos``: the need's author, and committee managers.
 - ``needs.manage_needs``: committee managers (staff, its street, its district): merge, split,
   assess, weights, lists, turning a need into a project, verifying micro-spaces.
 """
@@ -65,6 +66,11 @@ def sees_list_owner(user, needs_list) -> bool:
     return needs_list.street_id in (scopes.managed_street_ids | scopes.planner_street_ids)
 
 
+@rules.predicate
+def is_need_author(user, need) -> bool:
+    return need is not None and need.author_id is not None and need.author_id == user.pk
+
+
 rules.add_perm("needs.view_needs", can_view_community)
 rules.add_perm("needs.submit_need", can_view_community)
 rules.add_perm("needs.support_need", can_view_community)
@@ -74,3 +80,5 @@ rules.add_perm("needs.open_offline_form", can_manage_community | leads_a_buildin
 rules.add_perm("needs.manage_needs", can_manage_community)
 rules.add_perm("needs.view_list", sees_list_owner)
 rules.add_perm("needs.manage_list", manages_list_owner)
+# photos of a need: its author, or the committee's managers
+rules.add_perm("needs.add_photos", is_need_author | can_manage_community)

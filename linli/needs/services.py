@@ -16,6 +16,7 @@ from django.utils import timezone
 from linli.accounts.scopes import scopes_for
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.engine import priority
 from linli.needs import adapters
 from linli.needs.images import MAX_PHOTOS, clean_photo
@@ -177,8 +178,12 @@ def need_submit(
     """A resident reports a need online (社区云“居社互动”)."""
     if not getattr(actor, "is_authenticated", False):
         raise ScopeError("请先登录后再提交需求", code="unauthenticated")
-    if not actor.has_perm("needs.submit_need", committee):
-        raise ScopeError(f"您不是{committee.name}的居民或工作人员，不能在此提交需求")
+    require(
+        actor,
+        "needs.submit_need",
+        committee,
+        f"您不是{committee.name}的居民或工作人员，不能在此提交需求",
+    )
     text = _clean_text(text)
     _check_place(committee, compound, building, microspace)
     cleaned = _photos(photos, share_location)
@@ -216,9 +221,7 @@ def need_submit(
 def need_add_photos(*, actor, need: Need, photos: Sequence, share_location: bool = False) -> Need:
     """The author (or staff) adds photos to a need; at most six in all."""
     need = Need.objects.select_for_update().get(pk=need.pk)
-    is_author = need.author_id is not None and need.author_id == getattr(actor, "pk", None)
-    if not (is_author or actor.has_perm("needs.manage_needs", need.committee)):
-        raise ScopeError("只有提出人或居委会工作人员可以为这条需求上传照片")
+    require(actor, "needs.add_photos", need, "只有提出人或居委会工作人员可以为这条需求上传照片")
     ensure(photos, "请选择照片", code="empty")
     ensure(
         need.photos.count() + len(photos) <= MAX_PHOTOS,
@@ -295,8 +298,7 @@ def need_support(*, actor, need: Need) -> NeedSupport:
         raise ScopeError("请先登录后再支持需求", code="unauthenticated")
     need = Need.objects.select_related("merged_into").get(pk=need.pk)
     primary = Need.objects.select_for_update().get(pk=primary_of(need).pk)
-    if not actor.has_perm("needs.support_need", primary):
-        raise ScopeError("只有本社区的居民和工作人员可以支持这条需求")
+    require(actor, "needs.support_need", primary, "只有本社区的居民和工作人员可以支持这条需求")
     ensure(primary.status in adapters.LIVE_STATUSES, "这条需求已经办结，不能再支持", code="closed")
     if NeedSupport.objects.filter(need_id__in=_group_ids(primary), user=actor).exists():
         raise ServiceError(DUPLICATE_SUPPORT, code="duplicate_support", status=409)
@@ -368,8 +370,7 @@ def need_merge(*, actor, target: Need, needs: Sequence[Need]) -> Need:
     ids = sorted({target.pk, *(n.pk for n in needs)})
     locked = {n.pk: n for n in Need.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     target = locked[target.pk]
-    if not actor.has_perm("needs.manage_needs", target.committee):
-        raise ScopeError("您无权合并该居委会的需求")
+    require(actor, "needs.manage_needs", target.committee, "您无权合并该居委会的需求")
     ensure(target.merged_into_id is None, "目标需求已被合并到其他需求，请选择主需求", code="target")
     ensure(target.status in adapters.LIVE_STATUSES, "目标需求已办结，不能合并", code="target")
     others = [locked[n.pk] for n in needs if n.pk != target.pk]
@@ -402,8 +403,7 @@ def need_merge(*, actor, target: Need, needs: Sequence[Need]) -> Need:
 def need_split(*, actor, need: Need) -> Need:
     """Undo a merge: the need stands on its own again, with its own supporters."""
     need = Need.objects.select_for_update().get(pk=need.pk)
-    if not actor.has_perm("needs.manage_needs", need.committee):
-        raise ScopeError("您无权拆分该居委会的需求")
+    require(actor, "needs.manage_needs", need.committee, "您无权拆分该居委会的需求")
     ensure(need.merged_into_id is not None, "这条需求没有被合并，无需拆分", code="not_merged")
     before = {"merged_into": need.merged_into_id}
     need.merged_into = None
@@ -440,8 +440,7 @@ def need_assess(
 ) -> Need:
     """Staff judge the facts the priority score uses (hints from the text are only a prefill)."""
     need = Need.objects.select_for_update().get(pk=need.pk)
-    if not actor.has_perm("needs.manage_needs", need.committee):
-        raise ScopeError("您无权评估该居委会的需求")
+    require(actor, "needs.manage_needs", need.committee, "您无权评估该居委会的需求")
     changes = {
         "category": category,
         "households_affected": households_affected,
@@ -478,8 +477,7 @@ def need_to_project(*, actor, need: Need, title: str, summary: str = ""):
 
     need = Need.objects.select_related("merged_into").get(pk=need.pk)
     primary = Need.objects.select_for_update().get(pk=primary_of(need).pk)
-    if not actor.has_perm("needs.manage_needs", primary.committee):
-        raise ScopeError("您无权把该需求转为项目")
+    require(actor, "needs.manage_needs", primary.committee, "您无权把该需求转为项目")
     ensure(primary.project_id is None, "这条需求已经转为项目", code="already_project")
     ensure(primary.status == Need.Status.OPEN, "只有征集中的需求可以转为项目")
     members = list(
@@ -517,8 +515,7 @@ def need_to_project(*, actor, need: Need, title: str, summary: str = ""):
 @transaction.atomic
 def weights_update(*, actor, committee: Committee, **weights) -> PriorityWeightSet:
     """A committee adopts its own priority weights (the engine's defaults otherwise)."""
-    if not actor.has_perm("needs.manage_needs", committee):
-        raise ScopeError("您无权调整该居委会的优先级权重")
+    require(actor, "needs.manage_needs", committee, "您无权调整该居委会的优先级权重")
     unknown = set(weights) - set(WEIGHT_FIELDS)
     ensure(not unknown, "未知的权重：" + "、".join(sorted(unknown)))
     row, _ = PriorityWeightSet.objects.select_for_update().get_or_create(committee=committee)
@@ -562,8 +559,7 @@ def needs_list_create(
     ensure((committee is None) != (street is None), "请选择居委会或街道之一")
     if committee is not None:
         Committee.objects.select_for_update().get(pk=committee.pk)  # serialise versions
-        if not actor.has_perm("needs.manage_needs", committee):
-            raise ScopeError("您无权生成该居委会的需求清单")
+        require(actor, "needs.manage_needs", committee, "您无权生成该居委会的需求清单")
         committee_ids = [committee.pk]
         weights = adapters.weights_for(committee)
         existing = NeedsList.objects.filter(committee=committee)
@@ -603,8 +599,7 @@ def needs_list_create(
 def needs_list_publish(*, actor, needs_list: NeedsList) -> NeedsList:
     """Publish a list as a public read-only page (and PDF); publishing twice changes nothing."""
     lst = NeedsList.objects.select_for_update().get(pk=needs_list.pk)
-    if not actor.has_perm("needs.manage_list", lst):
-        raise ScopeError("您无权公开该需求清单")
+    require(actor, "needs.manage_list", lst, "您无权公开该需求清单")
     if lst.published_at is not None:
         return lst
     lst.published_at = timezone.now()
@@ -635,8 +630,7 @@ def space_report_submit(
     """A resident reports a neglected micro-space (发现小微)."""
     if not getattr(actor, "is_authenticated", False):
         raise ScopeError("请先登录", code="unauthenticated")
-    if not actor.has_perm("needs.report_space", committee):
-        raise ScopeError(f"您不是{committee.name}的居民或工作人员")
+    require(actor, "needs.report_space", committee, f"您不是{committee.name}的居民或工作人员")
     _check_place(committee, compound, building)
     ensure(kind in MicroSpace.Kind.values, "请选择空间类型", code="kind")
     place = (place or "").strip()
@@ -680,8 +674,7 @@ def space_report_verify(
 ) -> MicroSpace:
     """Staff verify a report into the micro-space register (places.MicroSpace)."""
     report = SpaceReport.objects.select_for_update().get(pk=report.pk)
-    if not actor.has_perm("needs.manage_needs", report.committee):
-        raise ScopeError("您无权核实该居委会的小微空间")
+    require(actor, "needs.manage_needs", report.committee, "您无权核实该居委会的小微空间")
     ensure(report.status == SpaceReport.Status.NEW, "该线索已处理过", code="done")
     ms = MicroSpace(
         compound=report.compound,
@@ -728,8 +721,7 @@ def space_report_verify(
 @transaction.atomic
 def space_report_reject(*, actor, report: SpaceReport, note: str) -> SpaceReport:
     report = SpaceReport.objects.select_for_update().get(pk=report.pk)
-    if not actor.has_perm("needs.manage_needs", report.committee):
-        raise ScopeError("您无权处理该线索")
+    require(actor, "needs.manage_needs", report.committee, "您无权处理该线索")
     ensure(report.status == SpaceReport.Status.NEW, "该线索已处理过", code="done")
     note = (note or "").strip()
     ensure(note, "请说明未采纳的原因", code="empty")

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.accounts.scopes import scopes_for
+from linli.core.actions import run_form, run_service
 from linli.core.errors import ScopeError, ServiceError
 from linli.core.permissions import get_visible, require
 from linli.engine.priority import hints_from_text
@@ -226,38 +227,14 @@ def submit(request, committee_id: int):
     form = NeedForm(
         request.POST or None, request.FILES or None, committee=committee, initial=initial
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                need = services.need_submit(
-                    actor=request.user,
-                    committee=committee,
-                    text=data["text"],
-                    category=data["category"],
-                    building=data["building"],
-                    microspace=data["microspace"],
-                    compound=data["compound"],
-                    anonymous=data["anonymous"],
-                    lat=data["lat"],
-                    lng=data["lng"],
-                    plan_x=data["plan_x"],
-                    plan_y=data["plan_y"],
-                    photos=data["photos"],
-                    share_location=data["share_location"],
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, "谢谢！您的需求已提交，邻居们可以看到并支持它。")
-                return redirect("needs:detail", need.pk)
-        status = 400
-    return render(
+    return run_form(
         request,
-        "needs/submit.html",
-        _ctx(request, committee, form=form, place=initial, map_data=_map_data(compound)),
-        status=status,
+        form,
+        lambda data: services.need_submit(actor=request.user, committee=committee, **data),
+        template="needs/submit.html",
+        success="谢谢！您的需求已提交，邻居们可以看到并支持它。",
+        redirect_to=lambda need: reverse("needs:detail", args=[need.pk]),
+        context=lambda: _ctx(request, committee, place=initial, map_data=_map_data(compound)),
     )
 
 
@@ -291,42 +268,39 @@ def offline(request, committee_id: int):
     form = OfflineNeedForm(
         request.POST or None, request.FILES or None, committee=committee, initial=initial
     )
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                need = services.need_record_offline(
-                    actor=request.user,
-                    committee=committee,
-                    text=data["text"],
-                    channel=data["channel"],
-                    meeting_kind=data["meeting_kind"] or "",
-                    meeting_date=data["meeting_date"],
-                    category=data["category"],
-                    building=data["building"],
-                    microspace=data["microspace"],
-                    reporter_label=data["reporter_label"],
-                    reporter_age_group=data["reporter_age_group"],
-                    photos=data["photos"],
-                )
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, f"已录入：{need}")
-                return redirect("needs:offline", committee.pk)
-        status = 400
-    return render(request, "needs/offline.html", _ctx(request, committee, form=form), status=status)
+
+    def record(data):
+        try:
+            return services.need_record_offline(
+                actor=request.user,
+                committee=committee,
+                **{**data, "meeting_kind": data["meeting_kind"] or ""},
+            )
+        except ScopeError as exc:
+            # A building leader who picked no building of his own: a correction of the
+            # form (400, said on the form), not a forbidden page.
+            raise ServiceError(exc.message, code=exc.code) from exc
+
+    return run_form(
+        request,
+        form,
+        record,
+        template="needs/offline.html",
+        success=lambda need: f"已录入：{need}",
+        redirect_to=reverse("needs:offline", args=[committee.pk]),
+        context=lambda: _ctx(request, committee),
+    )
 
 
 # ------------------------------------------------------------------ actions on one need
 
 
-def _back(request, default: str):
+def _back(request, default: str) -> str:
+    """Where a button sends the user back: the page it sat on (``next``), else ``default``."""
     target = request.POST.get("next") or ""
     if target.startswith("/") and not target.startswith("//"):
-        return redirect(target)
-    return redirect(default)
+        return target
+    return default
 
 
 @login_required
@@ -356,7 +330,7 @@ def support(request, need_id: int):
             status=200 if ok else 409,
         )
     (messages.success if ok else messages.error)(request, text)
-    return _back(request, reverse("needs:detail", args=[need.pk]))
+    return redirect(_back(request, reverse("needs:detail", args=[need.pk])))
 
 
 @login_required
@@ -366,25 +340,24 @@ def support_offline(request, need_id: int):
     form = OfflineSupportForm(request.POST, committee=need.committee)
     if not form.is_valid():
         raise ServiceError("；".join(e for errs in form.errors.values() for e in errs))
-    services.need_support_offline(
-        actor=request.user,
-        need=need,
-        channel=form.cleaned_data["channel"],
-        building=form.cleaned_data["building"],
-        age_group=form.cleaned_data["age_group"],
+    return run_service(
+        request,
+        lambda: services.need_support_offline(actor=request.user, need=need, **form.cleaned_data),
+        success="已记录一位线下支持的居民",
+        redirect_to=reverse("needs:detail", args=[need.pk]),
     )
-    messages.success(request, "已记录一位线下支持的居民")
-    return redirect("needs:detail", need.pk)
 
 
 @login_required
 @require_POST
 def split(request, need_id: int):
     need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
-    require(request.user, "needs.manage_needs", need.committee)
-    services.need_split(actor=request.user, need=need)
-    messages.success(request, f"已拆分：“{need}”重新单独计数")
-    return _back(request, reverse("needs:triage", args=[need.committee_id]))
+    return run_service(
+        request,
+        lambda: services.need_split(actor=request.user, need=need),
+        success=f"已拆分：“{need}”重新单独计数",
+        redirect_to=_back(request, reverse("needs:triage", args=[need.committee_id])),
+    )
 
 
 @login_required
@@ -395,9 +368,14 @@ def assess(request, need_id: int):
     form = AssessForm(request.POST)
     if not form.is_valid():
         raise ServiceError("；".join(e for errs in form.errors.values() for e in errs))
-    services.need_assess(actor=request.user, need=services.primary_of(need), **form.cleaned_data)
-    messages.success(request, "已保存评估，排序已更新")
-    return redirect("needs:detail", need.pk)
+    return run_service(
+        request,
+        lambda: services.need_assess(
+            actor=request.user, need=services.primary_of(need), **form.cleaned_data
+        ),
+        success="已保存评估，排序已更新",
+        redirect_to=reverse("needs:detail", args=[need.pk]),
+    )
 
 
 @login_required
@@ -408,9 +386,12 @@ def to_project(request, need_id: int):
     form = ProjectForm(request.POST)
     if not form.is_valid():
         raise ServiceError("请填写项目名称（不超过80字）")
-    project = services.need_to_project(actor=request.user, need=need, **form.cleaned_data)
-    messages.success(request, f"已转为项目“{project.title}”")
-    return redirect("projects:detail", project.pk)
+    return run_service(
+        request,
+        lambda: services.need_to_project(actor=request.user, need=need, **form.cleaned_data),
+        success=lambda project: f"已转为项目“{project.title}”",
+        redirect_to=lambda project: reverse("projects:detail", args=[project.pk]),
+    )
 
 
 # ------------------------------------------------------------------ triage
@@ -455,9 +436,12 @@ def merge(request, committee_id: int):
         raise ServiceError("请选择保留哪一条作为主需求")
     target = get_visible(scoped, pk=int(target_id))
     others = list(scoped.filter(pk__in=[i for i in ids if i != target.pk]))
-    services.need_merge(actor=request.user, target=target, needs=others)
-    messages.success(request, f"已把{len(others)}条重复需求合并到“{target}”，原话和支持者全部保留")
-    return _back(request, reverse("needs:triage", args=[committee.pk]))
+    return run_service(
+        request,
+        lambda: services.need_merge(actor=request.user, target=target, needs=others),
+        success=f"已把{len(others)}条重复需求合并到“{target}”，原话和支持者全部保留",
+        redirect_to=_back(request, reverse("needs:triage", args=[committee.pk])),
+    )
 
 
 @login_required
@@ -467,19 +451,14 @@ def weights(request, committee_id: int):
     form = WeightsForm(
         request.POST or None, initial={f: getattr(current, f) for f in WEIGHT_FIELDS}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.weights_update(actor=request.user, committee=committee, **form.cleaned_data)
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "权重已保存；下一版需求清单将使用新权重")
-            return redirect("needs:board", committee.pk)
-    return render(
+    return run_form(
         request,
-        "needs/weights.html",
-        _ctx(request, committee, form=form, current=adapters.weights_record(current)),
-        status=400 if form.errors else 200,
+        form,
+        lambda data: services.weights_update(actor=request.user, committee=committee, **data),
+        template="needs/weights.html",
+        success="权重已保存；下一版需求清单将使用新权重",
+        redirect_to=reverse("needs:board", args=[committee.pk]),
+        context=lambda: _ctx(request, committee, current=adapters.weights_record(current)),
     )
 
 
@@ -490,12 +469,14 @@ def weights(request, committee_id: int):
 def lists(request, committee_id: int):
     committee = _committee(request, committee_id)
     if request.method == "POST":
-        require(request.user, "needs.manage_needs", committee)
-        lst = services.needs_list_create(
-            actor=request.user, committee=committee, title=request.POST.get("title", "")
+        return run_service(
+            request,
+            lambda: services.needs_list_create(
+                actor=request.user, committee=committee, title=request.POST.get("title", "")
+            ),
+            success=lambda lst: f"已生成第{lst.version}版需求清单",
+            redirect_to=lambda lst: reverse("needs:list_detail", args=[lst.pk]),
         )
-        messages.success(request, f"已生成第{lst.version}版需求清单")
-        return redirect("needs:list_detail", lst.pk)
     qs = selectors.needs_lists_visible_to(request.user).filter(committee=committee)
     if not request.user.has_perm("needs.manage_needs", committee):
         qs = qs.filter(published_at__isnull=False)
@@ -506,9 +487,12 @@ def lists(request, committee_id: int):
 def street_lists(request, street_id: int):
     street = get_visible(streets_managed_by(request.user), pk=street_id)
     if request.method == "POST":
-        lst = services.needs_list_create(actor=request.user, street=street)
-        messages.success(request, f"已生成第{lst.version}版街道汇总清单")
-        return redirect("needs:list_detail", lst.pk)
+        return run_service(
+            request,
+            lambda: services.needs_list_create(actor=request.user, street=street),
+            success=lambda lst: f"已生成第{lst.version}版街道汇总清单",
+            redirect_to=lambda lst: reverse("needs:list_detail", args=[lst.pk]),
+        )
     qs = selectors.needs_lists_visible_to(request.user).filter(street=street)
     return render(request, "needs/street_lists.html", {"street": street, "lists": qs})
 
@@ -539,9 +523,12 @@ def list_detail(request, list_id: int):
 @require_POST
 def list_publish(request, list_id: int):
     lst = _visible_list(request, list_id)
-    lst = services.needs_list_publish(actor=request.user, needs_list=lst)
-    messages.success(request, "已公开：居民可通过公开链接和PDF查看这一版需求清单")
-    return redirect("needs:list_detail", lst.pk)
+    return run_service(
+        request,
+        lambda: services.needs_list_publish(actor=request.user, needs_list=lst),
+        success="已公开：居民可通过公开链接和PDF查看这一版需求清单",
+        redirect_to=lambda lst: reverse("needs:list_detail", args=[lst.pk]),
+    )
 
 
 @login_required
