@@ -119,3 +119,20 @@ def test_a_copied_option_can_be_removed_from_the_draft(round2):
     )
     assert r.status_code in (403, 404)
     assert DesignOption.objects.filter(pk=round2.copy_a.pk).exists()
+
+
+def test_design_page_links_to_the_round_vote(published):
+    import datetime
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    vote = services.round_to_vote(
+        actor=published.users.staff_a, round=published.round1,
+        opens_at=now + datetime.timedelta(days=1), closes_at=now + datetime.timedelta(days=8),
+    )  # fmt: skip
+    c = client_for(published.users.staff_a)
+    html = c.get(reverse("planning:design", args=[published.project.pk])).content.decode()
+    link = reverse("voting:detail", args=[vote.pk])
+    assert f'href="{link}"' in html  # was a hard-coded /voting/… that answered 404
+    assert c.get(link).status_code == 200
