@@ -157,7 +157,13 @@ def map_layers(user, committee_ids: list[int], *, with_buildings: bool | None = 
             }
         )
 
-    lc = _life_circle(committee_ids, buildings, building_at)
+    # the life circle is a committee's and a street's planning question: at district scale
+    # (thousands of buildings) it is left to those maps
+    lc = (
+        _life_circle(committee_ids, buildings, building_at)
+        if with_buildings
+        else {"gaps": {}, "gaps_all": {}, "gap_points": [], "reach_m": {}, "by_kind": []}
+    )
     building_features = []
     if with_buildings:
         for b in buildings:
