@@ -181,6 +181,29 @@ else:
         f"test_{DATABASES['default']['NAME']}_{os.getpid()}"
     )
 
+# Read replicas (docs/scaling.md): DATABASE_REPLICA_URLS, comma-separated PostgreSQL URLs of
+# streaming replicas. Reads of dashboards, open data and exports go to one of them
+# (linli.core.db_routers); a browser that has just written reads from the primary for
+# LINLI_REPLICA_PIN_SECONDS (its own writes are never missing from the next page).
+DATABASE_REPLICAS = []
+for _i, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
+    _alias = f"replica{_i}"
+    DATABASES[_alias] = dj_database_url.parse(
+        _url, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0"))
+    )
+    DATABASES[_alias]["TEST"] = {"MIRROR": "default"}  # tests read the test database
+    DATABASE_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["linli.core.db_routers.ReplicaRouter"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
+    "linli.core.db_routers.ReplicaReadsMiddleware",
+)
+LINLI_REPLICA_PIN_SECONDS = int(os.environ.get("LINLI_REPLICA_PIN_SECONDS", "15"))
+LINLI_REPLICA_PATHS = env_list(
+    "LINLI_REPLICA_PATHS",
+    r"^/dashboards/,^/open/,^/api/open,/export,\.(xlsx|pdf|csv|pb)$",
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -248,6 +271,28 @@ TASKS = {
         "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
+
+# Redis (docs/scaling.md), only when REDIS_URL is set; the embedded default needs none.
+# Cache (API throttle counts, shared by every process) and sessions go to Redis; with
+# TASKS_BACKEND=rq background tasks are queued in Redis through django-tasks-rq and run by
+# `manage.py rqworker --job-class django_tasks_rq.Job` instead of `manage.py db_worker`.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("REDIS_KEY_PREFIX", "linli"),
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 2, "SOCKET_TIMEOUT": 2},
+        }
+    }
+    SESSION_ENGINE = os.environ.get("SESSION_ENGINE", "django.contrib.sessions.backends.cache")
+if TASKS["default"]["BACKEND"] in ("rq", "django_tasks_rq.RQBackend"):
+    if not REDIS_URL:
+        raise ImproperlyConfigured("TASKS_BACKEND=rq 需要设置 REDIS_URL（任务队列存放在 Redis 中）")
+    TASKS["default"] = {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 600}}
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
 
 # SMS sender used for login codes; the default writes the code to the log.
 LINLI_SMS_SENDER = os.environ.get("LINLI_SMS_SENDER", "linli.accounts.sms.LogSmsSender")

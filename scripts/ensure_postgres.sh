@@ -22,8 +22,25 @@ else
   for _ in $(seq 1 30); do pg_isready -q -h "$HOST" -p "$PORT" && break; sleep 1; done
 fi
 
+# The read-replica test (tests/core/test_replica.py) clones this cluster with pg_basebackup:
+# it needs wal_level replica (PostgreSQL's default), WAL senders and a pg_hba line allowing
+# replication connections from 127.0.0.1. Added here, when missing and we may.
+allow_replication() {
+  local url="$1" hba level senders
+  hba=$(psql "$url" -tAc "show hba_file" 2>/dev/null) || return 0
+  if [ -w "$hba" ] && ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$hba"; then
+    echo "host replication all 127.0.0.1/32 trust" >> "$hba"
+    psql "$url" -qtAc "select pg_reload_conf()" >/dev/null
+  fi
+  level=$(psql "$url" -tAc "show wal_level"); senders=$(psql "$url" -tAc "show max_wal_senders")
+  if [ "$level" = "minimal" ] || [ "${senders:-0}" -lt 2 ]; then
+    echo "ensure_postgres: 只读副本测试需要 wal_level=replica 与 max_wal_senders>=2（当前 $level / $senders）" >&2
+  fi
+}
+
 for role in postgres root; do
   if can_connect "$(url_for "$role")"; then
+    allow_replication "$(url_for "$role")"
     echo "postgres://${role}@${HOST}:${PORT}/linli"
     exit 0
   fi

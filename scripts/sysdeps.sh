@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Install the Debian packages Linli needs, when running as root on Debian and they are missing:
 # Chromium (browser tests), Noto CJK fonts + Pango (WeasyPrint PDFs in Chinese), gettext
-# (translations), poppler-utils (PDF → PNG in tests), PostgreSQL (the second test database).
+# (translations), poppler-utils (PDF → PNG in tests), PostgreSQL (the second test database),
+# redis-server (the Redis cache/session/task tests; production uses Redis only when REDIS_URL is set).
 set -euo pipefail
-PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils postgresql nodejs npm)
+PACKAGES=(chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils postgresql redis-server nodejs npm)
 if ! command -v dpkg >/dev/null 2>&1; then
   echo "sysdeps: not a Debian system; please install: ${PACKAGES[*]}" >&2
   exit 0
