@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django_tasks import task
 
 from linli.notifications.models import (
     EXTERNAL_CHANNELS,
@@ -40,8 +41,6 @@ def notify(kind: str, *, actor=None, **ids) -> None:
     actor_id = getattr(actor, "pk", None) if getattr(actor, "is_authenticated", False) else None
 
     def enqueue():
-        from linli.notifications.tasks import deliver_event
-
         deliver_event.enqueue(kind, ids, actor_id)
 
     transaction.on_commit(enqueue, robust=True)
@@ -159,8 +158,6 @@ def _schedule_morning(when: datetime.datetime) -> None:
     otherwise ``send_due_reminders`` (cron) flushes them."""
     from django_tasks import default_task_backend
 
-    from linli.notifications.tasks import flush_deliveries
-
     if getattr(default_task_backend, "supports_defer", False):
         flush_deliveries.using(run_after=when).enqueue()
 
@@ -225,3 +222,19 @@ def flush(now=None) -> int:
     """Release deferred deliveries whose morning has come and send everything pending."""
     release_deferred(now)
     return send_pending(now=now)
+
+
+# ------------------------------------------------------------------ background tasks
+# Defined here, beside what they run, so that this module never imports linli.notifications
+# .tasks (which re-exports them): no delivery <-> tasks import cycle.
+
+
+@task()
+def deliver_event(kind: str, ids: dict, actor_id: int | None = None) -> int:
+    return deliver(kind, ids, actor_id)
+
+
+@task()
+def flush_deliveries() -> int:
+    """Send SMS / WeChat messages held back by quiet hours."""
+    return flush()

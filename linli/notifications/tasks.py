@@ -1,21 +1,12 @@
 """Background delivery of notifications (django-tasks; the database backend in production,
-ADR 0004). The hooks enqueue ``deliver_event`` after their transaction commits."""
+ADR 0004). The hooks enqueue ``deliver_event`` after their transaction commits.
+
+The tasks are defined in ``linli.notifications.delivery`` beside the code they run (so the
+two modules do not import each other); this module names them for the worker and the docs.
+"""
 
 from __future__ import annotations
 
-from django_tasks import task
+from linli.notifications.delivery import deliver_event, flush_deliveries
 
-
-@task()
-def deliver_event(kind: str, ids: dict, actor_id: int | None = None) -> int:
-    from linli.notifications.delivery import deliver
-
-    return deliver(kind, ids, actor_id)
-
-
-@task()
-def flush_deliveries() -> int:
-    """Send SMS / WeChat messages held back by quiet hours."""
-    from linli.notifications.delivery import flush
-
-    return flush()
+__all__ = ["deliver_event", "flush_deliveries"]

@@ -1076,49 +1076,25 @@ def roster_import(
     parsed = parse_roster(data, committee=committee, progress=progress)
     if progress:
         progress("writing", parsed.total_rows, parsed.total_rows)
-    return _roster_write(
+    result = _roster_write(
         actor=actor,
         committee=committee,
         parsed=parsed,
         sha256=sha256,
         file_name=Path(name).name if name else "",
     )
+    if result.created + result.updated >= ANALYZE_AFTER_ROWS:
+        # a committee's worth of new rows: fresh planner statistics once they are committed
+        from django.db import transaction
+
+        from linli.core.dbstats import REGISTRY_TABLES, analyze
+
+        transaction.on_commit(lambda: analyze(REGISTRY_TABLES))
+    return result
 
 
-# ---------------------------------------------------------------------------- starting
-
-
-def roster_import_start(*, actor, committee: Committee, upload) -> Any:
-    """Store an upload as a :class:`RosterImport` and queue its validation and import.
-
-    Checks permission, file name, size and signature first (400 with a Chinese message),
-    so an obviously wrong file never reaches the queue. Under the immediate task backend
-    the import has finished when this returns.
-    """
-    from linli.places.roster_models import RosterImport
-    from linli.places.tasks import roster_import_run
-
-    require(actor, "places.import_roster", committee, "您无权导入该居委会的住户名册")
-    if upload is None:
-        raise _file_error("请选择要上传的名册文件（.xlsx）")
-    name = Path(str(getattr(upload, "name", "") or "roster.xlsx")).name
-    roster_check_upload(name=name, size=getattr(upload, "size", None))
-    data = _read_bytes(upload)
-    roster_check_upload(name=None, size=len(data))
-    _open_workbook(data).close()  # signature, zip and openpyxl checks: 400 before queueing
-    from django.core.files.base import ContentFile
-
-    record = RosterImport(
-        committee=committee,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
-        original_name=name[:200],
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    record.file.save(f"roster-{committee.pk}.xlsx", ContentFile(data), save=False)
-    record.save()
-    roster_import_run.enqueue(record.pk)
-    record.refresh_from_db()
-    return record
+# Imports that write at least this many households refresh the registry's statistics.
+ANALYZE_AFTER_ROWS = 200
 
 
 # ---------------------------------------------------------------------------- export

@@ -19,8 +19,9 @@ from ninja.responses import Status
 from linli.accounts.scopes import scopes_for
 from linli.core.permissions import get_visible, require
 from linli.places import selectors
-from linli.places.roster import XLSX_CONTENT_TYPE, roster_export, roster_import_start
+from linli.places.roster import XLSX_CONTENT_TYPE, roster_export
 from linli.places.roster_models import RosterImport
+from linli.places.tasks import roster_import_start
 
 router = Router(tags=["住户名册"])
 

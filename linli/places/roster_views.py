@@ -23,10 +23,10 @@ from linli.places.roster import (
     XLSX_CONTENT_TYPE,
     RosterInvalid,
     roster_export,
-    roster_import_start,
     roster_template,
 )
 from linli.places.roster_models import RosterImport
+from linli.places.tasks import roster_import_start
 
 
 def _committee(request, committee_id: int, perm: str, message: str):

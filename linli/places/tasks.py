@@ -6,12 +6,26 @@ tests use the immediate backend, under which the task runs inside the enqueuing 
 
 from __future__ import annotations
 
+import hashlib
 import logging
+from pathlib import Path
 
+from django.core.files.base import ContentFile
 from django.utils import timezone
 from django_tasks import task
 
 from linli.core.errors import ServiceError
+from linli.core.permissions import require
+from linli.places.models import Committee
+from linli.places.roster import (
+    RosterInvalid,
+    _file_error,
+    _open_workbook,
+    _read_bytes,
+    roster_check_upload,
+    roster_import,
+)
+from linli.places.roster_models import RosterImport
 
 logger = logging.getLogger(__name__)
 
@@ -19,9 +33,6 @@ logger = logging.getLogger(__name__)
 @task()
 def roster_import_run(import_id: int) -> str:
     """Validate and import one stored roster upload, recording progress on its row."""
-    from linli.places.roster import RosterInvalid, roster_import
-    from linli.places.roster_models import RosterImport
-
     record = (
         RosterImport.objects.select_related("committee", "created_by").filter(pk=import_id).first()
     )
@@ -80,3 +91,33 @@ def roster_import_run(import_id: int) -> str:
         finished_at=timezone.now(),
     )
     return f"done {counts['created']}/{counts['updated']}/{counts['unchanged']}"
+
+
+# Queueing lives here, beside the task it queues: roster.py does the work and never imports
+# this module (no roster <-> tasks cycle).
+def roster_import_start(*, actor, committee: Committee, upload) -> RosterImport:
+    """Store an upload as a :class:`RosterImport` and queue its validation and import.
+
+    Checks permission, file name, size and signature first (400 with a Chinese message),
+    so an obviously wrong file never reaches the queue. Under the immediate task backend
+    the import has finished when this returns.
+    """
+    require(actor, "places.import_roster", committee, "您无权导入该居委会的住户名册")
+    if upload is None:
+        raise _file_error("请选择要上传的名册文件（.xlsx）")
+    name = Path(str(getattr(upload, "name", "") or "roster.xlsx")).name
+    roster_check_upload(name=name, size=getattr(upload, "size", None))
+    data = _read_bytes(upload)
+    roster_check_upload(name=None, size=len(data))
+    _open_workbook(data).close()  # signature, zip and openpyxl checks: 400 before queueing
+    record = RosterImport(
+        committee=committee,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        original_name=name[:200],
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    record.file.save(f"roster-{committee.pk}.xlsx", ContentFile(data), save=False)
+    record.save()
+    roster_import_run.enqueue(record.pk)
+    record.refresh_from_db()
+    return record
