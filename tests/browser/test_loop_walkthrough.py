@@ -10,8 +10,9 @@ need submitted; committee staff opens the needs board from the workbench → the
 "转为项目" → project page → "进入规划师把脉"; the paired planner, from her home, logs a
 site visit, saves the diagnosis, opens design round 1 with two options, edits one and
 publishes it; the resident finds the open consultation under "等您参与" on her home and
-rates an option; staff moves the project to "方案与决策" and starts the owners' vote on
-the round's options from the design page.
+rates an option; staff moves the project to "方案与决策", starts the vote on the round's
+options from the design page and opens it; the owner finds it under "等您参与" on his phone
+and casts his ballot.
 
 Where it stops, and why: leaving 方案与决策 needs the process guard's records (a passed
 decision linked and a 公示 whose period has ended with objections answered: a period of days
@@ -22,11 +23,14 @@ shown on the project page at the end says exactly what is missing.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from linli.accounts.sms import MemorySmsSender
 from linli.needs.models import Need
+from linli.places.models import Person
 from linli.planning import services as planning
 from linli.planning.models import DesignRound, OptionRating, WorkLog
 from linli.projects.models import Project
@@ -73,6 +77,9 @@ def paired(world):
                                    profession="landscape", organisation="同济大学",
                                    mobile=u.planner_a.mobile, user=u.planner_a)  # fmt: skip
     planning.planner_pair(actor=u.street_a, planner=planner, street=world.street_a)
+    # 张建国's account is linked to his flat's ownership record, as the committee does
+    # when he shows his property certificate (the roster pages have their own tests)
+    Person.objects.filter(name="张建国", ownerships__flat=world.flat_a).update(user=u.resident_a)
     return world
 
 
@@ -198,8 +205,9 @@ def test_a_need_becomes_a_project_and_reaches_the_owners_vote(paired, phone, des
     shot(desktop, "staff-project-decision")
     desktop.click("a:has-text('规划师把脉与设计方案')")
     desktop.click("summary:has-text('以本轮方案发起表决')")
-    desktop.fill("#v-open", "2026-01-10T09:00")
-    desktop.fill("#v-close", "2026-01-20T18:00")
+    now = timezone.localtime().replace(second=0, microsecond=0)
+    desktop.fill("#v-open", now.strftime("%Y-%m-%dT%H:%M"))
+    desktop.fill("#v-close", (now + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M"))
     with desktop.expect_navigation():
         desktop.click("button:has-text('创建方案表决')")
     rnd.refresh_from_db()
@@ -207,6 +215,22 @@ def test_a_need_becomes_a_project_and_reaches_the_owners_vote(paired, phone, des
     desktop.click("a:has-text('查看方案表决')")  # was a 404 (hard-coded /voting/ URL), fixed
     assert desktop.get_by_role("heading", name=re.compile("设计方案选择")).is_visible()
     shot(desktop, "staff-vote-draft")
+    with desktop.expect_navigation():
+        desktop.click("button:has-text('开启投票')")
+    rnd.vote.refresh_from_db()
+    assert rnd.vote.status == "open", desktop.locator("main").inner_text()[:1500]
+    shot(desktop, "staff-vote-open")
+
+    # ---- 6. the owner votes on his phone: home → 等您参与 → the vote → 提交表决意见
+    phone.goto("/")
+    phone.locator("section", has_text="等您参与").locator("a", has_text="设计方案").first.click()
+    ballot = phone.locator("form[action$='/cast/']").first
+    ballot.get_by_text("方案A：口袋花园").first.click()
+    with phone.expect_navigation():
+        ballot.get_by_role("button", name="提交表决意见").click()
+    assert phone.locator(".voted").count() == 1
+    fits_phone(phone)
+    shot(phone, "resident-voted")
     # the project page's checklist says what leaving 方案与决策 still needs
     desktop.locator(".crumbs").get_by_role("link", name=project.title).click()
     assert desktop.get_by_text("进入下一阶段前").is_visible()
