@@ -1,4 +1,8 @@
-"""Run every benchmark and print one table: ``python -m bench [substring]``."""
+"""Run every benchmark: ``python -m bench [substring]``.
+
+The engine benchmarks (bench_*.py) print one table; with ``DATABASE_URL`` on PostgreSQL,
+``bench.pages`` (district-scale page latency) and ``bench.load_votes`` (ballots through
+gunicorn) follow, each printing its own lines."""
 
 from __future__ import annotations
 
@@ -19,7 +23,20 @@ def main(argv: list[str]) -> int:
         print(f"… {path.stem}", file=sys.stderr, flush=True)
         rows.extend(module.run())
     print(format_table(rows))
-    return 0
+    # Against a real server and database (issue 15): PostgreSQL from DATABASE_URL.
+    import os
+
+    status = 0
+    for name in ("pages", "load_votes"):
+        if only and only not in name:
+            continue
+        if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            print(f"… bench.{name}: skipped, needs DATABASE_URL=postgres://… (PostgreSQL)")
+            continue
+        print(f"… bench.{name}", file=sys.stderr, flush=True)
+        module = importlib.import_module(f"bench.{name}")
+        status |= module.main([])
+    return status
 
 
 if __name__ == "__main__":
