@@ -212,7 +212,11 @@ def vote_summary(vote: Vote) -> dict:
         "ballots": suppress(int(c.get("ballots", 0))),
         "passed": vote.result.passed,
         "closed_at": vote.result.closed_at,
-        "choices": [{"label": labels.get(k, k), "n": suppress(int(v))} for k, v in choices.items()],
+        "choices": [
+            {"label": labels[k], "n": suppress(int(choices[k]))}
+            for k in Choice.values
+            if k in choices
+        ],
         "options": [
             {"label": r.get("label", ""), "n": suppress(int(r.get("votes", 0)))}
             for r in (c.get("options") or [])
