@@ -159,7 +159,7 @@ def _aware(month: int, day: int, hour: int = 9) -> datetime.datetime:
 
 
 def _registry(builder, rng: random.Random):
-    from linli.demo.builder import _household_people
+    from linli.demo.people import household_people as _household_people
     from linli.places.models import (
         Building,
         Committee,
@@ -293,7 +293,7 @@ def _partners(staff, town, committees, rng):
         "doctor": "think_tank",
         "entrepreneur": "think_tank",
     }
-    from linli.demo.builder import _name
+    from linli.demo.people import person_name as _name
 
     partners = []
     i = 0
