@@ -22,6 +22,12 @@ def delete_story(district, note) -> None:
     in_plan = {"plan__project__committee__street__district": district}
     in_committee = {"committee__street__district": district}
 
+    # the process records point at votes, minutes, notices and meetings (linli/process)
+    from linli.process.models import Conflict, ProjectDecision
+
+    note("process_rows", ProjectDecision.objects.filter(**in_project).delete()[0])
+    note("process_rows", Conflict.objects.filter(**in_project).delete()[0])
+
     entries = fm.JournalEntry.objects.filter(**in_plan)
     note("ledger_rows", fm.JournalLine.objects.filter(entry__in=entries).delete()[0])
     for model in (fm.Receipt, fm.Refund, fm.Attachment):

@@ -30,6 +30,11 @@ def _project(request, project_id):
     return project
 
 
+def _data(request):
+    """The POST data of a submitted form (even an empty one: an unticked box), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _hub(project, anchor=""):
     return reverse("process:project", args=[project.pk]) + anchor
 
@@ -86,7 +91,7 @@ def project_process(request, project_id: int):
 def decision_link(request, project_id: int):
     project = _project(request, project_id)
     require(request.user, "process.link_decision", project, _("您无权登记该项目的决定"))
-    form = forms.DecisionLinkForm(request.POST or None, project=project)
+    form = forms.DecisionLinkForm(_data(request), project=project)
     return _form_page(
         request,
         form,
@@ -103,7 +108,7 @@ def decision_link(request, project_id: int):
 def conflict_new(request, project_id: int):
     project = _project(request, project_id)
     require(request.user, "process.manage_conflicts", project, _("您无权登记该项目的矛盾"))
-    form = forms.ConflictOpenForm(request.POST or None, project=project)
+    form = forms.ConflictOpenForm(_data(request), project=project)
     return _form_page(
         request,
         form,
@@ -130,7 +135,7 @@ def conflict_resolve(request, conflict_id: int):
         raise Http404
     project = _project(request, conflict.project_id)
     require(request.user, "process.manage_conflicts", project, _("您无权登记该项目的矛盾"))
-    form = forms.ConflictResolveForm(request.POST or None, project=project)
+    form = forms.ConflictResolveForm(_data(request), project=project)
     return _form_page(
         request,
         form,
@@ -160,7 +165,7 @@ def district_rules(request, district_id: int):
     district = _district(request, district_id)
     require(request.user, "process.configure_district", district)
     required = checks.party_first_required(district.pk)
-    form = forms.DistrictConfigForm(request.POST or None, initial={"party_first": required})
+    form = forms.DistrictConfigForm(_data(request), initial={"party_first": required})
     rows = [
         {
             "guard": g,
