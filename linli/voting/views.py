@@ -98,7 +98,18 @@ def _ballot_context(request, vote: Vote) -> dict:
     if vote.status != Vote.Status.DRAFT:
         electors = list(selectors.electors_of_user(user, vote))
         ballots = {b.elector_id: b for b in Ballot.objects.filter(vote=vote, elector__in=electors)}
-        mine = [{"elector": e, "ballot": ballots.get(e.pk)} for e in electors]
+        labels = {o.pk: o.label for o in vote.options.all()}
+        mine = [
+            {
+                "elector": e,
+                "ballot": ballots.get(e.pk),
+                # what was chosen, in words ("方案A：口袋花园"), not "已选1项"
+                "chosen": "、".join(
+                    labels.get(i, "?") for i in getattr(ballots.get(e.pk), "option_ids", [])
+                ),
+            }
+            for e in electors
+        ]
     return {
         "vote": vote,
         "options": list(vote.options.all()),

@@ -229,6 +229,7 @@ def test_a_need_becomes_a_project_and_reaches_the_owners_vote(paired, phone, des
     with phone.expect_navigation():
         ballot.get_by_role("button", name="提交表决意见").click()
     assert phone.locator(".voted").count() == 1
+    assert "方案A：口袋花园" in phone.locator(".voted").inner_text()  # the choice, in words
     fits_phone(phone)
     shot(phone, "resident-voted")
     # the project page's checklist says what leaving 方案与决策 still needs

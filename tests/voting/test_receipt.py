@@ -44,3 +44,24 @@ def test_no_receipt_for_who_did_not_vote(client, estate):
     client.force_login(estate.world.users.staff_a)
     html = client.get(reverse("voting:result", args=[vote.pk])).content.decode()
     assert "您的选票已计入" not in html and '<details id="digests">' in html
+
+
+def test_my_ballot_names_the_chosen_options(client, estate):
+    from linli.voting import services
+    from tests.voting.conftest import window
+
+    opens, closes = window()
+    staff = estate.world.users.staff_a
+    vote = services.vote_create(
+        actor=staff, committee=estate.world.committee_a, title="中心花园改造方案",
+        kind="options", method="single", options=["方案一：口袋花园", "方案二：儿童角"],
+        buildings=[estate.building], opens_at=opens, closes_at=closes,
+    )  # fmt: skip
+    vote = services.vote_open(actor=staff, vote=vote)
+    two = vote.options.get(label="方案二：儿童角")
+    services.ballot_cast(actor=estate.users["A"], vote=vote, flat=estate.flats["F1"],
+                         option_ids=[two.pk], idempotency_key="k")  # fmt: skip
+    client.force_login(estate.users["A"])
+    html = client.get(reverse("voting:detail", args=[vote.pk])).content.decode()
+    voted = re.search(r'<p class="voted">(.*?)</p>', html, re.S).group(1)
+    assert "方案二：儿童角" in voted and "已选" not in voted
