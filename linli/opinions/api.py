@@ -6,6 +6,7 @@ from datetime import datetime
 
 from ninja import Field, Router, Schema, Status
 
+from linli.core.actions import service_args
 from linli.core.permissions import get_visible, require
 from linli.opinions import selectors, services
 from linli.opinions.models import Conversation, Statement
@@ -76,11 +77,7 @@ class ConversationIn(Schema):
 def create_conversation(request, payload: ConversationIn):
     committee = get_visible(committees_visible_to(request.auth), pk=payload.committee_id)
     conv = services.conversation_create(
-        actor=request.auth,
-        committee=committee,
-        topic=payload.topic,
-        description=payload.description,
-        statements=payload.statements,
+        actor=request.auth, **service_args(payload, committee=committee)
     )
     return Status(201, _conv_out(_get(request, conv.pk)))
 
@@ -99,7 +96,7 @@ class ConversationStatusIn(Schema):
 @router.post("/{conversation_id}/status", response=ConversationOut, summary="结束或重新开放")
 def set_status(request, conversation_id: int, payload: ConversationStatusIn):
     conv = _get(request, conversation_id)
-    services.conversation_set_status(actor=request.auth, conversation=conv, status=payload.status)
+    services.conversation_set_status(actor=request.auth, conversation=conv, **payload.dict())
     return _conv_out(_get(request, conversation_id))
 
 
@@ -132,7 +129,7 @@ class StatementIn(Schema):
 @router.post("/{conversation_id}/statements", response={201: StatementOut}, summary="发表观点")
 def add_statement(request, conversation_id: int, payload: StatementIn):
     conv = _get(request, conversation_id)
-    st = services.statement_add(actor=request.auth, conversation=conv, text=payload.text)
+    st = services.statement_add(actor=request.auth, conversation=conv, **payload.dict())
     return Status(201, _st_out(st))
 
 
@@ -149,9 +146,7 @@ class ModerateIn(Schema):
 def moderate_statement(request, conversation_id: int, statement_id: int, payload: ModerateIn):
     conv = _get(request, conversation_id)
     st = get_visible(conv.statements.all(), pk=statement_id)
-    st = services.statement_moderate(
-        actor=request.auth, statement=st, accept=payload.accept, reason=payload.reason
-    )
+    st = services.statement_moderate(actor=request.auth, statement=st, **payload.dict())
     return _st_out(st)
 
 
@@ -167,7 +162,7 @@ class StatementVoteIn(Schema):
 def vote(request, conversation_id: int, statement_id: int, payload: StatementVoteIn):
     conv = _get(request, conversation_id)
     st = get_visible(conv.statements.all(), pk=statement_id)
-    v = services.opinion_vote_cast(actor=request.auth, statement=st, value=payload.value)
+    v = services.opinion_vote_cast(actor=request.auth, statement=st, **payload.dict())
     return StatementVoteOut(statement_id=st.pk, value=v.value)
 
 
@@ -190,6 +185,5 @@ def results(request, conversation_id: int):
 @router.post("/{conversation_id}/results", response=ResultsOut, summary="重新计算观点群组")
 def recompute(request, conversation_id: int):
     conv = _get(request, conversation_id)
-    require(request.auth, "opinions.recompute_results", conv, "只有居委会工作人员可以重新计算")
     row = services.conversation_analyze(actor=request.auth, conversation=conv, force=True)
     return ResultsOut(computed_at=row.computed_at, stale=False, data=row.data)

@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.engine.opinions import OpinionInputError, analyze
 from linli.engine.opinions.loaders import load_opendata
 from linli.opinions import adapters
@@ -50,8 +52,7 @@ def conversation_create(
     description: str = "",
     statements: list[str] | None = None,
 ) -> Conversation:
-    if not actor.has_perm("opinions.create_conversation", committee):
-        raise ScopeError("您无权在该居委会发起议题征询")
+    require(actor, "opinions.create_conversation", committee, "您无权在该居委会发起议题征询")
     topic = _clean_text(topic, what="征询议题", max_length=100)
     conv = Conversation(
         committee=committee,
@@ -76,8 +77,7 @@ def conversation_create(
 @transaction.atomic
 def conversation_set_status(*, actor, conversation: Conversation, status: str) -> Conversation:
     conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
-    if not actor.has_perm("opinions.manage_conversation", conv):
-        raise ScopeError("您无权管理该议题征询")
+    require(actor, "opinions.manage_conversation", conv, "您无权管理该议题征询")
     ensure(status in Conversation.Status.values, "状态不存在")
     before = conv.status
     conv.status = status
@@ -146,8 +146,7 @@ def statement_add(*, actor, conversation: Conversation, text: str) -> Statement:
 @transaction.atomic
 def statement_moderate(*, actor, statement: Statement, accept: bool, reason: str = "") -> Statement:
     statement = Statement.objects.select_for_update().get(pk=statement.pk)
-    if not actor.has_perm("opinions.moderate_statement", statement.conversation):
-        raise ScopeError("您无权审核观点")
+    require(actor, "opinions.moderate_statement", statement.conversation, "您无权审核观点")
     before = {"status": statement.status, "reason": statement.reject_reason}
     reason = " ".join((reason or "").split())
     if accept:
@@ -223,6 +222,8 @@ def conversation_analyze(
     conv = Conversation.objects.select_for_update().get(pk=conversation.pk)
     if actor is not None and not actor.has_perm("opinions.view_results", conv):
         raise ScopeError("您无权查看该议题征询的结果")
+    if force and actor is not None:
+        require(actor, "opinions.recompute_results", conv, _("只有居委会工作人员可以重新计算"))
     fp = adapters.fingerprint(conv)
     row = ConversationResult.objects.filter(conversation=conv).first()
     now = timezone.now()
@@ -248,7 +249,7 @@ def conversation_analyze(
             raise ServiceError(f"无法计算观点群组：{exc}", code="engine") from exc
         data = adapters.result_to_data(conv, result)
         state = adapters.state_to_json(result.state)
-    row, _ = ConversationResult.objects.update_or_create(
+    row, _created = ConversationResult.objects.update_or_create(
         conversation=conv,
         defaults={"computed_at": now, "fingerprint": fp, "data": data, "state": state},
     )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import functools
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Case, When
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from linli.core.actions import run_form, run_service
 from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible, require
 from linli.opinions import selectors, services
+from linli.opinions.forms import ConversationCreateForm
 from linli.opinions.models import Conversation, Statement
 from linli.places.selectors import committees_managed_by
 
@@ -23,7 +26,7 @@ def login_required_post(view):
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            raise ServiceError("请先登录", code="login_required", status=401)
+            raise ServiceError(_("请先登录"), code="login_required", status=401)
         return view(request, *args, **kwargs)
 
     return require_POST(wrapper)
@@ -52,30 +55,16 @@ def conversation_list(request):
 def conversation_create(request):
     committees = list(committees_managed_by(request.user).order_by("name"))
     if not committees:
-        raise ServiceError("只有居委会工作人员可以发起议题征询", code="forbidden", status=403)
-    error = ""
-    if request.method == "POST":
-        committee = get_visible(
-            committees_managed_by(request.user), pk=request.POST.get("committee")
-        )
-        try:
-            conv = services.conversation_create(
-                actor=request.user,
-                committee=committee,
-                topic=request.POST.get("topic", ""),
-                description=request.POST.get("description", ""),
-                statements=request.POST.get("statements", "").splitlines(),
-            )
-        except ServiceError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "议题征询已发起")
-            return redirect("opinions:detail", conv.pk)
-    return render(
+        raise ServiceError(_("只有居委会工作人员可以发起议题征询"), code="forbidden", status=403)
+    form = ConversationCreateForm(request.POST or None, committees=committees)
+    return run_form(
         request,
-        "opinions/create.html",
-        {"committees": committees, "error": error, "data": request.POST},
-        status=400 if error else 200,
+        form,
+        lambda data: services.conversation_create(actor=request.user, **data),
+        template="opinions/create.html",
+        success=_("议题征询已发起"),
+        redirect_to=lambda conv: reverse("opinions:detail", args=[conv.pk]),
+        context=lambda: {"committees": committees, "data": request.POST},
     )
 
 
@@ -113,20 +102,24 @@ def vote(request, pk: int, statement_id: int):
 @login_required_post
 def statement_add(request, pk: int):
     conv = _get(request, pk)
-    st = services.statement_add(
-        actor=request.user, conversation=conv, text=request.POST.get("text", "")
+    return run_service(
+        request,
+        lambda: services.statement_add(
+            actor=request.user, conversation=conv, text=request.POST.get("text", "")
+        ),
+        success=lambda st: (
+            _("观点已提交，审核通过后大家就能看到并投票")
+            if st.status == Statement.Status.PENDING
+            else _("观点已发布")
+        ),
+        redirect_to=reverse("opinions:detail", args=[conv.pk]),
     )
-    if st.status == Statement.Status.PENDING:
-        messages.success(request, "观点已提交，审核通过后大家就能看到并投票")
-    else:
-        messages.success(request, "观点已发布")
-    return redirect("opinions:detail", conv.pk)
 
 
 @login_required
 def moderate(request, pk: int):
     conv = _get(request, pk)
-    require(request.user, "opinions.moderate_statement", conv, "只有居委会工作人员可以审核观点")
+    require(request.user, "opinions.moderate_statement", conv, _("只有居委会工作人员可以审核观点"))
     statements = conv.statements.annotate(
         pending_first=Case(When(status=Statement.Status.PENDING, then=0), default=1)
     ).order_by("pending_first", "-id")
@@ -138,14 +131,17 @@ def statement_moderate(request, pk: int, statement_id: int):
     conv = _get(request, pk)
     statement = get_visible(conv.statements.all(), pk=statement_id)
     accept = request.POST.get("decision") == "accept"
-    services.statement_moderate(
-        actor=request.user,
-        statement=statement,
-        accept=accept,
-        reason=request.POST.get("reason", ""),
+    return run_service(
+        request,
+        lambda: services.statement_moderate(
+            actor=request.user,
+            statement=statement,
+            accept=accept,
+            reason=request.POST.get("reason", ""),
+        ),
+        success=_("已通过") if accept else _("已设为不予通过"),
+        redirect_to=reverse("opinions:moderate", args=[conv.pk]),
     )
-    messages.success(request, "已通过" if accept else "已设为不予通过")
-    return redirect("opinions:moderate", conv.pk)
 
 
 @login_required_post
@@ -178,7 +174,9 @@ def results(request, pk: int):
 @login_required_post
 def recompute(request, pk: int):
     conv = _get(request, pk)
-    require(request.user, "opinions.recompute_results", conv, "只有居委会工作人员可以重新计算")
-    services.conversation_analyze(actor=request.user, conversation=conv, force=True)
-    messages.success(request, "观点群组已重新计算")
-    return redirect("opinions:results", conv.pk)
+    return run_service(
+        request,
+        lambda: services.conversation_analyze(actor=request.user, conversation=conv, force=True),
+        success=_("观点群组已重新计算"),
+        redirect_to=reverse("opinions:results", args=[conv.pk]),
+    )

@@ -7,6 +7,7 @@ from typing import Any
 
 from ninja import Field, Router, Schema, Status
 
+from linli.core.actions import service_args
 from linli.core.permissions import get_visible, require
 from linli.places.models import Building, Compound
 from linli.places.selectors import committees_visible_to
@@ -107,13 +108,7 @@ def create_survey(request, payload: SurveyIn):
     )
     survey = services.survey_create(
         actor=request.auth,
-        committee=committee,
-        title=payload.title,
-        description=payload.description,
-        scope=payload.scope,
-        compound=compound,
-        building=building,
-        unit=payload.unit,
+        **service_args(payload, committee=committee, compound=compound, building=building),
     )
     return Status(201, _out(survey))
 
@@ -148,7 +143,7 @@ class SurveyStatusIn(Schema):
 @router.post("/{survey_id}/status", response=SurveyOut, summary="发布、结束或重新开放")
 def set_status(request, survey_id: int, payload: SurveyStatusIn):
     survey = _get(request, survey_id)
-    services.survey_set_status(actor=request.auth, survey=survey, status=payload.status)
+    services.survey_set_status(actor=request.auth, survey=survey, **payload.dict())
     return _out(_get(request, survey_id))
 
 
@@ -182,10 +177,7 @@ def submit_response(request, survey_id: int, payload: SurveyResponseIn):
     r = services.response_submit(
         actor=request.auth,
         survey=survey,
-        answers=payload.answers,
-        channel=payload.channel,
-        person=person,
-        household=household,
+        **service_args(payload, person=person, household=household),
     )
     return Status(201, ResponseOut(id=r.pk, channel=r.channel, submitted_at=r.submitted_at))
 

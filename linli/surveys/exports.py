@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 
-from django.template.loader import render_to_string
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from linli.core.documents import render_pdf
 from linli.surveys.models import Answer, Question, Response, Survey
 
 
@@ -57,10 +57,7 @@ def responses_xlsx(survey: Survey) -> bytes:
 
 
 def questionnaire_pdf(survey: Survey) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string(
+    return render_pdf(
         "surveys/questionnaire_pdf.html",
         {"survey": survey, "questions": list(survey.questions.all())},
     )
-    return HTML(string=html).write_pdf()

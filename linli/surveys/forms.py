@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from linli.surveys.models import Question
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from linli.places.models import Building, Committee, Compound
+from linli.surveys.models import Question, Survey
+
+_CHOICE = {"invalid_choice": _("所选项不存在或不在您的范围内")}
 
 
 def answers_from_post(questions: list[Question], post) -> dict[int, Any]:
@@ -37,3 +43,33 @@ def answers_from_post(questions: list[Question], post) -> dict[int, Any]:
         else:
             raw[q.pk] = post.get(name, "")
     return raw
+
+
+class SurveyCreateForm(forms.Form):
+    """The new-survey page (its markup is hand-written in surveys/create.html). The form
+    only reads the choices in the user's scope; the service judges the rest (title, scope)."""
+
+    committee = forms.ModelChoiceField(queryset=None, error_messages=_CHOICE)
+    title = forms.CharField(max_length=100, required=False)
+    description = forms.CharField(max_length=2000, required=False)
+    scope = forms.ChoiceField(choices=Survey.Scope.choices, required=False)
+    compound = forms.ModelChoiceField(queryset=None, required=False, error_messages=_CHOICE)
+    building = forms.ModelChoiceField(queryset=None, required=False, error_messages=_CHOICE)
+    unit = forms.ChoiceField(choices=Survey.Unit.choices, required=False)
+
+    def __init__(self, *args, committees, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = [c.pk for c in committees]
+        self.fields["committee"].queryset = Committee.objects.filter(pk__in=ids)
+        self.fields["compound"].queryset = Compound.objects.filter(committee_id__in=ids).order_by(
+            "name"
+        )
+        self.fields["building"].queryset = Building.objects.filter(
+            compound__committee_id__in=ids
+        ).select_related("compound")
+
+    def clean_scope(self) -> str:
+        return self.cleaned_data["scope"] or Survey.Scope.COMMITTEE
+
+    def clean_unit(self) -> str:
+        return self.cleaned_data["unit"] or Survey.Unit.RESIDENT

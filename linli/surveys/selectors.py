@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Q, QuerySet
 
 from linli.accounts.scopes import scopes_for
+from linli.core.errors import ScopeError, ServiceError
 from linli.places.models import Building, Flat, Household, Person
 from linli.surveys.models import Response, Survey
 
@@ -67,9 +68,31 @@ def audience_size(survey: Survey) -> int:
     return audience_people(survey).count()
 
 
-def response_of(user, survey: Survey) -> Response | None:
-    from linli.surveys.services import respondent_for_user
+def _first_household(flat_ids, survey: Survey) -> Household | None:
+    return (
+        audience_households(survey).filter(flat_id__in=flat_ids).order_by("flat_id", "id").first()
+    )
 
+
+def respondent_for_user(user, survey: Survey) -> tuple[str, Person | None, Household | None]:
+    """Whom an online response by ``user`` counts for: (key, person, household)."""
+    if not getattr(user, "is_authenticated", False):
+        raise ServiceError("请先登录后再填写问卷", code="login_required", status=401)
+    flat_ids = scopes_for(user).resident_flat_ids
+    household = _first_household(flat_ids, survey) if flat_ids else None
+    person = Person.objects.filter(user=user).first()
+    if survey.unit == Survey.Unit.HOUSEHOLD:
+        if household is None:
+            raise ScopeError("您的住户不在本问卷的调查范围内")
+        return f"household:{household.pk}", person, household
+    if person is not None and audience_people(survey).filter(pk=person.pk).exists():
+        return f"person:{person.pk}", person, household
+    if household is None:
+        raise ScopeError("您不在本问卷的调查范围内")
+    return f"user:{user.pk}", person, household
+
+
+def response_of(user, survey: Survey) -> Response | None:
     try:
         key, *_ = respondent_for_user(user, survey)
     except Exception:  # noqa: BLE001 - not in the audience: no response

@@ -7,13 +7,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from linli.accounts.scopes import scopes_for
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.permissions import require
 from linli.places.models import Building, Committee, Compound, Household, Person
 from linli.surveys import selectors
 from linli.surveys.answers import clean_answers
 from linli.surveys.models import Answer, Question, Response, Survey
+from linli.surveys.selectors import respondent_for_user
 
 MAX_OPTIONS = 30
 
@@ -30,8 +31,7 @@ def survey_create(
     building: Building | None = None,
     unit: str = Survey.Unit.RESIDENT,
 ) -> Survey:
-    if not actor.has_perm("surveys.create_survey", committee):
-        raise ScopeError("您无权在该居委会发起问卷")
+    require(actor, "surveys.create_survey", committee, "您无权在该居委会发起问卷")
     title = " ".join((title or "").split())
     ensure(title, "请填写问卷标题", code="empty")
     ensure(len(title) <= 100, "问卷标题太长：最多 100 个字", code="too_long")
@@ -88,8 +88,7 @@ def question_add(
 ) -> Question:
     """Append a question. ``skip`` (single choice only): {option: number of the question to jump to}."""
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if not actor.has_perm("surveys.manage_survey", survey):
-        raise ScopeError("您无权编辑该问卷")
+    require(actor, "surveys.manage_survey", survey, "您无权编辑该问卷")
     ensure(
         survey.status == Survey.Status.DRAFT,
         "问卷已发布，不能再修改题目",
@@ -141,8 +140,7 @@ def question_add(
 @transaction.atomic
 def question_remove(*, actor, question: Question) -> None:
     survey = Survey.objects.select_for_update().get(pk=question.survey_id)
-    if not actor.has_perm("surveys.manage_survey", survey):
-        raise ScopeError("您无权编辑该问卷")
+    require(actor, "surveys.manage_survey", survey, "您无权编辑该问卷")
     ensure(
         survey.status == Survey.Status.DRAFT,
         "问卷已发布，不能再修改题目",
@@ -167,8 +165,7 @@ def question_remove(*, actor, question: Question) -> None:
 @transaction.atomic
 def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
     survey = Survey.objects.select_for_update().get(pk=survey.pk)
-    if not actor.has_perm("surveys.manage_survey", survey):
-        raise ScopeError("您无权管理该问卷")
+    require(actor, "surveys.manage_survey", survey, "您无权管理该问卷")
     ensure(status in Survey.Status.values, "状态不正确")
     before = survey.status
     allowed = {"draft": {"open"}, "open": {"closed"}, "closed": {"open"}}
@@ -200,33 +197,6 @@ def survey_set_status(*, actor, survey: Survey, status: str) -> Survey:
         after={"status": status},
     )
     return survey
-
-
-def _first_household(flat_ids, survey: Survey) -> Household | None:
-    return (
-        selectors.audience_households(survey)
-        .filter(flat_id__in=flat_ids)
-        .order_by("flat_id", "id")
-        .first()
-    )
-
-
-def respondent_for_user(user, survey: Survey) -> tuple[str, Person | None, Household | None]:
-    """Whom an online response by ``user`` counts for: (key, person, household)."""
-    if not getattr(user, "is_authenticated", False):
-        raise ServiceError("请先登录后再填写问卷", code="login_required", status=401)
-    flat_ids = scopes_for(user).resident_flat_ids
-    household = _first_household(flat_ids, survey) if flat_ids else None
-    person = Person.objects.filter(user=user).first()
-    if survey.unit == Survey.Unit.HOUSEHOLD:
-        if household is None:
-            raise ScopeError("您的住户不在本问卷的调查范围内")
-        return f"household:{household.pk}", person, household
-    if person is not None and selectors.audience_people(survey).filter(pk=person.pk).exists():
-        return f"person:{person.pk}", person, household
-    if household is None:
-        raise ScopeError("您不在本问卷的调查范围内")
-    return f"user:{user.pk}", person, household
 
 
 def _respondent_for_paper(
@@ -287,12 +257,12 @@ def response_submit(
         )
         raise ServiceError(msg, code="closed", status=409)
     if channel == Response.Channel.PAPER:
-        if not actor.has_perm("surveys.enter_paper", survey):
-            raise ScopeError("只有居委会工作人员和本楼楼组长可以录入纸质问卷")
+        require(
+            actor, "surveys.enter_paper", survey, "只有居委会工作人员和本楼楼组长可以录入纸质问卷"
+        )
         key, person, household = _respondent_for_paper(actor, survey, person, household)
     else:
-        if not actor.has_perm("surveys.answer_survey", survey):
-            raise ScopeError("您不在本问卷的调查范围内")
+        require(actor, "surveys.answer_survey", survey, "您不在本问卷的调查范围内")
         key, person, household = respondent_for_user(actor, survey)
     questions = list(survey.questions.all())
     raw = {int(k): v for k, v in answers.items()} if answers else {}

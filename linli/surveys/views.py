@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
+from linli.core.actions import run_form, run_service
+from linli.core.documents import XLSX, download
 from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible, require
 from linli.opinions.views import login_required_post
-from linli.places.models import Building, Compound
 from linli.places.selectors import committees_managed_by
 from linli.surveys import exports, selectors, services
-from linli.surveys.forms import answers_from_post
+from linli.surveys.forms import SurveyCreateForm, answers_from_post
 from linli.surveys.models import Question, Survey
 from linli.surveys.results import survey_results
 
@@ -40,45 +41,23 @@ def survey_list(request):
 def survey_create(request):
     committees = list(committees_managed_by(request.user).order_by("name"))
     if not committees:
-        raise ServiceError("只有居委会工作人员可以发起问卷", code="forbidden", status=403)
-    ids = [c.pk for c in committees]
-    compounds = Compound.objects.filter(committee_id__in=ids).order_by("name")
-    buildings = Building.objects.filter(compound__committee_id__in=ids).select_related("compound")
-    error = ""
-    if request.method == "POST":
-        p = request.POST
-        committee = get_visible(committees_managed_by(request.user), pk=p.get("committee"))
-        compound = compounds.filter(pk=p.get("compound") or 0).first()
-        building = buildings.filter(pk=p.get("building") or 0).first()
-        try:
-            survey = services.survey_create(
-                actor=request.user,
-                committee=committee,
-                title=p.get("title", ""),
-                description=p.get("description", ""),
-                scope=p.get("scope", "committee"),
-                compound=compound,
-                building=building,
-                unit=p.get("unit", "resident"),
-            )
-        except ServiceError as exc:
-            error = exc.message
-        else:
-            messages.success(request, "问卷已创建，请添加题目")
-            return redirect("surveys:detail", survey.pk)
-    return render(
+        raise ServiceError(_("只有居委会工作人员可以发起问卷"), code="forbidden", status=403)
+    form = SurveyCreateForm(request.POST or None, committees=committees)
+    return run_form(
         request,
-        "surveys/create.html",
-        {
+        form,
+        lambda data: services.survey_create(actor=request.user, **data),
+        template="surveys/create.html",
+        success=_("问卷已创建，请添加题目"),
+        redirect_to=lambda survey: reverse("surveys:detail", args=[survey.pk]),
+        context=lambda: {
             "committees": committees,
-            "compounds": compounds,
-            "buildings": buildings,
-            "error": error,
+            "compounds": form.fields["compound"].queryset,
+            "buildings": form.fields["building"].queryset,
             "data": request.POST,
             "scopes": Survey.Scope.choices,
             "units": Survey.Unit.choices,
         },
-        status=400 if error else 200,
     )
 
 
@@ -102,7 +81,7 @@ def survey_detail(request, pk: int):
     if not can_manage or survey.is_open():
         if user.has_perm("surveys.answer_survey", survey):
             try:
-                services.respondent_for_user(user, survey)
+                selectors.respondent_for_user(user, survey)
             except ServiceError as exc:
                 ctx["not_eligible"] = exc.message
             else:
@@ -120,24 +99,31 @@ def question_add(request, pk: int):
         if not line.strip():
             continue
         if "=" not in line:
-            raise ServiceError(f"跳题规则格式应为“选项=题号”：{line}", code="skip")
-        opt, _, target = line.rpartition("=")
+            raise ServiceError(
+                _("跳题规则格式应为“选项=题号”：%(line)s") % {"line": line}, code="skip"
+            )
+        opt, _sep, target = line.rpartition("=")
         try:
             skip[opt.strip()] = int(target)
         except ValueError:
-            raise ServiceError(f"跳题规则中的题号应为数字：{line}", code="skip") from None
-    services.question_add(
-        actor=request.user,
-        survey=survey,
-        kind=p.get("kind", ""),
-        text=p.get("text", ""),
-        required=p.get("required") == "on",
-        options=p.get("options", ""),
-        rows=p.get("rows", ""),
-        skip=skip,
+            raise ServiceError(
+                _("跳题规则中的题号应为数字：%(line)s") % {"line": line}, code="skip"
+            ) from None
+    return run_service(
+        request,
+        lambda: services.question_add(
+            actor=request.user,
+            survey=survey,
+            kind=p.get("kind", ""),
+            text=p.get("text", ""),
+            required=p.get("required") == "on",
+            options=p.get("options", ""),
+            rows=p.get("rows", ""),
+            skip=skip,
+        ),
+        success=_("题目已添加"),
+        redirect_to=reverse("surveys:detail", args=[survey.pk]),
     )
-    messages.success(request, "题目已添加")
-    return redirect("surveys:detail", survey.pk)
 
 
 @login_required_post
@@ -161,14 +147,17 @@ def set_status(request, pk: int):
 def answer(request, pk: int):
     survey = _get(request, pk)
     questions = list(survey.questions.all())
-    services.response_submit(
-        actor=request.user,
-        survey=survey,
-        answers=answers_from_post(questions, request.POST),
-        channel="online",
+    return run_service(
+        request,
+        lambda: services.response_submit(
+            actor=request.user,
+            survey=survey,
+            answers=answers_from_post(questions, request.POST),
+            channel="online",
+        ),
+        success=_("问卷已提交，谢谢您的参与！"),
+        redirect_to=reverse("surveys:detail", args=[survey.pk]),
     )
-    messages.success(request, "问卷已提交，谢谢您的参与！")
-    return redirect("surveys:detail", survey.pk)
 
 
 @login_required
@@ -178,7 +167,7 @@ def paper_entry(request, pk: int):
         request.user,
         "surveys.enter_paper",
         survey,
-        "只有居委会工作人员和本楼楼组长可以录入纸质问卷（问卷需在收集中）",
+        _("只有居委会工作人员和本楼楼组长可以录入纸质问卷（问卷需在收集中）"),
     )
     questions = list(survey.questions.all())
     if request.method == "POST":
@@ -190,16 +179,19 @@ def paper_entry(request, pk: int):
             )
         else:
             person = selectors.audience_people(survey).filter(pk=p.get("person") or 0).first()
-        services.response_submit(
-            actor=request.user,
-            survey=survey,
-            answers=answers_from_post(questions, p),
-            channel="paper",
-            person=person,
-            household=household,
+        return run_service(
+            request,
+            lambda: services.response_submit(
+                actor=request.user,
+                survey=survey,
+                answers=answers_from_post(questions, p),
+                channel="paper",
+                person=person,
+                household=household,
+            ),
+            success=_("纸质问卷已录入"),
+            redirect_to=reverse("surveys:paper", args=[survey.pk]),
         )
-        messages.success(request, "纸质问卷已录入")
-        return redirect("surveys:paper", survey.pk)
     answered = set(survey.responses.values_list("respondent_key", flat=True))
     flats = selectors.paper_flats(request.user, survey)
     if survey.unit == Survey.Unit.HOUSEHOLD:
@@ -231,7 +223,7 @@ def paper_entry(request, pk: int):
 @login_required
 def results(request, pk: int):
     survey = _get(request, pk)
-    require(request.user, "surveys.view_results", survey, "问卷结束后才能查看结果")
+    require(request.user, "surveys.view_results", survey, _("问卷结束后才能查看结果"))
     return render(
         request,
         "surveys/results.html",
@@ -246,19 +238,17 @@ def results(request, pk: int):
 @login_required
 def export_xlsx(request, pk: int):
     survey = _get(request, pk)
-    require(request.user, "surveys.export_responses", survey, "只有居委会工作人员可以导出答卷")
-    resp = HttpResponse(
+    require(request.user, "surveys.export_responses", survey, _("只有居委会工作人员可以导出答卷"))
+    return download(
         exports.responses_xlsx(survey),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        f"survey-{survey.pk}.xlsx",
+        content_type=XLSX,
+        as_attachment=True,
     )
-    resp["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.xlsx"'
-    return resp
 
 
 @login_required
 def questionnaire_pdf(request, pk: int):
     survey = _get(request, pk)
-    require(request.user, "surveys.manage_survey", survey, "只有居委会工作人员可以打印问卷")
-    resp = HttpResponse(exports.questionnaire_pdf(survey), content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="survey-{survey.pk}.pdf"'
-    return resp
+    require(request.user, "surveys.manage_survey", survey, _("只有居委会工作人员可以打印问卷"))
+    return download(exports.questionnaire_pdf(survey), f"survey-{survey.pk}.pdf")
