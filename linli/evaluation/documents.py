@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from linli.deliberation.documents import qr_data_uri, render_pdf
+from linli.core.documents import qr_data_uri, render_pdf
 
 
 def evaluation_report_pdf(evaluation, *, report: dict) -> bytes:

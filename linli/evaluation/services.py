@@ -415,7 +415,7 @@ def photo_add(*, actor, project, kind: str, image, caption: str = "") -> Project
 
 
 def _accounts_text(project) -> str:
-    from linli.funding.money import fen_to_yuan
+    from linli.core.money import fen_to_yuan
 
     money = selectors.money_by_source(project)
     t = money["t"]

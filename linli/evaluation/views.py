@@ -6,16 +6,16 @@ import io
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.actions import run_form, run_service
+from linli.core.documents import XLSX, absolute_url, download
 from linli.core.errors import ScopeError
 from linli.core.permissions import get_visible, require
-from linli.deliberation.documents import absolute_url
 from linli.evaluation import forms, selectors, services
 from linli.evaluation.documents import convention_poster_pdf, evaluation_report_pdf
 from linli.evaluation.models import (
@@ -342,9 +342,7 @@ def report_pdf(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     require(request.user, "evaluation.view_report", evaluation, "您无权查看该评估报告")
     pdf = evaluation_report_pdf(evaluation, report=selectors.evaluation_report(evaluation))
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="evaluation-{project_id}.pdf"'
-    return response
+    return download(pdf, f"evaluation-{project_id}.pdf")
 
 
 # ---------------------------------------------------------------- photos
@@ -788,9 +786,7 @@ def convention_poster(request, convention_id: int):
     pdf = convention_poster_pdf(
         convention, url=url, figure=selectors.endorsement_figure(convention)
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="convention-{convention.pk}.pdf"'
-    return response
+    return download(pdf, f"convention-{convention.pk}.pdf")
 
 
 # ---------------------------------------------------------------- case library 案例库
@@ -867,7 +863,7 @@ def case_export(request):
     """The (filtered) public cases as a spreadsheet for the street's annual report."""
     import openpyxl
 
-    from linli.funding.money import fen_to_yuan
+    from linli.core.money import fen_to_yuan
 
     rows, _filters = _case_rows(request)
     wb = openpyxl.Workbook()
@@ -899,12 +895,7 @@ def case_export(request):
         )
     out = io.BytesIO()
     wb.save(out)
-    response = HttpResponse(
-        out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="cases.xlsx"'
-    return response
+    return download(out.getvalue(), "cases.xlsx", content_type=XLSX, as_attachment=True)
 
 
 @login_required

@@ -5,10 +5,10 @@ from __future__ import annotations
 from ninja import Field, Router, Schema
 
 from linli.core.errors import ScopeError
+from linli.core.money import yuan_to_fen
 from linli.core.permissions import get_visible, require
 from linli.funding import selectors, services
 from linli.funding.models import CostItem, FundingPlan
-from linli.funding.money import yuan_to_fen
 from linli.places.models import Household
 from linli.projects.selectors import projects_visible_to
 
@@ -290,7 +290,7 @@ def split(request, source_id: int, data: SplitIn):
     from decimal import Decimal, InvalidOperation
 
     from linli.core.errors import ServiceError
-    from linli.funding.money import fen_to_yuan
+    from linli.core.money import fen_to_yuan
     from linli.places.models import Building
 
     source = get_visible(selectors.sources_visible_to(request.auth), pk=source_id)

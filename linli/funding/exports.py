@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from linli.core.money import fen_to_yuan
 from linli.funding import selectors
 from linli.funding.models import FundingPlan, Receipt
-from linli.funding.money import fen_to_yuan
 
 
 def _y(fen: int) -> Decimal:

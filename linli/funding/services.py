@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.money import MAX_AMOUNT_FEN, fen_to_yuan
 from linli.core.permissions import require
 from linli.engine.costshare import (
     CostShareError,
@@ -45,7 +46,6 @@ from linli.funding.models import (
     SourceKind,
     SourceStatus,
 )
-from linli.funding.money import MAX_AMOUNT_FEN, fen_to_yuan
 from linli.funding.selectors import project_households
 from linli.places.models import Household
 from linli.projects.models import Project

@@ -20,8 +20,8 @@ from linli.projects.registry import (
 
 def implementation_needs_funding(project):
     """No implementation until approved sources cover the estimated cost."""
+    from linli.core.money import fen_to_yuan
     from linli.funding.models import FundingPlan
-    from linli.funding.money import fen_to_yuan
     from linli.funding.selectors import plan_coverage
 
     link = reverse("funding:plan", args=[project.pk])
@@ -53,8 +53,8 @@ def implementation_needs_funding(project):
 
 
 def funding_section(project, user):
+    from linli.core.money import fen_to_yuan
     from linli.funding.models import FundingPlan
-    from linli.funding.money import fen_to_yuan
     from linli.funding.selectors import plan_coverage
 
     can_books = user.has_perm("funding.view_books", project)

@@ -7,14 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from linli.accounts.scopes import scopes_for
 from linli.core.actions import run_service
+from linli.core.documents import XLSX, download
 from linli.core.errors import ScopeError, ServiceError
+from linli.core.money import yuan_to_fen
 from linli.core.permissions import get_visible, require
 from linli.funding import exports, selectors, services
 from linli.funding.models import (
@@ -31,7 +32,6 @@ from linli.funding.models import (
     SourceKind,
     SourceStatus,
 )
-from linli.funding.money import yuan_to_fen
 from linli.places.models import Building, Household
 from linli.projects.selectors import projects_visible_to
 from linli.voting.models import VoteResult
@@ -448,9 +448,7 @@ def receipt_pdf(request, receipt_id: int):
     ):
         raise ScopeError("您无权查看该收据")
     pdf = exports.receipt_pdf_bytes(receipt)
-    resp = HttpResponse(pdf, content_type="application/pdf")
-    resp["Content-Disposition"] = f'inline; filename="receipt-{receipt.number}.pdf"'
-    return resp
+    return download(pdf, f"receipt-{receipt.number}.pdf")
 
 
 @login_required
@@ -473,11 +471,7 @@ def report_xlsx(request, project_id: int):
     require(request.user, "funding.view_books", plan.project)
     start, end = _period(request)
     data = exports.report_xlsx_bytes(plan, start, end)
-    resp = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="funding-{plan.project_id}.xlsx"'
-    return resp
+    return download(data, f"funding-{plan.project_id}.xlsx", content_type=XLSX, as_attachment=True)
 
 
 def _period(request):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from linli.core.errors import ServiceError
-from linli.funding.money import fen_to_yuan, yuan_to_fen
+from linli.core.money import fen_to_yuan, yuan_to_fen
 from linli.implementation.models import (
     Arrangement,
     GroupRole,

@@ -15,6 +15,8 @@ from linli.accounts.models import Role
 from linli.accounts.scopes import scopes_for
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core.money import fen_to_yuan
+from linli.core.permissions import require
 from linli.implementation import rules as impl_rules
 from linli.implementation.models import (
     COMPARE_MAX_FEN,
@@ -55,10 +57,6 @@ from linli.needs.images import MAX_PHOTOS, clean_photo
 from linli.projects.models import Project, Stage
 
 
-def yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
-
-
 def _clean_save(obj, **kwargs) -> None:
     try:
         obj.full_clean(**kwargs)
@@ -71,11 +69,6 @@ def _clean_save(obj, **kwargs) -> None:
             msgs = list(exc.messages)
         raise ServiceError("；".join(msgs)) from exc
     obj.save()
-
-
-def _require(actor, perm: str, obj, message: str) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise ScopeError(message)
 
 
 def _text(value, what: str, limit: int, *, required: bool = True) -> str:
@@ -128,7 +121,7 @@ def company_add(
     qualification: str = "",
     contact: str = "",
 ) -> QualifiedCompany:
-    _require(
+    require(
         actor, "implementation.manage_companies", street, "只有街道工作人员可以维护资质企业名单"
     )
     name = _text(name, "企业名称", 80)
@@ -161,7 +154,7 @@ def company_add(
 
 @transaction.atomic
 def company_set_active(*, actor, company: QualifiedCompany, active: bool) -> QualifiedCompany:
-    _require(
+    require(
         actor,
         "implementation.manage_companies",
         company.street,
@@ -186,9 +179,9 @@ def company_set_active(*, actor, company: QualifiedCompany, active: bool) -> Qua
 def method_allowed(method: str, budget_fen: int) -> str | None:
     """Why ``method`` may not be used for this budget, or None."""
     if method == Procurement.Method.DIRECT and budget_fen > DIRECT_MAX_FEN:
-        return f"预算超过{yuan(DIRECT_MAX_FEN)}元，不能直接采购，请采用比价或公开招标"
+        return f"预算超过{fen_to_yuan(DIRECT_MAX_FEN)}元，不能直接采购，请采用比价或公开招标"
     if method == Procurement.Method.COMPARE and budget_fen > COMPARE_MAX_FEN:
-        return f"预算超过{yuan(COMPARE_MAX_FEN)}元，必须公开招标"
+        return f"预算超过{fen_to_yuan(COMPARE_MAX_FEN)}元，必须公开招标"
     return None
 
 
@@ -205,7 +198,7 @@ def _in_implementation(project: Project, what: str) -> None:
 def procurement_create(
     *, actor, project: Project, title: str, method: str, budget_fen: int
 ) -> Procurement:
-    _require(actor, "implementation.manage", project, "您无权为该项目登记采购")
+    require(actor, "implementation.manage", project, "您无权为该项目登记采购")
     _in_implementation(project, "登记采购")
     ensure(method in Procurement.Method.values, "采购方式不存在", code="method")
     _fen(budget_fen, "预算")
@@ -241,7 +234,7 @@ def quote_add(
     *, actor, procurement: Procurement, company: QualifiedCompany, amount_fen: int, note: str = ""
 ) -> Quote:
     procurement = _lock_procurement(procurement)
-    _require(actor, "implementation.manage", procurement.project, "您无权登记报价")
+    require(actor, "implementation.manage", procurement.project, "您无权登记报价")
     ensure(procurement.status == "open", "采购已确定，不能再登记报价", code="status", status=409)
     ensure(
         company is not None and company.street_id == procurement.project.committee.street_id,
@@ -280,7 +273,7 @@ def procurement_decide(
     """Record the choice, its reason and the meeting or vote of the same project approving it."""
     procurement = _lock_procurement(procurement)
     project = procurement.project
-    _require(actor, "implementation.manage", project, "您无权确定采购结果")
+    require(actor, "implementation.manage", project, "您无权确定采购结果")
     ensure(procurement.status == "open", "该采购已经确定", code="status", status=409)
     ensure(quote is not None and quote.procurement_id == procurement.pk, "所选报价不属于该采购")
     n = procurement.quotes.count()
@@ -344,7 +337,7 @@ def contract_create(
     signed_on: datetime.date,
     procurement: Procurement | None = None,
 ) -> Contract:
-    _require(actor, "implementation.manage", project, "您无权为该项目登记合同")
+    require(actor, "implementation.manage", project, "您无权为该项目登记合同")
     _in_implementation(project, "登记合同")
     if procurement is not None:
         procurement = Procurement.objects.select_related("chosen__company").get(pk=procurement.pk)
@@ -404,7 +397,7 @@ def instalment_add(
     *, actor, contract: Contract, label: str, due_on: datetime.date, amount_fen: int
 ) -> Instalment:
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    _require(actor, "implementation.manage", contract.project, "您无权修改付款计划")
+    require(actor, "implementation.manage", contract.project, "您无权修改付款计划")
     _fen(amount_fen, "金额")
     ensure(due_on is not None, "请填写计划支付日期", code="required")
     ensure(due_on >= contract.signed_on, "计划支付日期不能早于合同签订日期", code="date_order")
@@ -412,7 +405,7 @@ def instalment_add(
     ceiling = contract_ceiling_fen(contract)
     ensure(
         planned + amount_fen <= ceiling,
-        f"付款计划合计 {yuan(planned + amount_fen)} 元将超过合同金额 {yuan(ceiling)} 元",
+        f"付款计划合计 {fen_to_yuan(planned + amount_fen)} 元将超过合同金额 {fen_to_yuan(ceiling)} 元",
         code="over_contract",
         status=409,
     )
@@ -433,7 +426,7 @@ def instalment_add(
 def contract_attach(*, actor, contract: Contract, file) -> ContractAttachment:
     from linli.notices.validators import validate_attachment
 
-    _require(actor, "implementation.manage", contract.project, "您无权上传合同附件")
+    require(actor, "implementation.manage", contract.project, "您无权上传合同附件")
     ensure(file is not None, "请选择文件", code="required")
     try:
         validate_attachment(file)
@@ -454,7 +447,7 @@ def contract_attach(*, actor, contract: Contract, file) -> ContractAttachment:
 
 @transaction.atomic
 def change_propose(*, actor, contract: Contract, reason: str, delta_fen: int) -> ChangeOrder:
-    _require(actor, "implementation.propose_change", contract.project, "您无权提出合同变更")
+    require(actor, "implementation.propose_change", contract.project, "您无权提出合同变更")
     ensure(
         isinstance(delta_fen, int) and not isinstance(delta_fen, bool) and delta_fen != 0,
         "变更金额必须是非零的整数（分）",
@@ -491,7 +484,7 @@ def change_decide(*, actor, change: ChangeOrder, approve: bool, note: str = "") 
         .select_related("contract__project")
         .get(pk=change.pk)
     )
-    _require(
+    require(
         actor,
         "implementation.approve_change",
         change.contract.project,
@@ -559,7 +552,7 @@ def payment_link(
     paid = contract_paid_fen(contract)
     if paid + amount > ceiling:
         raise ServiceError(
-            f"付款后累计 {yuan(paid + amount)} 元将超过合同金额 {yuan(ceiling)} 元；"
+            f"付款后累计 {fen_to_yuan(paid + amount)} 元将超过合同金额 {fen_to_yuan(ceiling)} 元；"
             "超出部分须先登记合同变更并经项目工作组批准",
             code="over_contract",
             status=409,
@@ -599,7 +592,7 @@ def _user_belongs(user, project: Project, role: str) -> bool:
 
 @transaction.atomic
 def group_add(*, actor, project: Project, user, role: str, note: str = "") -> WorkingGroupMember:
-    _require(actor, "implementation.manage", project, "您无权组建该项目的工作组")
+    require(actor, "implementation.manage", project, "您无权组建该项目的工作组")
     ensure(role in GroupRole.values, "工作组职责不存在", code="role")
     ensure(user is not None and user.is_active, "用户不存在", code="user")
     ensure(
@@ -633,7 +626,7 @@ def group_add(*, actor, project: Project, user, role: str, note: str = "") -> Wo
 
 @transaction.atomic
 def group_remove(*, actor, member: WorkingGroupMember) -> None:
-    _require(actor, "implementation.manage", member.project, "您无权调整该项目的工作组")
+    require(actor, "implementation.manage", member.project, "您无权调整该项目的工作组")
     before = {"project": member.project_id, "user": member.user_id, "role": member.role}
     audit_record(actor=actor, action="implementation.group_remove", obj=member, before=before)
     user = member.user
@@ -657,7 +650,7 @@ def _check_dates(planned_start, planned_end, actual_start=None, actual_end=None)
 
 @transaction.atomic
 def milestone_add(*, actor, project: Project, title: str, planned_start, planned_end) -> Milestone:
-    _require(actor, "implementation.manage", project, "您无权编排该项目的进度节点")
+    require(actor, "implementation.manage", project, "您无权编排该项目的进度节点")
     _check_dates(planned_start, planned_end)
     m = Milestone(
         project=project,
@@ -681,7 +674,7 @@ def milestone_progress(
 ) -> Milestone:
     """Record when a milestone actually started and finished (contractor or staff)."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    _require(actor, "implementation.record_progress", milestone.project, "您无权填报进度")
+    require(actor, "implementation.record_progress", milestone.project, "您无权填报进度")
     ensure(actual_start or actual_end, "请填写实际开始或实际完成日期", code="required")
     start = actual_start or milestone.actual_start
     _check_dates(milestone.planned_start, milestone.planned_end, start, actual_end)
@@ -704,7 +697,7 @@ def milestone_progress(
 def site_log_add(
     *, actor, project: Project, date, work_done: str, issues: str = "", photos=None
 ) -> SiteLog:
-    _require(actor, "implementation.write_site_log", project, "只有项目工作组成员可以填写施工日志")
+    require(actor, "implementation.write_site_log", project, "只有项目工作组成员可以填写施工日志")
     ensure(date is not None, "请填写日期", code="required")
     _not_future(date, "日志日期")
     cleaned = _photos(photos)
@@ -729,7 +722,7 @@ def site_log_add(
 @transaction.atomic
 def feedback_submit(*, actor, project: Project, text: str, channel: str = "page") -> Feedback:
     ensure(getattr(actor, "is_authenticated", False), "请先登录", status=401)
-    _require(actor, "implementation.give_feedback", project, "只有本社区的居民可以反馈意见")
+    require(actor, "implementation.give_feedback", project, "只有本社区的居民可以反馈意见")
     ensure(channel in Feedback.Channel.values, "来源不存在")
     fb = Feedback(project=project, author=actor, channel=channel, text=_text(text, "意见", 1000))
     _clean_save(fb)
@@ -745,9 +738,7 @@ def feedback_submit(*, actor, project: Project, text: str, channel: str = "page"
 @transaction.atomic
 def feedback_answer(*, actor, feedback: Feedback, answer: str) -> Feedback:
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
-    _require(
-        actor, "implementation.answer_feedback", feedback.project, "只有项目工作组可以答复意见"
-    )
+    require(actor, "implementation.answer_feedback", feedback.project, "只有项目工作组可以答复意见")
     ensure(not feedback.answered_at, "该意见已答复", status=409)
     feedback.answer = _text(answer, "答复", 1000)
     feedback.answered_by = actor
@@ -778,7 +769,7 @@ def review_record(
     defects: list[tuple[str, datetime.date]] | None = None,
     photos=None,
 ) -> AcceptanceReview:
-    _require(actor, "implementation.record_review", project, "您无权登记专业评审")
+    require(actor, "implementation.record_review", project, "您无权登记专业评审")
     ensure(date is not None, "请填写评审日期", code="required")
     _not_future(date, "评审日期")
     cleaned = _photos(photos)
@@ -819,7 +810,7 @@ def _defect(review, description, deadline) -> Defect:
 
 @transaction.atomic
 def defect_add(*, actor, review: AcceptanceReview, description: str, deadline) -> Defect:
-    _require(actor, "implementation.record_review", review.project, "您无权登记整改问题")
+    require(actor, "implementation.record_review", review.project, "您无权登记整改问题")
     d = _defect(review, description, deadline)
     audit_record(
         actor=actor,
@@ -833,7 +824,7 @@ def defect_add(*, actor, review: AcceptanceReview, description: str, deadline) -
 @transaction.atomic
 def defect_close(*, actor, defect: Defect, note: str) -> Defect:
     defect = Defect.objects.select_for_update().select_related("review__project").get(pk=defect.pk)
-    _require(
+    require(
         actor,
         "implementation.close_defect",
         defect.review.project,
@@ -928,7 +919,7 @@ def signoff_sign(*, actor, project: Project, party: str, opinion: str) -> Signof
 def walk_record(
     *, actor, project: Project, date, participants: int, opinions: str, satisfied: bool = True
 ) -> AcceptanceWalk:
-    _require(actor, "implementation.manage", project, "您无权登记居民踏勘验收")
+    require(actor, "implementation.manage", project, "您无权登记居民踏勘验收")
     ensure(date is not None, "请填写日期", code="required")
     _not_future(date, "踏勘日期")
     ensure(
@@ -961,7 +952,7 @@ def walk_record(
 def team_create(
     *, actor, committee, name: str, kind: str, project: Project | None = None
 ) -> VolunteerTeam:
-    _require(actor, "places.manage_committee", committee, "您无权在该居委会组建志愿团队")
+    require(actor, "places.manage_committee", committee, "您无权在该居委会组建志愿团队")
     ensure(kind in TeamKind.values, "团队类型不存在", code="kind")
     ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
     name = _text(name, "团队名称", 40)
@@ -986,7 +977,7 @@ def team_create(
 
 @transaction.atomic
 def team_member_add(*, actor, team: VolunteerTeam, user, is_leader: bool = False) -> TeamMember:
-    _require(actor, "implementation.manage_team", team, "您无权调整该团队成员")
+    require(actor, "implementation.manage_team", team, "您无权调整该团队成员")
     ensure(user is not None, "用户不存在", code="user")
     ensure(
         team.committee_id in scopes_for(user).visible_committee_ids,
@@ -1014,7 +1005,7 @@ def team_member_add(*, actor, team: VolunteerTeam, user, is_leader: bool = False
 def rota_set(
     *, actor, team: VolunteerTeam, member: TeamMember, date: datetime.date, shift: str
 ) -> DutySlot:
-    _require(actor, "implementation.set_rota", team, "只有居委会或队长可以排班")
+    require(actor, "implementation.set_rota", team, "只有居委会或队长可以排班")
     ensure(member is not None and member.team_id == team.pk, "所选队员不属于该团队", code="member")
     ensure(shift in Shift.values, "班次不存在", code="shift")
     ensure(date is not None, "请填写日期", code="required")
@@ -1033,7 +1024,7 @@ def rota_set(
 def patrol_site_add(
     *, actor, project: Project, team: VolunteerTeam, name: str, checklist: str
 ) -> PatrolSite:
-    _require(actor, "implementation.manage", project, "您无权设置巡查点")
+    require(actor, "implementation.manage", project, "您无权设置巡查点")
     ensure(
         team is not None and team.committee_id == project.committee_id,
         "巡查团队与项目不属于同一居委会",
@@ -1143,7 +1134,7 @@ def arrangement_set(
     money: str = "",
     since: datetime.date | None = None,
 ) -> Arrangement:
-    _require(actor, "implementation.manage", project, "您无权确定运维安排")
+    require(actor, "implementation.manage", project, "您无权确定运维安排")
     ensure(kind in Arrangement.Kind.values, "运维方式不存在", code="kind")
     if kind == Arrangement.Kind.VOLUNTEER:
         ensure(team is not None, "志愿团队运维请选择负责的团队", code="team")
@@ -1202,7 +1193,7 @@ def adoption_add(
 
     ensure(committee_id_of(household) == project.committee_id, "该住户不属于本项目所在居委会")
     if not manages:
-        _require(actor, "implementation.give_feedback", project, "只有本社区的居民可以认养")
+        require(actor, "implementation.give_feedback", project, "只有本社区的居民可以认养")
     if team is not None:
         ensure(team.committee_id == project.committee_id, "所选团队不属于本居委会", code="team")
     plot = _text(plot, "认养对象", 40)
@@ -1242,7 +1233,7 @@ def ticket_report(
     plan_y=None,
 ) -> Ticket:
     ensure(getattr(actor, "is_authenticated", False), "请先登录", status=401)
-    _require(actor, "implementation.report_fault", project, "只有本社区的居民可以报修")
+    require(actor, "implementation.report_fault", project, "只有本社区的居民可以报修")
     ensure((plan_x is None) == (plan_y is None), "平面图位置需同时给出横、纵坐标", code="position")
     cleaned = clean_photo(photo) if photo else None
     ticket = Ticket(
@@ -1283,7 +1274,7 @@ def may_handle(user, ticket: Ticket) -> bool:
 @transaction.atomic
 def ticket_route(*, actor, ticket: Ticket, route: str) -> Ticket:
     ticket = _lock_ticket(ticket)
-    _require(actor, "implementation.manage", ticket.project, "只有居委会可以改派工单")
+    require(actor, "implementation.manage", ticket.project, "只有居委会可以改派工单")
     ensure(route in Ticket.Route.values, "处理方不存在")
     ensure(ticket.status != Ticket.Status.CLOSED, "工单已关闭", status=409)
     before = ticket.route

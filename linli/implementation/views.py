@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.actions import run_form, run_service
+from linli.core.documents import absolute_url, qr_data_uri
 from linli.core.errors import ScopeError
 from linli.core.permissions import get_visible, require
-from linli.deliberation.documents import absolute_url, qr_data_uri
 from linli.implementation import forms, selectors, services
 from linli.implementation.models import (
     AcceptanceReview,

@@ -3,23 +3,16 @@ Noto CJK). The pyramid is drawn with plain HTML bars so the PDF needs no JavaScr
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.http import HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 
-PDF_CSS_FONT = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
+from linli.core.documents import PDF_CSS_FONT, download, render_pdf
 
 
 def _pdf_response(request, template: str, context: dict, filename: str) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string(template, {**context, "font": PDF_CSS_FONT, "now": timezone.now()})
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{quote(filename)}"
-    return response
+    context = {**context, "font": PDF_CSS_FONT, "now": timezone.now()}
+    pdf = render_pdf(template, context, base_url=request.build_absolute_uri("/"))
+    return download(pdf, filename)
 
 
 def profile_pdf_response(request, committee, data: dict) -> HttpResponse:

@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from linli.accounts.models import RoleAssignment
 from linli.audit.services import audit_record
-from linli.core.errors import ScopeError, ServiceError, ensure
+from linli.core import money
+from linli.core.errors import ServiceError, ensure
+from linli.core.permissions import require
 from linli.places.hierarchy import committee_id_of
 from linli.places.models import Building, Committee, Compound, District, Street
 from linli.planning.models import (
@@ -41,11 +43,6 @@ MAX_FILES = 6
 MAX_COST_FEN = 100_000_000_00  # 1亿元: anything above is a typing mistake
 
 
-def _require(actor, perm: str, obj, message: str) -> None:
-    if actor is None or not actor.has_perm(perm, obj):
-        raise ScopeError(message)
-
-
 def _full_clean(obj, **kwargs) -> None:
     """``full_clean`` whose refusals read like every other business refusal (400)."""
     from django.core.exceptions import ValidationError
@@ -64,30 +61,8 @@ def _text(value) -> str:
 
 
 def yuan_to_fen(value) -> int:
-    """Parse a yuan amount typed by a person ("1200", "1,200.50", "¥ 99.9") into fen.
-
-    Refuses non-numbers, negative or zero amounts and more than two decimals."""
-    raw = str(value if value is not None else "").strip().replace(",", "").replace("，", "")
-    raw = raw.removeprefix("¥").removeprefix("￥").removesuffix("元").strip()
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise ServiceError(f"金额“{value}”不是有效的数字", code="cost_invalid") from None
-    ensure(amount.is_finite(), f"金额“{value}”不是有效的数字", code="cost_invalid")
-    ensure(amount > 0, f"金额“{value}”必须大于0", code="cost_invalid")
-    ensure(amount <= Decimal(MAX_COST_FEN) / 100, f"金额“{value}”过大，请检查", code="cost_invalid")
-    ensure(
-        amount == amount.quantize(Decimal("0.01")),
-        f"金额“{value}”最多保留两位小数",
-        code="cost_invalid",
-    )
-    fen = int(amount * 100)
-    ensure(fen <= MAX_COST_FEN, f"金额“{value}”过大，请检查", code="cost_invalid")
-    return fen
-
-
-def fen_to_yuan(fen: int) -> str:
-    return f"{Decimal(fen) / 100:,.2f}"
+    """A cost typed in yuan ("1,200.50", "¥ 99.9"): more than zero, at most 1 亿元."""
+    return money.yuan_to_fen(value, positive=True, max_fen=MAX_COST_FEN)
 
 
 # ---------------------------------------------------------------- uploads
@@ -139,7 +114,7 @@ def planner_add(
     availability: str = Planner.Availability.AVAILABLE,
     user=None,
 ) -> Planner:
-    _require(actor, "planning.manage_pool", district, "只有区级管理员可以维护规划师人才库")
+    require(actor, "planning.manage_pool", district, "只有区级管理员可以维护规划师人才库")
     planner = Planner(
         district=district,
         name=_text(name),
@@ -172,7 +147,7 @@ def planner_link_account(*, actor, planner: Planner, mobile: str) -> Planner:
     from linli.accounts.models import Role, User
     from linli.accounts.services import role_assign
 
-    _require(actor, "planning.manage_pool", planner.district, "只有区级管理员可以维护规划师人才库")
+    require(actor, "planning.manage_pool", planner.district, "只有区级管理员可以维护规划师人才库")
     planner = Planner.objects.select_for_update().get(pk=planner.pk)
     mobile = _text(mobile)
     ensure(mobile, "请填写规划师登录平台所用的手机号")
@@ -206,7 +181,7 @@ def planner_pair(
 ) -> Pairing:
     """Pair a planner with a street (or one committee of it) and, when the planner has an
     account, grant the PLANNER role on the street."""
-    _require(actor, "planning.pair", street, "您无权为该街道结对规划师")
+    require(actor, "planning.pair", street, "您无权为该街道结对规划师")
     planner = Planner.objects.select_for_update().get(pk=planner.pk)
     ensure(planner.district_id == street.district_id, "该规划师不在本区人才库中")
     ensure(
@@ -245,7 +220,7 @@ def planner_pair(
 @transaction.atomic
 def planner_unpair(*, actor, pairing: Pairing) -> Pairing:
     pairing = Pairing.objects.select_for_update().select_related("planner").get(pk=pairing.pk)
-    _require(actor, "planning.pair", pairing.street, "您无权解除该结对")
+    require(actor, "planning.pair", pairing.street, "您无权解除该结对")
     ensure(pairing.ended_at is None, "该结对已经解除")
     pairing.ended_at = timezone.now()
     _full_clean(pairing)
@@ -276,7 +251,7 @@ def planner_unpair(*, actor, pairing: Pairing) -> Pairing:
 def planner_rate(
     *, actor, planner: Planner, project: Project, score: int, comment: str = ""
 ) -> PlannerRating:
-    _require(actor, "planning.rate_planner", project.committee, "只有居委会可以评价规划师")
+    require(actor, "planning.rate_planner", project.committee, "只有居委会可以评价规划师")
     ensure(
         Pairing.objects.filter(planner=planner, street_id=project.committee.street_id).exists(),
         "该规划师未与本社区结对，不能评价",
@@ -318,7 +293,7 @@ def partner_add(
     team: str = "",
     mobile: str = "",
 ) -> Partner:
-    _require(actor, "planning.manage_partners", committee, "只有居委会可以登记社区合伙人")
+    require(actor, "planning.manage_partners", committee, "只有居委会可以登记社区合伙人")
     partner = Partner(
         committee=committee,
         name=_text(name),
@@ -340,7 +315,7 @@ def partner_add(
 def contribution_add(
     *, actor, partner: Partner, date: datetime.date, description: str, hours=0
 ) -> Contribution:
-    _require(actor, "planning.manage_partners", partner.committee, "只有居委会可以记录贡献")
+    require(actor, "planning.manage_partners", partner.committee, "只有居委会可以记录贡献")
     try:
         hours = Decimal(str(hours or 0))
     except InvalidOperation:
@@ -364,7 +339,7 @@ def cobuilding_unit_add(
     description: str = "",
     contact: str = "",
 ) -> CoBuildingUnit:
-    _require(actor, "planning.manage_partners", committee, "只有居委会可以登记共建单位")
+    require(actor, "planning.manage_partners", committee, "只有居委会可以登记共建单位")
     offers = list(dict.fromkeys(offers))
     ensure(offers, "请选择共建单位可提供的资源")
     for o in offers:
@@ -401,7 +376,7 @@ def worklog_add(
     project: Project | None = None,
     photos: Iterable = (),
 ) -> WorkLog:
-    _require(actor, "planning.plan", committee, "您未与该居委会结对，不能记录工作日志")
+    require(actor, "planning.plan", committee, "您未与该居委会结对，不能记录工作日志")
     if project is not None:
         ensure(project.committee_id == committee.pk, "所选项目不属于该居委会")
     ensure(date is not None and date <= timezone.localdate(), "日期不能晚于今天")
@@ -450,7 +425,7 @@ def diagnosis_save(
     needs_list=None,
     needs: Iterable = (),
 ) -> Diagnosis:
-    _require(actor, "planning.plan", project, "您未与该居委会结对，不能填写把脉记录")
+    require(actor, "planning.plan", project, "您未与该居委会结对，不能填写把脉记录")
     project = Project.objects.select_for_update().get(pk=project.pk)
     needs = list(needs)
     if needs_list is not None:
@@ -500,7 +475,7 @@ def round_create(
 ) -> DesignRound:
     """Open the next round as a draft. From round 2 on a change note is required and the
     previous round's options are copied (each remembering what it was derived from)."""
-    _require(actor, "planning.plan", project, "您未与该居委会结对，不能编制设计方案")
+    require(actor, "planning.plan", project, "您未与该居委会结对，不能编制设计方案")
     project = Project.objects.select_for_update().get(pk=project.pk)
     rounds = project.design_rounds.all()
     ensure(
@@ -568,7 +543,7 @@ def _parse_cost_items(cost_items) -> list[tuple[str, int]]:
 
 
 def _draft_round(actor, rnd: DesignRound) -> DesignRound:
-    _require(actor, "planning.plan", rnd, "您未与该居委会结对，不能编制设计方案")
+    require(actor, "planning.plan", rnd, "您未与该居委会结对，不能编制设计方案")
     rnd = DesignRound.objects.select_for_update().get(pk=rnd.pk)
     ensure(rnd.status == DesignRound.Status.DRAFT, "该轮方案已发布，不能再修改；请开启新一轮")
     return rnd
@@ -696,9 +671,7 @@ def round_publish(*, actor, round: DesignRound) -> DesignRound:
 @transaction.atomic
 def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
     """One rating per resident per option (DB constraint); rating again replaces it."""
-    _require(
-        actor, "planning.give_feedback", option, "您不在本轮方案的征询范围内，或本轮已结束征询"
-    )
+    require(actor, "planning.give_feedback", option, "您不在本轮方案的征询范围内，或本轮已结束征询")
     try:
         score = int(score)
     except (TypeError, ValueError):
@@ -727,9 +700,7 @@ def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
 
 @transaction.atomic
 def option_comment(*, actor, option: DesignOption, text: str) -> OptionComment:
-    _require(
-        actor, "planning.give_feedback", option, "您不在本轮方案的征询范围内，或本轮已结束征询"
-    )
+    require(actor, "planning.give_feedback", option, "您不在本轮方案的征询范围内，或本轮已结束征询")
     c = OptionComment(option=option, user=actor, text=_text(text))
     ensure(c.text, "请填写意见")
     _full_clean(c)
@@ -740,7 +711,7 @@ def option_comment(*, actor, option: DesignOption, text: str) -> OptionComment:
 
 @transaction.atomic
 def comment_reply(*, actor, comment: OptionComment, reply: str) -> OptionComment:
-    _require(actor, "planning.plan", comment.option.round, "只有结对的规划师或居委会可以答复意见")
+    require(actor, "planning.plan", comment.option.round, "只有结对的规划师或居委会可以答复意见")
     comment = OptionComment.objects.select_for_update().get(pk=comment.pk)
     before = {"reply": comment.reply}
     comment.reply = _text(reply)
@@ -772,7 +743,7 @@ def round_to_vote(
     """The final options become the choices of an options vote (``voting.vote_create``)."""
     from linli.voting.services import vote_create
 
-    _require(actor, "planning.make_vote", round, "只有居委会可以发起方案表决")
+    require(actor, "planning.make_vote", round, "只有居委会可以发起方案表决")
     rnd = DesignRound.objects.select_for_update().select_related("project").get(pk=round.pk)
     ensure(rnd.status == DesignRound.Status.PUBLISHED, "只有已发布征询的一轮方案可以付诸表决")
     ensure(rnd.vote_id is None, "这一轮方案已经发起表决")

@@ -7,9 +7,9 @@ from django.core.management import call_command
 
 from linli.audit.models import AuditEvent
 from linli.core.errors import ScopeError, ServiceError
+from linli.core.money import fen_to_yuan, yuan_to_fen
 from linli.funding import selectors, services
 from linli.funding.models import Account, JournalEntry, JournalLine
-from linli.funding.money import fen_to_yuan, yuan_to_fen
 from tests.funding.helpers import make_books
 
 pytestmark = pytest.mark.django_db

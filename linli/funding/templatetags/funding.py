@@ -1,14 +1,12 @@
 from django import template
 
-from linli.funding.money import fen_to_yuan
+from linli.core.money import fen_to_yuan
 
 register = template.Library()
 
 
-@register.filter
-def yuan(fen):
-    """Integer fen shown as yuan: 400050 → 4,000.50."""
-    return fen_to_yuan(fen)
+# Integer fen shown as yuan: 400050 → 4,000.50 (the one formatter, linli.core.money).
+register.filter("yuan", fen_to_yuan)
 
 
 @register.filter

@@ -1,14 +1,9 @@
 from django import template
 
-from linli.planning.services import fen_to_yuan
+from linli.core.money import fen_to_yuan
 
 register = template.Library()
 
 
-@register.filter
-def yuan(fen) -> str:
-    """Integer fen → "1,234.50"."""
-    try:
-        return fen_to_yuan(int(fen))
-    except (TypeError, ValueError):
-        return ""
+# Integer fen shown as yuan: 400050 → 4,000.50 (the one formatter, linli.core.money).
+register.filter("yuan", fen_to_yuan)
