@@ -67,4 +67,5 @@ def test_gaojing_2023_reproduces_the_seed(demo, client):
 def _timing():
     from linli.audit.models import AuditEvent
 
-    return AuditEvent.objects.get(action="demo.gaojing").after
+    build = AuditEvent.objects.get(action="demo.build").after
+    return {**AuditEvent.objects.get(action="demo.gaojing").after, "demo_seconds": build["seconds"]}
