@@ -6,6 +6,11 @@ cd "$(dirname "$0")/.."
 WHICH="${1:-all}"; shift || true
 BIN=.venv/bin
 mkdir -p test-artifacts
+# Two processes by default (pytest-xdist; one test file stays on one worker so its module
+# fixtures are built once). LINLI_TEST_WORKERS=0 runs in one process.
+WORKERS="${LINLI_TEST_WORKERS:-2}"
+XDIST=()
+[ "$WORKERS" != "0" ] && XDIST=(-n "$WORKERS" --dist loadfile)
 status=0
 
 echo "=== 代码检查 · ruff 与迁移 ==="
@@ -14,7 +19,7 @@ $BIN/ruff check . && $BIN/ruff format --check . >/dev/null && env -u DATABASE_UR
 
 if [ "$WHICH" = "all" ] || [ "$WHICH" = "sqlite" ]; then
   echo "=== 测试套件 · SQLite ==="
-  env -u DATABASE_URL $BIN/pytest "$@"
+  env -u DATABASE_URL $BIN/pytest "${XDIST[@]}" "$@"
   rc=$?; [ $rc -ne 0 ] && status=$rc
 fi
 
@@ -22,7 +27,7 @@ if [ "$WHICH" = "all" ] || [ "$WHICH" = "postgres" ]; then
   echo "=== 测试套件 · PostgreSQL ==="
   PG_URL=$(bash scripts/ensure_postgres.sh) || { echo "PostgreSQL 不可用" >&2; exit 1; }
   # The engine never touches a database: its tests ran above and are not repeated here.
-  DATABASE_URL="$PG_URL" $BIN/pytest --ignore=tests/engine "$@"
+  DATABASE_URL="$PG_URL" $BIN/pytest "${XDIST[@]}" --ignore=tests/engine "$@"
   rc=$?; [ $rc -ne 0 ] && status=$rc
 fi
 exit $status

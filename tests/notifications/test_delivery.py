@@ -11,7 +11,7 @@ from linli.accounts.sms import MemorySmsSender
 from linli.notifications import delivery
 from linli.notifications.models import ChannelPreference, Delivery, Notification, WechatBinding
 from linli.notifications.reminders import send_due_reminders
-from tests.notifications.conftest import at_shanghai, inbox, titles
+from tests.notifications.conftest import at_shanghai, inbox
 
 pytestmark = pytest.mark.django_db
 

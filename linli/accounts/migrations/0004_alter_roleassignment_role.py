@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_login_throttle'),
+        ("accounts", "0003_login_throttle"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('resident', '居民'), ('building_leader', '楼组长'), ('committee_staff', '居委会工作人员'), ('street_staff', '街道工作人员'), ('district_admin', '区级管理员'), ('planner', '社区规划师'), ('owners_committee', '业委会成员'), ('property_company', '物业服务企业'), ('partner', '社区合伙人'), ('party_org', '居民区党组织')], max_length=20, verbose_name='角色'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("resident", "居民"),
+                    ("building_leader", "楼组长"),
+                    ("committee_staff", "居委会工作人员"),
+                    ("street_staff", "街道工作人员"),
+                    ("district_admin", "区级管理员"),
+                    ("planner", "社区规划师"),
+                    ("owners_committee", "业委会成员"),
+                    ("property_company", "物业服务企业"),
+                    ("partner", "社区合伙人"),
+                    ("party_org", "居民区党组织"),
+                ],
+                max_length=20,
+                verbose_name="角色",
+            ),
         ),
     ]
