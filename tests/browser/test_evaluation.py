@@ -14,8 +14,8 @@ from linli.evaluation import services
 from linli.evaluation.models import Audit, Case, Endorsement, Evaluation, Score
 from linli.places.models import MicroSpace
 from linli.projects.models import Stage
+from tests.browser.conftest import log_in as login_page
 from tests.browser.conftest import shot
-from tests.browser.test_meetings import login_page
 from tests.evaluation.conftest import ev, png, settle_books  # noqa: F401  (fixture)
 
 

@@ -11,8 +11,8 @@ import datetime
 from linli.implementation import services
 from linli.implementation.models import PatrolRecord, Signoff, Ticket
 from linli.projects.models import Stage
+from tests.browser.conftest import log_in as login_page
 from tests.browser.conftest import shot
-from tests.browser.test_meetings import login_page
 from tests.implementation.conftest import build_impl, review_supervise_entries
 
 

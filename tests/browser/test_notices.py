@@ -10,7 +10,7 @@ import subprocess
 from linli.notices.models import Notice, Objection
 from linli.projects.services import project_create
 from tests.browser.conftest import ARTIFACTS, shot
-from tests.browser.test_meetings import login_page
+from tests.browser.conftest import log_in as login_page
 from tests.notices.conftest import PNG
 
 

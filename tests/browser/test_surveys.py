@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from linli.surveys.models import Response
+from tests.browser.conftest import log_in as login_page
 from tests.browser.conftest import shot
-from tests.browser.test_conversations import login_page
 from tests.surveys.helpers import build_survey, resident_users
 
 
