@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from linli.activities import forms, selectors, services
 from linli.activities.models import Activity, ActivityKind, ActivityPhoto, ActivitySignup
 from linli.core.actions import run_form, run_service
+from linli.core.documents import absolute_url, qr_svg
 from linli.core.errors import ScopeError, ServiceError
 from linli.core.permissions import get_visible, require
-from linli.deliberation.documents import absolute_url, qr_svg
 from linli.partners.rules import streets_seen
 from linli.places.models import Street
 

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-# absolute_url, qr_svg and render_pdf are imported from here by modules not yet moved to
-# linli.core.documents; the primitives themselves live there.
-from linli.core.documents import absolute_url, qr_data_uri, qr_svg, render_pdf
-
-__all__ = ["absolute_url", "qr_data_uri", "qr_svg", "render_pdf", "signin_sheet_pdf"]
+from linli.core.documents import qr_data_uri, render_pdf
 
 
 def signin_sheet_pdf(meeting, attendances, *, quorum, checkin_url: str) -> bytes:
