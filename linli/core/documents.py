@@ -19,8 +19,8 @@ from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
 
 PDF = "application/pdf"
-# The font stack of every PDF template (Noto CJK is installed with the fonts-noto-cjk package).
-PDF_CSS_FONT = '"Noto Sans CJK SC", "Noto Serif CJK SC", sans-serif'
+# Every PDF template extends templates/pdf/base.html: the page box, the page numbers and the
+# Noto CJK font stack (the fonts-noto-cjk package) are set there once.
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -10,16 +10,14 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from linli.core.documents import PDF_CSS_FONT, XLSX, download, html_to_pdf, qr_data_uri
+from linli.core.documents import XLSX, download, html_to_pdf, qr_data_uri
 from linli.needs.models import NeedsList
 from linli.places.models import Compound
 from linli.places.ordering import sorted_buildings
 
 
 def list_pdf_response(request, lst: NeedsList) -> HttpResponse:
-    html = render_to_string(
-        "needs/list_pdf.html", {"lst": lst, "font": PDF_CSS_FONT, "now": timezone.now()}
-    )
+    html = render_to_string("needs/list_pdf.html", {"lst": lst, "now": timezone.now()})
     return download(
         html_to_pdf(html, base_url=request.build_absolute_uri("/")),
         f"{lst.title}-第{lst.version}版.pdf",
@@ -155,7 +153,7 @@ def qr_cards(request, compound: Compound) -> list[dict]:
 def qr_sheet_response(request, compound: Compound) -> HttpResponse:
     html = render_to_string(
         "needs/qr_sheet.html",
-        {"compound": compound, "cards": qr_cards(request, compound), "font": PDF_CSS_FONT},
+        {"compound": compound, "cards": qr_cards(request, compound)},
     )
     return download(
         html_to_pdf(html, base_url=request.build_absolute_uri("/")),

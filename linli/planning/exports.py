@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 
-from linli.core.documents import PDF_CSS_FONT, download, render_pdf
+from linli.core.documents import download, render_pdf
 
 
 def _pdf_response(request, template: str, context: dict, filename: str) -> HttpResponse:
-    context = {**context, "font": PDF_CSS_FONT, "now": timezone.now()}
+    context = {**context, "now": timezone.now()}
     pdf = render_pdf(template, context, base_url=request.build_absolute_uri("/"))
     return download(pdf, filename)
 
