@@ -269,22 +269,14 @@ def offline(request, committee_id: int):
         request.POST or None, request.FILES or None, committee=committee, initial=initial
     )
 
-    def record(data):
-        try:
-            return services.need_record_offline(
-                actor=request.user,
-                committee=committee,
-                **{**data, "meeting_kind": data["meeting_kind"] or ""},
-            )
-        except ScopeError as exc:
-            # A building leader who picked no building of his own: a correction of the
-            # form (400, said on the form), not a forbidden page.
-            raise ServiceError(exc.message, code=exc.code) from exc
-
     return run_form(
         request,
         form,
-        record,
+        lambda data: services.need_record_offline(
+            actor=request.user,
+            committee=committee,
+            **{**data, "meeting_kind": data["meeting_kind"] or ""},
+        ),
         template="needs/offline.html",
         success=lambda need: f"已录入：{need}",
         redirect_to=reverse("needs:offline", args=[committee.pk]),

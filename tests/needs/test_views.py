@@ -116,7 +116,10 @@ def test_building_leader_enters_offline_need_for_own_building_only(world, client
     assert need.channel == "meeting" and need.meeting_kind == "building_council"
     response = client.post(url, {"text": "楼道堆物", "channel": "visit", "category": "other",
                                  "reporter_age_group": "unknown"})  # fmt: skip
-    assert response.status_code == 400 and "楼组长只能为本楼栋录入" in body(response)
+    # he may see the committee but not enter a need outside his building: 403 with the
+    # reason (docs/adr/0002), and nothing written
+    assert response.status_code == 403 and "楼组长只能为本楼栋录入" in body(response)
+    assert Need.objects.count() == 1
     client.force_login(world.users.resident_a)
     assert client.get(url).status_code == 403
 
