@@ -27,6 +27,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from linli.engine.budgeting import mes_kernel
 from linli.engine.budgeting.model import Number
 
 INF = math.inf
@@ -177,6 +178,28 @@ class _Probe:
         for j in fast.candidates:  # same cost, utility and supporters: ρ equal at every budget
             key = (g.costs[j], fast.sat[j], g.supporters[j].tobytes())
             self.twin[j] = twin.setdefault(key, j)
+        # for the compiled probe (linli.engine.budgeting.mes_kernel.probe), when numba is there
+        self.compiled = fast.compiled
+        P = len(g.pids)
+        self._twin = np.arange(P, dtype=np.int64)
+        for j, t in self.twin.items():
+            self._twin[j] = t
+        self._smi = np.concatenate(
+            [np.zeros(0, dtype=np.int64), *(g.mult[s] for s in g.supporters)]
+        )
+        self._Mi = np.array(fast.M, dtype=np.int64)
+        # exact floor of ρ_j = floor_num[j] / (supporters with money): 1 / rest for cost
+        # utilities, cost / rest for cardinality (costs scaled to integers by a common factor)
+        self._floor_num = np.ones(P, dtype=np.int64)
+        self._floor_ok = True
+        if fast.utility != "cost":
+            scale = math.lcm(*(Fraction(c).denominator for c in g.costs)) if g.costs else 1
+            nums = [int(Fraction(c) * scale) for c in g.costs]
+            # products floor_num · rest must stay exact in int64
+            if max(nums, default=0) * max(fast.M, default=0) < 2**62:
+                self._floor_num = np.array(nums, dtype=np.int64)
+            else:
+                self._floor_ok = False
 
     def _alpha(self, j: int, B: np.ndarray) -> float | None:
         """Float price of j at budgets B (None: its supporters clearly cannot pay for it)."""
@@ -248,6 +271,8 @@ class _Probe:
 
     def probe(self, winners: list[int], t0v: Fraction, inc: Fraction, D: int) -> tuple[bool, float]:
         """(the pass at t0 holds on [t0, t0 + D − 1], predicted first increment that may fail)."""
+        if self.compiled:
+            return self._probe_compiled(winners, t0v, inc, D)
         fast, g = self.fast, self.fast.g
         G = len(g.ballots)
         m_ = self.MARGIN
@@ -345,3 +370,31 @@ class _Probe:
             if float(hi[g.supporters[j]] @ g.sup_mult[j]) >= fast.cost_f[j] * (1 - m_):
                 return False, pred
         return True, pred
+
+    def _probe_compiled(
+        self, winners: list[int], t0v: Fraction, inc: Fraction, D: int
+    ) -> tuple[bool, float]:
+        """:meth:`probe` in the compiled loop (same steps, same margins, same answers)."""
+        fast = self.fast
+        ok, pred = mes_kernel.probe(
+            np.asarray(winners, dtype=np.int64),
+            float(t0v),
+            float(inc),
+            D,
+            len(fast.g.ballots),
+            fast._ptr,
+            fast._idx,
+            fast._sm,
+            self._smi,
+            fast.cost_f,
+            fast._Mf,
+            self._Mi,
+            self.sat,
+            fast._lb0,
+            fast._alive0,
+            self._twin,
+            self._floor_num,
+            self._floor_ok,
+            self.MARGIN,
+        )
+        return bool(ok), float(pred)

@@ -29,6 +29,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from linli.engine.budgeting import mes_kernel
 from linli.engine.budgeting.add1 import add1_jump, add1_walk
 from linli.engine.budgeting.model import Instance, Number, Profile, TieBreak, by_id
 from linli.engine.budgeting.outcome import Funded, Outcome, Payment, Unfunded
@@ -177,11 +178,16 @@ def mes_run_reference(groups: Groups, b0: Fraction, utility: str, explain: bool 
 class FastMES:
     """MES on grouped ballots with numpy and exact fallbacks; reusable across budgets (add1)."""
 
-    def __init__(self, groups: Groups, utility: str = "cost") -> None:
+    def __init__(self, groups: Groups, utility: str = "cost", compiled: bool | None = None) -> None:
+        """``compiled``: play the rounds of passes without explanation in the compiled loop of
+        :mod:`linli.engine.budgeting.mes_kernel` (default: when numba is installed)."""
         if utility not in UTILITIES:
             raise ValueError(f"utility must be one of {UTILITIES}")
         self.g = groups
         self.utility = utility
+        self.compiled = mes_kernel.available if compiled is None else compiled
+        if self.compiled and not mes_kernel.available:
+            raise ValueError("compiled MES needs numba")
         self._a: np.ndarray | None = None
         P = len(groups.pids)
         self.cost_f = np.array([float(c) for c in groups.costs])
@@ -194,6 +200,20 @@ class FastMES:
             j: Fraction(groups.costs[j]) / (self.M[j] * self.sat[j]) for j in self.candidates
         }
         self.rho0_f = {j: float(r) for j, r in self.rho0.items()}
+        # the same data as flat arrays for the compiled loop (supporters of j: _idx[_ptr[j]:_ptr[j+1]])
+        sizes = [len(sup) for sup in groups.supporters]
+        self._ptr = np.zeros(P + 1, dtype=np.int64)
+        self._ptr[1:] = np.cumsum(sizes)
+        empty_i, empty_f = np.zeros(0, dtype=np.int64), np.zeros(0)
+        self._idx = np.concatenate([empty_i, *groups.supporters]).astype(np.int64)
+        self._sm = np.concatenate([empty_f, *groups.sup_mult]).astype(np.float64)
+        self._Mf = np.array(self.M, dtype=np.float64)
+        self._sat_f = np.array([float(x) for x in self.sat])
+        self._lb0 = np.full(P, np.inf)
+        self._alive0 = np.zeros(P, dtype=bool)
+        for j in self.candidates:
+            self._lb0[j] = self.rho0_f[j]
+            self._alive0[j] = True
 
     @property
     def A(self) -> np.ndarray:
@@ -208,7 +228,9 @@ class FastMES:
         for k, j in enumerate(sel):
             if j in st.alpha_x:
                 continue
-            poor_nz, Mpoor = st.poor_rec[j]
+            sup = self.g.supporters[j]
+            poor_nz = sup[st.zeroed_by[sup] == j]  # the supporters j took the last money of
+            Mpoor = st.mpoor[j]
             cost = Fraction(self.g.costs[j])
             if len(poor_nz) == 0:
                 s_poor = Fraction(0)
@@ -326,15 +348,24 @@ class FastMES:
 
     # -- one pass -------------------------------------------------------------------------------
     def run(self, b0: Fraction, explain: bool = False) -> Run:
+        """One MES pass at budget per voter b0 (``explain``: also record why projects lost).
+
+        Without ``explain`` (the many passes of add1) the rounds run in the compiled loop of
+        :mod:`linli.engine.budgeting.mes_kernel` when numba is there; a round the floats cannot
+        decide is played here, exactly, as on the numpy path.
+        """
         st = _State(self, Fraction(b0))
-        self.last_state = st  # read by the add1 jump (linli.engine.budgeting.add1)
+        self.last_state = st  # the state the pass ended in (tests rebuild exact prices from it)
         run = Run(st.b0, st.selected, st.alpha_x, {}, {}, {}, {}, {})
         for j in self.zero_cost:
             st.selected.append(j)
             st.alpha_x[j] = Fraction(0)
-            st.poor_rec[j] = (np.zeros(0, dtype=np.int64), 0)
+            st.mpoor[j] = 0
             run.rho[j] = Fraction(0)
             run.n_rich[j], run.n_poor[j] = self.M[j], 0
+        if self.compiled and not explain:
+            self._run_compiled(st, run)
+            return run
         heap = [(self.rho0_f[j], j) for j in self.candidates]
         heapq.heapify(heap)
         last_rho: dict[int, float] = {}
@@ -344,34 +375,9 @@ class FastMES:
         rnd = 0
         while heap:
             rnd += 1
-            best = float("inf")
-            seen: list[tuple[float, int]] = []
-            while heap and heap[0][0] <= best * (1 + EPS):
-                _, j = heapq.heappop(heap)
-                r = self._evaluate(st, j)
-                if r is None:
-                    alive.discard(j)
-                    run.dropped[j] = (rnd, Fraction(0), None)
-                    run.dropped_after[j] = st.selected[-1] if st.selected else None
-                    continue
-                last_rho[j] = r
-                seen.append((r, j))
-                best = min(best, r)
-            if not seen:
+            win = self._round(st, heap, alive, run, rnd, last_rho)
+            if win is None:
                 break
-            tied = [j for r, j in seen if r <= best * (1 + EPS)]
-            if len(tied) == 1:
-                win = tied[0]
-                rho_x: Fraction | None = None
-            else:
-                exact = {j: self._exact_rho(st, j) for j in tied}
-                rho_x = min(exact.values())
-                win = min(j for j in tied if exact[j] == rho_x)  # lowest number = tie-break
-            for r, j in seen:
-                if j != win:
-                    heapq.heappush(heap, (r, j))
-            alive.discard(win)
-            self._fund(st, win, run, rho_x)
             if explain:
                 self._check_drops(st, alive, heap, run, rnd, win)
         if explain:  # exact prices are only needed to explain the final outcome
@@ -380,6 +386,97 @@ class FastMES:
                 run.rho.setdefault(j, st.alpha_x[j] / self.sat[j] if self.sat[j] else Fraction(0))
             self._explain_drops(st, run, last_rho)
         return run
+
+    def _round(
+        self,
+        st: _State,
+        heap: list[tuple[float, int]],
+        alive: set[int],
+        run: Run,
+        rnd: int,
+        last_rho: dict[int, float],
+    ) -> int | None:
+        """One round: fund the project with the lowest ρ (None: nothing is affordable)."""
+        best = float("inf")
+        seen: list[tuple[float, int]] = []
+        while heap and heap[0][0] <= best * (1 + EPS):
+            _, j = heapq.heappop(heap)
+            r = self._evaluate(st, j)
+            if r is None:
+                alive.discard(j)
+                run.dropped[j] = (rnd, Fraction(0), None)
+                run.dropped_after[j] = st.selected[-1] if st.selected else None
+                continue
+            last_rho[j] = r
+            seen.append((r, j))
+            best = min(best, r)
+        if not seen:
+            return None
+        tied = [j for r, j in seen if r <= best * (1 + EPS)]
+        if len(tied) == 1:
+            win = tied[0]
+            rho_x: Fraction | None = None
+        else:
+            exact = {j: self._exact_rho(st, j) for j in tied}
+            rho_x = min(exact.values())
+            win = min(j for j in tied if exact[j] == rho_x)  # lowest number = tie-break
+        for r, j in seen:
+            if j != win:
+                heapq.heappush(heap, (r, j))
+        alive.discard(win)
+        self._fund(st, win, run, rho_x)
+        return win
+
+    def _run_compiled(self, st: _State, run: Run) -> None:
+        """The rounds of a pass in the compiled loop; rounds it cannot decide, in ``_round``."""
+        P = len(self.g.pids)
+        lb = self._lb0.copy()
+        alive = self._alive0.copy()
+        sel = np.empty(P, dtype=np.int64)
+        alpha_out = np.zeros(P)
+        mpoor = np.zeros(P)
+        n_sel = 0
+        rnd = 0
+        while True:
+            status, n_new = mes_kernel.run_rounds(
+                self._ptr,
+                self._idx,
+                self._sm,
+                self.cost_f,
+                self._Mf,
+                self._sat_f,
+                st.b0f,
+                st.bf,
+                st.zeroed,
+                st.zeroed_by,
+                lb,
+                alive,
+                sel,
+                n_sel,
+                alpha_out,
+                mpoor,
+                EPS,
+            )
+            for j in sel[n_sel:n_new].tolist():
+                st.selected.append(j)
+                st.alpha_f[j] = float(alpha_out[j])
+                mp = int(round(float(mpoor[j])))
+                st.mpoor[j] = mp
+                run.n_rich[j], run.n_poor[j] = self.M[j] - mp, mp
+            rnd += n_new - n_sel
+            n_sel = n_new
+            if status == mes_kernel.FINISHED:
+                return
+            # the floats cannot decide this round: play it exactly, then go on compiled
+            heap = [(float(lb[j]), j) for j in np.flatnonzero(alive).tolist()]
+            heapq.heapify(heap)
+            rnd += 1
+            if self._round(st, heap, set(j for _, j in heap), run, rnd, {}) is None:
+                return
+            alive[:] = False
+            for r, j in heap:
+                alive[j] = True
+                lb[j] = r
 
     def _fund(self, st: _State, j: int, run: Run, rho_x: Fraction | None) -> None:
         sup = self.g.supporters[j]
@@ -395,7 +492,8 @@ class FastMES:
             poor = b < alpha
         Mpoor = int(round(float(m[poor].sum())))
         poor_nz = sup[poor & ~st.zeroed[sup]]
-        st.poor_rec[j] = (poor_nz, Mpoor)
+        st.zeroed_by[poor_nz] = j
+        st.mpoor[j] = Mpoor
         nb = np.where(poor, 0.0, np.maximum(b - alpha, 0.0))
         st.bf[sup] = nb
         st.zeroed[sup[poor]] = True
@@ -440,10 +538,11 @@ class _State:
         self.b0f = float(b0)
         self.bf = np.full(G, self.b0f)
         self.zeroed = np.zeros(G, dtype=bool)
+        self.zeroed_by = np.full(G, -1, dtype=np.int64)  # project that took a group's last money
         self.selected: list[int] = []
         self.alpha_x: dict[int, Fraction] = {}
         self.alpha_f: dict[int, float] = {}
-        self.poor_rec: dict[int, tuple[np.ndarray, int]] = {}
+        self.mpoor: dict[int, int] = {}  # per funded project: voters who paid all they had
         self.exact_now: dict[int, Fraction] = {}
         self.avail: dict[int, float] = {}
 
