@@ -12,7 +12,8 @@ holds.
 
 While a conversation has at most ``base_k`` (100) participants, every distinct position is its
 own base cluster and the replay is exact: a run per distinct vote timestamp, the same admission
-rule, PCA and warm-started k-means as :mod:`linli.engine.opinions.pipeline`. Above that, base
+rule (ties in the top-up in Pol.is's map order, :mod:`.clojure_order`), PCA and warm-started
+k-means as :mod:`linli.engine.opinions.pipeline`. Above that, base
 clusters are real k-means clusters whose membership depends on Pol.is's unknown batch timing
 (replays with different spacings gave ARI 0.45-0.99 on ``above-100-ptpts``), so larger
 conversations are not replayed.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from linli.engine.opinions.clojure_order import map_order
 from linli.engine.opinions.clustering import clean_start, kmeans
 from linli.engine.opinions.model import Conversation, Params, PriorState
 from linli.engine.opinions.pca import pca, project
@@ -87,7 +89,9 @@ def replay_base_clusters(conv: Conversation, params: Params) -> PriorState:
         adm |= cnt >= min(params.min_votes, n_cols)
         missing = params.greedy_n - int(adm.sum())
         if missing > 0:
-            rest = np.flatnonzero(~adm)
+            # Pol.is's tie order: its user-vote-counts map (clojure_order).
+            walk = np.array([row_of[p] for p in map_order(pids[:n_rows])], dtype=np.int64)
+            rest = walk[~adm[walk]]
             top = rest[np.argsort(-cnt[rest], kind="stable")][:missing]
             adm[top] = True
         rating = raw[:n_rows, :n_cols].copy()

@@ -13,6 +13,8 @@ import numpy as np
 from numpy.typing import NDArray
 from threadpoolctl import threadpool_limits
 
+from linli.engine.opinions.clojure_order import map_order
+from linli.engine.opinions.clojure_order import rank as clojure_rank
 from linli.engine.opinions.clustering import kmeans, silhouette, warm_start_centers
 from linli.engine.opinions.history import can_replay, replay_base_clusters
 from linli.engine.opinions.model import (
@@ -74,47 +76,56 @@ def select_in_conv(
     pids: list[int], raw: FloatArray, prior: frozenset[int], params: Params
 ) -> list[int]:
     """Who is clustered: min(7, #statements) votes, topped up with the keenest voters to 15
-    (ties: earlier first vote), plus everyone admitted before."""
+    (ties in the order Pol.is walks its vote-count map), plus everyone admitted before."""
     counts = np.sum(~np.isnan(raw), axis=1)
     need = min(params.min_votes, raw.shape[1])
     chosen = set(prior) & set(pids)
     chosen.update(p for p, c in zip(pids, counts, strict=True) if c >= need)
     if len(chosen) < params.greedy_n:
+        walk = clojure_rank(pids)
         order = sorted(
-            (i for i, p in enumerate(pids) if p not in chosen), key=lambda i: (-counts[i], i)
+            (i for i, p in enumerate(pids) if p not in chosen),
+            key=lambda i: (-counts[i], walk[pids[i]]),
         )
         chosen.update(pids[i] for i in order[: params.greedy_n - len(chosen)])
     return [p for p in pids if p in chosen]
 
 
 def replay_in_conv(conv: Conversation, params: Params) -> frozenset[int]:
-    """Pol.is's admission rule applied after every vote, in time order ("once in, stays in").
+    """Pol.is's admission rule applied after every batch of votes, in time order ("once in,
+    stays in"); votes sharing a timestamp form one batch (one math run).
 
     Pol.is evaluates the rule on every math run and never drops anyone, so early voters who
     were among the 15 keenest when the conversation was young stay clustered with only one or
     two votes. Replaying the vote stream reproduces that without Pol.is's stored state.
     """
-    stamps = np.fromiter((v.timestamp for v in conv.votes), dtype=np.float64, count=len(conv.votes))
-    order = np.argsort(stamps, kind="stable").tolist()
-    counts: dict[int, int] = {}
+    n = len(conv.votes)
+    stamps = np.fromiter((v.timestamp for v in conv.votes), dtype=np.float64, count=n)
+    order = np.argsort(stamps, kind="stable")
+    ends = (np.flatnonzero(np.diff(stamps[order]) != 0) + 1).tolist() + [n]
+    counts: dict[int, int] = {}  # in first-vote order, like the matrix rows
     seen: set[tuple[int, int]] = set()
     statements: set[int] = set()
     admitted: set[int] = set(conv.prior.in_conv) if conv.prior else set()
-    for i in order:
-        v = conv.votes[i]
-        if (v.participant, v.statement) not in seen:
-            seen.add((v.participant, v.statement))
-            counts[v.participant] = counts.get(v.participant, 0) + 1
-        if v.statement not in statements:
+    start = 0
+    for end in ends:
+        touched = []
+        for i in order[start:end].tolist():
+            v = conv.votes[i]
             statements.add(v.statement)
-            if len(statements) <= params.min_votes:  # the threshold min(7, #statements) moved
-                need = len(statements)
-                admitted.update(p for p, c in counts.items() if c >= need)
-        if counts[v.participant] >= min(params.min_votes, len(statements)):
-            admitted.add(v.participant)
+            if (v.participant, v.statement) not in seen:
+                seen.add((v.participant, v.statement))
+                counts[v.participant] = counts.get(v.participant, 0) + 1
+                touched.append(v.participant)
+        start = end
+        # The threshold min(7, #statements) never falls and untouched counts did not move,
+        # so only this batch's voters can newly pass it.
+        need = min(params.min_votes, len(statements))
+        admitted.update(p for p in touched if counts[p] >= need)
         if len(admitted) < params.greedy_n:
-            # Ties go to whoever voted first (dict order), like the row order in select_in_conv.
-            rest = sorted((p for p in counts if p not in admitted), key=lambda p: -counts[p])
+            # Ties in Pol.is's order: its user-vote-counts map (clojure_order).
+            walk = map_order(list(counts))
+            rest = sorted((p for p in walk if p not in admitted), key=lambda p: -counts[p])
             admitted.update(rest[: params.greedy_n - len(admitted)])
         elif len(statements) >= params.min_votes:
             # From here on the threshold is fixed and the top-up never fires again, so the
