@@ -36,20 +36,28 @@ if os.environ.get("LINLI_MES_COMPILED", "1") != "0":
         pass
 
 
-def _evaluate(j, ptr, idx, sm, cost, M, bf, eps, b0f):
+def _evaluate(j, start, ptr, idx, sm, cost, M, bf, eps, b0f):
     """(status, α) of project j: status 0 = affordable, 1 = out (cannot pay), 2 = doubt.
 
-    ``FastMES._evaluate`` in fewer sweeps over the supporters: the sweep that finds the
-    supporters short of the equal share also sums what all of them have, and every sweep notes
-    whether a budget lies within rounding of the price it tried, so the sweep that confirms the
-    final price has also done the check for budgets within rounding of it."""
+    ``FastMES._evaluate`` in fewer sweeps over the supporters. The water-filling price α is the
+    fixed point of x ↦ (cost − Σ_{b<x} m·b) / (M − Σ_{b<x} m); from any x ≤ α this map climbs
+    monotonically to α (Σ m·min(b, x) ≤ cost there, hence the image is ≥ x, and ≤ α), and stops
+    when the set of short supporters repeats, which gives exactly α computed from the final set.
+    Numpy starts at the equal share cost / M; here ``start`` may be a known lower bound of α
+    (the price j had earlier in the pass, slightly lowered: budgets only fall, so prices only
+    rise), which saves sweeps and ends on the same set, hence the same float. The first sweep
+    also sums what the supporters have, and every sweep notes whether a budget lies within
+    rounding of the price it tried, so the sweep that confirms the final price has also done
+    that check."""
     s, e = ptr[j], ptr[j + 1]
     c = cost[j]
     Mj = M[j]
-    alpha = c / Mj
+    equal = c / Mj
+    alpha = max(start, equal)
     tol = eps * c
     npoor = -1
     first = True
+    near = False
     while True:
         lim = eps * alpha + 1e-12 * b0f
         near = False
@@ -73,10 +81,10 @@ def _evaluate(j, ptr, idx, sm, cost, M, bf, eps, b0f):
             if avail <= c + tol:  # too close to call in floats
                 return 2, 0.0
             first = False
-        if k_poor == npoor or k_poor == 0:
+        if k_poor == npoor or (k_poor == 0 and alpha == equal):
             break
         npoor = k_poor
-        alpha = (c - s_poor) / (Mj - m_poor)
+        alpha = (c - s_poor) / (Mj - m_poor) if k_poor > 0 else equal
     if near:  # a supporter's budget within rounding of the price: floats are unreliable
         return 2, alpha
     return 0, alpha
@@ -114,6 +122,7 @@ def _run_rounds(
     """
     P = cost.shape[0]
     popped = np.zeros(P, dtype=np.bool_)
+    alb = np.zeros(P)  # lower bounds on prices (where evaluations start)
     seen = np.empty(P, dtype=np.int64)
     rs = np.empty(P, dtype=np.float64)
     als = np.empty(P, dtype=np.float64)
@@ -130,12 +139,13 @@ def _run_rounds(
             if j < 0 or not lb[j] <= best * (1 + eps):
                 break
             popped[j] = True
-            status, alpha = _evaluate(j, ptr, idx, sm, cost, M, bf, eps, b0f)
+            status, alpha = _evaluate(j, alb[j], ptr, idx, sm, cost, M, bf, eps, b0f)
             if status == 2:
                 return DOUBT, n_sel
             if status == 1:
                 alive[j] = False
                 continue
+            alb[j] = alpha * (1 - 1e-9)  # a lower bound on j's price for the rest of the pass
             r = alpha / sat[j]
             seen[ne] = j
             rs[ne] = r
