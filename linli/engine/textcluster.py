@@ -178,12 +178,12 @@ def _tokenizer() -> Any:  # jieba has no type hints
 
 @functools.cache
 def _concept_table() -> tuple[re.Pattern[str], dict[str, tuple[str, str]]]:
-    """Triggers of ``data/concepts.txt``: word → (kind "obj"/"prob", concept name)."""
+    """Triggers of ``data/concepts.txt``: word → (kind "obj"/"ctx"/"prob", concept name)."""
     table: dict[str, tuple[str, str]] = {}
     for line in _data_lines("concepts.txt"):
         head, _, words = line.partition(":")
         kind, name = head.split()
-        if kind not in ("obj", "prob"):
+        if kind not in ("obj", "ctx", "prob"):
             raise ValueError(f"concepts.txt: unknown kind {kind!r}")
         for w in words.split():
             table[w] = (kind, name)
@@ -196,14 +196,16 @@ def concepts(text: str) -> tuple[frozenset[str], frozenset[str]]:
 
     Matched on the normalised text without spaces, longest trigger first and without
     overlaps, so "加装电梯" is the object 加装电梯 and not the problem 不够 (加装) plus 电梯.
+    A need naming a specific object (充电桩, 飞线充电) is judged by it; one naming only a
+    general thing (``ctx``: 电动车, 充电, 停车) by that: "充电桩太少，电动车没法充电" and
+    "楼上拉电线给电动车充电" both mention 电动车 and 充电, and are still different needs.
     """
     pattern, table = _concept_table()
-    objects: set[str] = set()
-    problems: set[str] = set()
+    found: dict[str, set[str]] = {"obj": set(), "ctx": set(), "prob": set()}
     for m in pattern.finditer(normalise(text).replace(" ", "")):
         kind, name = table[m.group(0)]
-        (objects if kind == "obj" else problems).add(name)
-    return frozenset(objects), frozenset(problems)
+        found[kind].add(name)
+    return frozenset(found["obj"] or found["ctx"]), frozenset(found["prob"])
 
 
 # --------------------------------------------------------------------------- text

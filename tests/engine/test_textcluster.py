@@ -200,23 +200,25 @@ def test_any_input_partitions_the_ids(texts):
 
 
 def test_accuracy_on_tuning_half():
-    # measured: P 0.922, R 0.822, F1 0.869 (the half the parameters and the concept table
-    # were chosen on)
+    # measured: P 0.863, R 0.709, F1 0.778 (the half the parameters and the concept table
+    # were chosen on: 608 texts in 78 needs, all confusable needs together)
     p, r, f = _score(_rows("tune"))
-    assert p >= 0.90 and r >= 0.80 and f >= 0.85, (p, r, f)
+    assert p >= 0.84 and r >= 0.69 and f >= 0.76, (p, r, f)
 
 
 def test_accuracy_on_held_out_half():
-    # measured: P 0.762, R 0.630, F1 0.690 (needs never seen while tuning). Below the goal
-    # (F1 0.85, P 0.9): see docs/engine-textcluster.md. The floor guards against regressions.
+    # measured: P 0.727, R 0.461, F1 0.564 (290 texts in 29 needs written before the table's
+    # last two revisions and never read while tuning). Far below the goal (F1 0.85, P 0.9):
+    # see docs/engine-textcluster.md. The floor guards against regressions.
     p, r, f = _score(_rows("test"))
-    assert p >= 0.74 and r >= 0.61 and f >= 0.67, (p, r, f)
+    assert p >= 0.70 and r >= 0.44 and f >= 0.54, (p, r, f)
 
 
 def test_accuracy_on_whole_set():
-    # measured: P 0.685, R 0.706, F1 0.695 (denser: all confusable needs together)
+    # measured: P 0.627, R 0.615, F1 0.621 (denser: all 898 texts together; three held-out
+    # needs, *_2, are about the same thing as a tuning need and count as different here)
     p, r, f = _score(_rows())
-    assert p >= 0.66 and r >= 0.68 and f >= 0.67, (p, r, f)
+    assert p >= 0.60 and r >= 0.59 and f >= 0.60, (p, r, f)
 
 
 @pytest.mark.parametrize(
@@ -280,9 +282,10 @@ def test_intake_suggestions_on_held_out_half():
             answered += 1
             top1 += label[hits[0].id] == r["label"]
             top3 += any(label[h.id] == r["label"] for h in hits)
-    # measured on this sample (608-text set): 167 of 170 answered, top-1 148, top-3 157
-    assert answered >= 160
-    assert top1 / answered >= 0.86 and top3 / answered >= 0.92
+    # measured on this sample (the 290-text held-out half): 141 of 145 answered, top-1 96,
+    # top-3 123
+    assert answered >= 135
+    assert top1 / answered >= 0.66 and top3 / answered >= 0.85
 
 
 # --------------------------------------------------------------------------- vTaiwan
