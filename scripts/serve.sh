@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Serve the platform through gunicorn (linli/gunicorn_conf.py) with the background task worker
-# (roster imports) alongside; Ctrl+C stops both.
+# (roster imports, notifications; db_worker, or rqworker when TASKS_BACKEND=rq) alongside; Ctrl+C stops both.
 #   PORT=8000 HOST=127.0.0.1   where to listen
 #   WEB_CONCURRENCY, GUNICORN_THREADS   workers (default 2 × cores + 1) and threads each
 # Static files are collected (hashed, gzip + brotli) into staticfiles/ and served by WhiteNoise.
@@ -20,7 +20,13 @@ if [ ! -f "$MANIFEST" ] || [ -n "$(find static linli/settings.py linli/core/stat
   echo "正在收集静态文件（collectstatic）…"
   $BIN/python manage.py collectstatic --noinput -v0
 fi
-$BIN/python manage.py db_worker >"/tmp/linli-worker-${PORT}.log" 2>&1 &
+# The task worker matches the queue: Redis (TASKS_BACKEND=rq, settings.py) or the database.
+case "${TASKS_BACKEND:-}" in
+  rq|django_tasks_rq.RQBackend)
+    $BIN/python manage.py rqworker default --job-class django_tasks_rq.Job \
+      >"/tmp/linli-worker-${PORT}.log" 2>&1 & ;;
+  *) $BIN/python manage.py db_worker >"/tmp/linli-worker-${PORT}.log" 2>&1 & ;;
+esac
 WORKER=$!
 $BIN/gunicorn -c linli/gunicorn_conf.py &
 SERVER=$!
