@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from linli.core.masking import mask_mobile
 from linli.core.permissions import get_visible, require
@@ -223,3 +223,29 @@ def list_facilities(request, street_id: int | None = None):
         )
         for f in qs.order_by("id")
     ]
+
+
+class AccountLinkIn(Schema):
+    mobile: str = Field(..., max_length=11)
+
+
+class AccountLinkOut(Schema):
+    person_id: int
+    name: str
+    user_id: int
+
+
+@router.post(
+    "/flats/{flat_id}/people/{person_id}/account",
+    response=AccountLinkOut,
+    summary="把户室登记的人员关联到其平台账号（按手机号）",
+)
+def link_person_account(request, flat_id: int, person_id: int, payload: AccountLinkIn):
+    from linli.places import services
+
+    flat = get_visible(selectors.flats_visible_to(request.auth), pk=flat_id)
+    person = get_visible(selectors.persons_visible_to(request.auth), pk=person_id)
+    person = services.person_link_account(
+        actor=request.auth, flat=flat, person=person, mobile=payload.mobile
+    )
+    return AccountLinkOut(person_id=person.pk, name=person.name, user_id=person.user_id)

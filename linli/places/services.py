@@ -133,3 +133,48 @@ def microspace_photo_add(
         after={"microspace": microspace.pk, "caption": photo.caption, "file": photo.image.name},
     )
     return photo
+
+
+@transaction.atomic
+def person_link_account(*, actor, flat, person, mobile: str):
+    """Link a person registered in ``flat`` (owner or resident) to his platform account,
+    found by mobile number — what the committee does when he shows his property certificate
+    or 居住证明. Once linked, his flats' ballots, notices and shares reach his account."""
+    from linli.accounts.models import User
+    from linli.core.permissions import require
+    from linli.places.models import Person
+
+    require(actor, "places.manage_committee", flat, "只有本居委会工作人员可以关联住户的平台账号")
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    ensure(
+        person.ownerships.filter(flat=flat).exists()
+        or person.residencies.filter(household__flat=flat).exists(),
+        "此人未登记在该户室",
+        code="not_in_flat",
+    )
+    mobile = (mobile or "").strip()
+    ensure(mobile, "请填写其登录平台所用的手机号", code="mobile")
+    user = User.objects.filter(mobile=mobile).first()
+    ensure(
+        user is not None,
+        "该手机号尚未注册平台账号：请本人先用此手机号登录一次（短信验证码），再来关联",
+        code="no_account",
+    )
+    taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
+    ensure(taken is None, f"该账号已关联登记人员“{taken.name if taken else ''}”", code="taken")
+    ensure(
+        person.user_id in (None, user.pk),
+        "此人已关联另一个平台账号：如需更换，请先核实身份并联系管理员",
+        code="linked",
+    )
+    before = person.user_id
+    person.user = user
+    person.save(update_fields=["user"])
+    audit_record(
+        actor=actor,
+        action="person.link_account",
+        obj=person,
+        before={"user": before},
+        after={"user": user.pk, "flat": flat.pk},
+    )
+    return person

@@ -17,6 +17,11 @@ urlpatterns = [
     ),
     path("buildings/<int:pk>/", views.building, name="building"),
     path("flats/<int:pk>/", views.flat, name="flat"),
+    path(
+        "flats/<int:pk>/people/<int:person_pk>/account/",
+        views.person_link_account,
+        name="person_link_account",
+    ),
     path("microspaces/<int:pk>/", views.microspace, name="microspace"),
     path("microspaces/<int:pk>/edit/", views.microspace_edit, name="microspace_edit"),
     path("microspaces/<int:pk>/photos/", views.microspace_photo_add, name="microspace_photo_add"),

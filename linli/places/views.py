@@ -6,16 +6,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.scopes import scopes_for
-from linli.core.errors import ScopeError, ServiceError
+from linli.core.actions import run_form, run_service
 from linli.core.permissions import get_visible, require
 from linli.core.templatetags.linli import (
     FACILITY_KIND_LABELS,
@@ -383,8 +382,7 @@ def building(request, pk: int):
     )
 
 
-@login_required
-def flat(request, pk: int):
+def _get_flat(request, pk: int):
     obj = get_visible(
         _flats_with_people(selectors.flats_visible_to(request.user)).select_related(
             "building__compound__committee"
@@ -392,6 +390,25 @@ def flat(request, pk: int):
         pk=pk,
     )
     require(request.user, "places.view_flat", obj)
+    return obj
+
+
+@login_required
+def flat(request, pk: int):
+    return _flat_page(request, _get_flat(request, pk))
+
+
+def _flat_page(request, obj, status: int = 200):
+    can_link = request.user.has_perm("places.manage_committee", obj)
+    people = []
+    if can_link:  # the people registered in the flat, for linking their platform accounts
+        seen = set()
+        for p in [o.person for o in obj.ownerships.all()] + [
+            r.person for h in obj.households.all() for r in h.residencies.all()
+        ]:
+            if p.pk not in seen:
+                seen.add(p.pk)
+                people.append(p)
     return render(
         request,
         "places/flat.html",
@@ -399,7 +416,27 @@ def flat(request, pk: int):
             "flat": obj,
             "show_contacts": request.user.has_perm("places.see_contacts", obj),
             "can_roster": request.user.has_perm("places.view_building_roster", obj.building),
+            "can_link": can_link,
+            "people": people,
         },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def person_link_account(request, pk: int, person_pk: int):
+    """Committee staff link a person of the flat to his platform account (by mobile)."""
+    obj = _get_flat(request, pk)
+    person = get_visible(selectors.persons_visible_to(request.user), pk=person_pk)
+    return run_service(
+        request,
+        lambda: services.person_link_account(
+            actor=request.user, flat=obj, person=person, mobile=request.POST.get("mobile", "")
+        ),
+        success=lambda p: _("已将%(name)s关联到平台账号") % {"name": p.name},
+        redirect_to=reverse("places:flat", args=[obj.pk]) + "#accounts",
+        render_refusal=lambda status: _flat_page(request, obj, status),
     )
 
 
@@ -414,43 +451,31 @@ def _get_microspace(request, pk):
 
 @login_required
 def microspace(request, pk: int):
-    return _microspace_page(request, _get_microspace(request, pk))
+    obj = _get_microspace(request, pk)
+    return render(request, "places/microspace.html", _microspace_context(request, obj))
 
 
-def _microspace_page(request, obj, photo_form=None, status=200):
+def _microspace_context(request, obj, photo_form=None):
     photos = obj.photos.order_by("-taken_at", "-id")
     projects = projects_visible_to(request.user).filter(microspaces=obj).order_by("-created_at")
     point = _point(obj.lat, obj.lng, name=obj.name, kind="microspace")
-    return render(
-        request,
-        "places/microspace.html",
-        {
-            "ms": obj,
-            "photos": photos,
-            "projects": projects,
-            "can_edit": request.user.has_perm("places.edit_microspace", obj),
-            "photo_form": photo_form or MicroSpacePhotoForm(),
-            "map_data": {
-                "centre": [float(obj.lat), float(obj.lng)] if point else None,
-                "features": {"type": "FeatureCollection", "features": [point] if point else []},
-                "plan": obj.compound.site_plan.url if obj.compound.site_plan else None,
-                "plan_points": (
-                    [{"x": float(obj.plan_x), "y": float(obj.plan_y), "name": obj.name}]
-                    if obj.plan_x is not None and obj.plan_y is not None
-                    else []
-                ),
-            },
+    return {
+        "ms": obj,
+        "photos": photos,
+        "projects": projects,
+        "can_edit": request.user.has_perm("places.edit_microspace", obj),
+        "photo_form": photo_form or MicroSpacePhotoForm(),
+        "map_data": {
+            "centre": [float(obj.lat), float(obj.lng)] if point else None,
+            "features": {"type": "FeatureCollection", "features": [point] if point else []},
+            "plan": obj.compound.site_plan.url if obj.compound.site_plan else None,
+            "plan_points": (
+                [{"x": float(obj.plan_x), "y": float(obj.plan_y), "name": obj.name}]
+                if obj.plan_x is not None and obj.plan_y is not None
+                else []
+            ),
         },
-        status=status,
-    )
-
-
-def _apply_validation_error(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
+    }
 
 
 @login_required
@@ -458,27 +483,14 @@ def microspace_create(request, compound_pk: int):
     compound_obj = get_visible(selectors.compounds_visible_to(request.user), pk=compound_pk)
     require(request.user, "places.edit_microspace", compound_obj, "您无权登记该小区的小微空间")
     form = MicroSpaceForm(request.POST or None, compound=compound_obj)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items()}
-            try:
-                ms = services.microspace_create(actor=request.user, compound=compound_obj, **data)
-            except ValidationError as exc:
-                _apply_validation_error(form, exc)
-            except ScopeError:
-                raise
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("小微空间已登记"))
-                return redirect("places:microspace", ms.pk)
-        status = 400
-    return render(
+    return run_form(
         request,
-        "places/microspace_form.html",
-        {"form": form, "compound": compound_obj, "ms": None},
-        status=status,
+        form,
+        lambda d: services.microspace_create(actor=request.user, compound=compound_obj, **d),
+        template="places/microspace_form.html",
+        success=_("小微空间已登记"),
+        redirect_to=lambda ms: reverse("places:microspace", args=[ms.pk]),
+        context={"compound": compound_obj, "ms": None},
     )
 
 
@@ -489,26 +501,14 @@ def microspace_edit(request, pk: int):
     )
     require(request.user, "places.edit_microspace", obj, "您无权修改该小微空间")
     form = MicroSpaceForm(request.POST or None, instance=obj, compound=obj.compound)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.microspace_update(actor=request.user, microspace=obj, **form.cleaned_data)
-            except ValidationError as exc:
-                _apply_validation_error(form, exc)
-            except ScopeError:
-                raise
-            except ServiceError as exc:
-                form.add_error(None, exc.message)
-            else:
-                messages.success(request, _("小微空间已更新"))
-                return redirect("places:microspace", obj.pk)
-        status = 400
-    return render(
+    return run_form(
         request,
-        "places/microspace_form.html",
-        {"form": form, "compound": obj.compound, "ms": obj},
-        status=status,
+        form,
+        lambda d: services.microspace_update(actor=request.user, microspace=obj, **d),
+        template="places/microspace_form.html",
+        success=_("小微空间已更新"),
+        redirect_to=reverse("places:microspace", args=[obj.pk]),
+        context={"compound": obj.compound, "ms": obj},
     )
 
 
@@ -560,18 +560,13 @@ def facilities(request):
 @require_POST
 def microspace_photo_add(request, pk: int):
     obj = _get_microspace(request, pk)
-    require(request.user, "places.edit_microspace", obj, "您无权为该小微空间上传照片")
     form = MicroSpacePhotoForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.microspace_photo_add(actor=request.user, microspace=obj, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_validation_error(form, exc)
-        except ScopeError:
-            raise
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, _("照片已上传"))
-            return redirect("places:microspace", obj.pk)
-    return _microspace_page(request, obj, photo_form=form, status=400)
+    return run_form(
+        request,
+        form,
+        lambda d: services.microspace_photo_add(actor=request.user, microspace=obj, **d),
+        template="places/microspace.html",
+        success=_("照片已上传"),
+        redirect_to=reverse("places:microspace", args=[obj.pk]),
+        context=lambda: _microspace_context(request, obj, photo_form=form),
+    )

@@ -49,7 +49,12 @@ def process_url(project) -> str:
 
 
 def meeting_new_url(project, kind: str) -> str:
-    return reverse("deliberation:create") + f"?project={project.pk}&kind={kind}"
+    """The meeting form for ``kind`` on the project, its convener pre-selected (the first
+    one the kind allows: the form's own default, 居民区党组织, would be refused)."""
+    from linli.deliberation.meeting_types import spec_for
+
+    convener = spec_for(kind).conveners[0]
+    return reverse("deliberation:create") + f"?project={project.pk}&kind={kind}&convener={convener}"
 
 
 # ------------------------------------------------------------------ configuration
@@ -279,7 +284,7 @@ def check_no_open_conflict(project):
         return met(_("没有未化解的矛盾"), link)
     return missing(
         _("项目有%(n)s项矛盾（%(c)s）尚未化解：须召开矛盾协调会或听证会并登记化解结果后才能推进")
-        % {"n": len(rows), "c": "、".join(dict.fromkeys(r.get_cause_display() for r in rows))},
+        % {"n": len(rows), "c": "、".join(dict.fromkeys(str(r.get_cause_display()) for r in rows))},
         link,
         STAFF,
     )
@@ -325,9 +330,9 @@ def six_meetings(project) -> list[dict]:
             rows.append(
                 {
                     "stage": stage,
-                    "stage_label": Stage(stage).label,
+                    "stage_label": str(Stage(stage).label),
                     "kind": kind,
-                    "label": MeetingKind(kind).label,
+                    "label": str(MeetingKind(kind).label),
                     "held": kind in held,
                     "current": project.stage == stage,
                     "url": meeting_new_url(project, kind),
@@ -341,7 +346,7 @@ def six_meetings(project) -> list[dict]:
                 "stage": "",
                 "stage_label": _("出现矛盾时"),
                 "kind": MeetingKind.CONFLICT,
-                "label": MeetingKind.CONFLICT.label,
+                "label": str(MeetingKind.CONFLICT.label),
                 "held": MeetingKind.CONFLICT in held,
                 "current": Conflict.objects.filter(
                     project_id=project.pk, resolved_at__isnull=True
@@ -357,10 +362,10 @@ def check_six_meetings(project):
     rows = [r for r in six_meetings(project) if r["stage"] == project.stage]
     if not rows:
         return met(_("本阶段没有“六会”要求"))
-    todo = [r["label"] for r in rows if not r["held"]]
+    todo = [str(r["label"]) for r in rows if not r["held"]]
     if todo:
         return met(
             _("本阶段宜召开：%(k)s（尚未召开，供参考，不影响推进）") % {"k": "、".join(todo)},
             rows[0]["url"],
         )
-    return met(_("本阶段的%(k)s已召开") % {"k": "、".join(r["label"] for r in rows)})
+    return met(_("本阶段的%(k)s已召开") % {"k": "、".join(str(r["label"]) for r in rows)})

@@ -81,7 +81,7 @@ def process_section(project, user):
             )
         )
     rows = checks.six_meetings(project)
-    held = [r["label"] for r in rows if r["held"]]
+    held = [str(r["label"]) for r in rows if r["held"]]
     section.status = _("六会已召开：%(k)s") % {"k": "、".join(held)} if held else _("六会尚未召开")
     return section
 
