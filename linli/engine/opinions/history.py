@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from linli.engine.opinions.clojure_order import map_order
+from linli.engine.opinions.clojure_order import ARRAY_MAP_MAX, map_order
 from linli.engine.opinions.clustering import clean_start, kmeans
 from linli.engine.opinions.model import Conversation, Params, PriorState
 from linli.engine.opinions.pca import pca, project
@@ -59,6 +59,10 @@ def replay_base_clusters(conv: Conversation, params: Params) -> PriorState:
         row_of.setdefault(v.participant, len(row_of))
         col_of.setdefault(v.statement, len(col_of))
     pids = list(row_of)
+    # Each row's place in Pol.is's hash-map walk over all participants; restricted to the rows
+    # seen so far it is the walk of the map Pol.is holds at that run.
+    trie_rank = np.empty(len(pids), dtype=np.int64)
+    trie_rank[[row_of[p] for p in map_order(pids)]] = np.arange(len(pids))
     raw = np.full((len(row_of), len(col_of)), np.nan)
     excluded = np.zeros(len(col_of), dtype=bool)
     for t, j in col_of.items():
@@ -90,7 +94,10 @@ def replay_base_clusters(conv: Conversation, params: Params) -> PriorState:
         missing = params.greedy_n - int(adm.sum())
         if missing > 0:
             # Pol.is's tie order: its user-vote-counts map (clojure_order).
-            walk = np.array([row_of[p] for p in map_order(pids[:n_rows])], dtype=np.int64)
+            if n_rows <= ARRAY_MAP_MAX:
+                walk = np.arange(n_rows)
+            else:
+                walk = np.argsort(trie_rank[:n_rows], kind="stable")
             rest = walk[~adm[walk]]
             top = rest[np.argsort(-cnt[rest], kind="stable")][:missing]
             adm[top] = True
