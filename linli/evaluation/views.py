@@ -47,12 +47,12 @@ def _evaluation(request, project_id) -> Evaluation:
             project=project
         )
     except Evaluation.DoesNotExist as exc:
-        raise Http404("该项目尚未组织评议") from exc
+        raise Http404(_("该项目尚未组织评议")) from exc
 
 
 def _audit_project(request, project_id):
     project = get_visible(selectors.projects_for_audit(request.user), pk=project_id)
-    require(request.user, "evaluation.view_audit", project, "您无权查看该项目的审计")
+    require(request.user, "evaluation.view_audit", project, _("您无权查看该项目的审计"))
     return project
 
 
@@ -151,21 +151,41 @@ def _back(project):
     return reverse("evaluation:project", args=[project.pk])
 
 
+def _on_page(template, make_context, back):
+    """The one shape of this module's form handlers: run the form's service on the page
+    the form sits on (``template``), shown again with the form and the refusal, else back."""
+
+    def handle(request, obj, form, key, action, *, success, redirect_to=None, **extra):
+        return run_form(
+            request,
+            form,
+            action,
+            template=template,
+            success=success,
+            redirect_to=redirect_to or back(obj),
+            context=lambda: make_context(request, obj, **{key: form}, **extra),
+        )
+
+    return handle
+
+
+_on_project = _on_page("evaluation/project.html", _evaluation_context, _back)
+
+
 @login_required
 @require_POST
 def evaluation_open(request, project_id: int):
     project = _eval_project(request, project_id)
     form = forms.MeetingChoiceForm(request.POST, meetings=_eval_meetings(project))
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "open_form",
         lambda d: services.evaluation_open(
             actor=request.user, project=project, meeting=d["meeting"]
         ),
-        template="evaluation/project.html",
         success=_("评议已开始"),
-        redirect_to=_back(project),
-        context=lambda: _evaluation_context(request, project, open_form=form),
     )
 
 
@@ -175,16 +195,15 @@ def evaluation_meeting(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     project = evaluation.project
     form = forms.MeetingChoiceForm(request.POST, meetings=_eval_meetings(project))
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "meeting_form",
         lambda d: services.evaluation_set_meeting(
             actor=request.user, evaluation=evaluation, meeting=d["meeting"]
         ),
-        template="evaluation/project.html",
         success=_("已关联评议会"),
-        redirect_to=_back(project),
-        context=lambda: _evaluation_context(request, project, meeting_form=form),
     )
 
 
@@ -194,16 +213,15 @@ def score_submit(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     project = evaluation.project
     form = forms.ScoreForm(request.POST)
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "score_form",
         lambda d: services.score_submit(
             actor=request.user, evaluation=evaluation, scores=form.scores(), comment=d["comment"]
         ),
-        template="evaluation/project.html",
         success=_("评分已提交，谢谢您的参与"),
-        redirect_to=_back(project),
-        context=lambda: _evaluation_context(request, project, score_form=form),
     )
 
 
@@ -213,9 +231,11 @@ def score_paper(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     project = evaluation.project
     form = forms.PaperScoreForm(request.POST)
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "paper_form",
         lambda d: services.score_enter_paper(
             actor=request.user,
             evaluation=evaluation,
@@ -224,10 +244,8 @@ def score_paper(request, project_id: int):
             scores=form.scores(),
             comment=d["comment"],
         ),
-        template="evaluation/project.html",
         success=_("纸质评分表已录入"),
         redirect_to=_back(project) + "#paper",
-        context=lambda: _evaluation_context(request, project, paper_form=form),
     )
 
 
@@ -237,16 +255,15 @@ def evaluator_assign(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     project = evaluation.project
     form = forms.AssignForm(request.POST)
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "assign_form",
         lambda d: services.evaluator_assign(
             actor=request.user, project=project, user=d["user"], organisation=d["organisation"]
         ),
-        template="evaluation/project.html",
         success=_("已委托第三方评估"),
-        redirect_to=_back(project),
-        context=lambda: _evaluation_context(request, project, assign_form=form),
     )
 
 
@@ -285,9 +302,9 @@ def survey_results(request, project_id: int):
     from linli.surveys.results import survey_results as results
 
     evaluation = _evaluation(request, project_id)
-    require(request.user, "evaluation.view_survey_results", evaluation, "您无权查看该调查结果")
+    require(request.user, "evaluation.view_survey_results", evaluation, _("您无权查看该调查结果"))
     if evaluation.survey_id is None:
-        raise Http404("该项目尚未发起满意度调查")
+        raise Http404(_("该项目尚未发起满意度调查"))
     return render(
         request,
         "evaluation/survey_results.html",
@@ -301,16 +318,15 @@ def evaluation_close(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     project = evaluation.project
     form = forms.CloseEvaluationForm(request.POST)
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "close_form",
         lambda d: services.evaluation_close(
             actor=request.user, evaluation=evaluation, conclusion=d["conclusion"]
         ),
-        template="evaluation/project.html",
         success=_("评议已完成"),
-        redirect_to=_back(project),
-        context=lambda: _evaluation_context(request, project, close_form=form),
     )
 
 
@@ -320,9 +336,11 @@ def completion_notice(request, project_id: int):
     evaluation = _evaluation(request, project_id)
     project = evaluation.project
     form = forms.NoticeForm(request.POST)
-    return run_form(
+    return _on_project(
         request,
+        project,
         form,
+        "notice_form",
         lambda d: services.completion_notice_publish(
             actor=request.user,
             evaluation=evaluation,
@@ -330,17 +348,15 @@ def completion_notice(request, project_id: int):
             boards=d["boards"],
             days=d["days"],
         ),
-        template="evaluation/project.html",
         success=_("完工公示已发布"),
         redirect_to=lambda notice: reverse("notices:detail", args=[notice.pk]),
-        context=lambda: _evaluation_context(request, project, notice_form=form),
     )
 
 
 @login_required
 def report_pdf(request, project_id: int):
     evaluation = _evaluation(request, project_id)
-    require(request.user, "evaluation.view_report", evaluation, "您无权查看该评估报告")
+    require(request.user, "evaluation.view_report", evaluation, _("您无权查看该评估报告"))
     pdf = evaluation_report_pdf(evaluation, report=selectors.evaluation_report(evaluation))
     return download(pdf, f"evaluation-{project_id}.pdf")
 
@@ -351,7 +367,7 @@ def report_pdf(request, project_id: int):
 @login_required
 def photos(request, project_id: int):
     project = _eval_project(request, project_id)
-    require(request.user, "evaluation.manage_photos", project, "您无权管理该项目的照片")
+    require(request.user, "evaluation.manage_photos", project, _("您无权管理该项目的照片"))
     form = forms.PhotoForm(request.POST or None, request.FILES or None)
     return run_form(
         request,
@@ -431,10 +447,13 @@ def _audit_back(project):
     return reverse("evaluation:audit", args=[project.pk])
 
 
+_on_audit = _on_page("evaluation/audit.html", _audit_context, _audit_back)
+
+
 def _audit_of(project) -> Audit:
     audit = Audit.objects.filter(project=project).first()
     if audit is None:
-        raise Http404("该项目尚未委托审计")
+        raise Http404(_("该项目尚未委托审计"))
     return audit
 
 
@@ -443,16 +462,15 @@ def _audit_of(project) -> Audit:
 def auditor_assign(request, project_id: int):
     project = _audit_project(request, project_id)
     form = forms.AssignForm(request.POST)
-    return run_form(
+    return _on_audit(
         request,
+        project,
         form,
+        "assign_form",
         lambda d: services.auditor_assign(
             actor=request.user, project=project, user=d["user"], organisation=d["organisation"]
         ),
-        template="evaluation/audit.html",
         success=_("已委托审计"),
-        redirect_to=_audit_back(project),
-        context=lambda: _audit_context(request, project, assign_form=form),
     )
 
 
@@ -466,14 +484,13 @@ def finding_add(request, project_id: int):
     form = forms.FindingForm(
         request.POST, entries=JournalEntry.objects.filter(plan__project=project)
     )
-    return run_form(
+    return _on_audit(
         request,
+        project,
         form,
+        "finding_form",
         lambda d: services.finding_add(actor=request.user, audit=audit, **d),
-        template="evaluation/audit.html",
         success=_("审计发现已提出，等待居委会答复"),
-        redirect_to=_audit_back(project),
-        context=lambda: _audit_context(request, project, finding_form=form),
     )
 
 
@@ -484,18 +501,16 @@ def finding_respond(request, project_id: int, finding_id: int):
     audit = _audit_of(project)
     finding = get_visible(Finding.objects.filter(audit=audit), pk=finding_id)
     form = forms.ResponseForm(request.POST)
-    return run_form(
+    return _on_audit(
         request,
+        project,
         form,
+        "response_form",
         lambda d: services.finding_respond(
             actor=request.user, finding=finding, response=d["response"]
         ),
-        template="evaluation/audit.html",
         success=_("答复已记录"),
-        redirect_to=_audit_back(project),
-        context=lambda: _audit_context(
-            request, project, response_form=form, response_for=finding.pk
-        ),
+        response_for=finding.pk,
     )
 
 
@@ -505,14 +520,13 @@ def audit_close(request, project_id: int):
     project = _audit_project(request, project_id)
     audit = _audit_of(project)
     form = forms.OpinionForm(request.POST)
-    return run_form(
+    return _on_audit(
         request,
+        project,
         form,
+        "opinion_form",
         lambda d: services.audit_close(actor=request.user, audit=audit, opinion=d["opinion"]),
-        template="evaluation/audit.html",
         success=_("审计已结束"),
-        redirect_to=_audit_back(project),
-        context=lambda: _audit_context(request, project, opinion_form=form),
     )
 
 
@@ -524,7 +538,7 @@ def audit_books(request, project_id: int):
     from linli.notices.models import Notice
 
     project = _audit_project(request, project_id)
-    require(request.user, "evaluation.audit_books", project, "您无权查阅该项目的账目")
+    require(request.user, "evaluation.audit_books", project, _("您无权查阅该项目的账目"))
     plan = FundingPlan.objects.filter(project=project).first()
     entries = []
     if plan is not None:
@@ -558,7 +572,7 @@ def audit_attachment(request, project_id: int, attachment_id: int):
     from linli.funding.models import Attachment
 
     project = _audit_project(request, project_id)
-    require(request.user, "evaluation.audit_books", project, "您无权查阅该项目的账目")
+    require(request.user, "evaluation.audit_books", project, _("您无权查阅该项目的账目"))
     att = get_visible(Attachment.objects.filter(entry__plan__project=project), pk=attachment_id)
     try:
         handle = att.file.open("rb")
@@ -572,7 +586,7 @@ def audit_notice_attachment(request, project_id: int, attachment_id: int):
     from linli.notices.models import NoticeAttachment
 
     project = _audit_project(request, project_id)
-    require(request.user, "evaluation.audit_books", project, "您无权查阅该项目的资料")
+    require(request.user, "evaluation.audit_books", project, _("您无权查阅该项目的资料"))
     att = get_visible(
         NoticeAttachment.objects.filter(notice__project=project).exclude(notice__status="draft"),
         pk=attachment_id,
@@ -617,7 +631,7 @@ def convention_new(request):
     from linli.places.selectors import committees_managed_by
 
     if not committees_managed_by(request.user).exists():
-        raise ScopeError("只有居委会、街道或区级工作人员可以起草公约")
+        raise ScopeError(_("只有居委会、街道或区级工作人员可以起草公约"))
     form = forms.ConventionForm(request.POST or None, user=request.user)
     return run_form(
         request,
@@ -681,19 +695,25 @@ def _conv_back(convention):
     return reverse("evaluation:convention", args=[convention.pk])
 
 
+_on_convention = _on_page(
+    "evaluation/convention.html",
+    _convention_context,
+    _conv_back,
+)
+
+
 @login_required
 @require_POST
 def convention_discuss(request, convention_id: int):
     convention = _convention(request, convention_id)
     form = forms.DiscussForm(request.POST)
-    return run_form(
+    return _on_convention(
         request,
+        convention,
         form,
+        "discuss_form",
         lambda d: services.convention_discuss(actor=request.user, convention=convention, **d),
-        template="evaluation/convention.html",
         success=_("讨论记录已保存"),
-        redirect_to=_conv_back(convention),
-        context=lambda: _convention_context(request, convention, discuss_form=form),
     )
 
 
@@ -704,20 +724,19 @@ def convention_adopt(request, convention_id: int):
     from linli.voting.models import Vote
 
     convention = _convention(request, convention_id)
-    require(request.user, "evaluation.manage_convention", convention, "您无权修改该公约")
+    require(request.user, "evaluation.manage_convention", convention, _("您无权修改该公约"))
     form = forms.AdoptForm(
         request.POST,
         meetings=Meeting.objects.filter(committee_id=convention.committee_id),
         votes=Vote.objects.filter(committee_id=convention.committee_id, status="closed"),
     )
-    return run_form(
+    return _on_convention(
         request,
+        convention,
         form,
+        "adopt_form",
         lambda d: services.convention_adopt(actor=request.user, convention=convention, **d),
-        template="evaluation/convention.html",
         success=_("公约已通过"),
-        redirect_to=_conv_back(convention),
-        context=lambda: _convention_context(request, convention, adopt_form=form),
     )
 
 
@@ -726,14 +745,14 @@ def convention_adopt(request, convention_id: int):
 def convention_amend(request, convention_id: int):
     convention = _convention(request, convention_id)
     form = forms.AmendForm(request.POST)
-    return run_form(
+    return _on_convention(
         request,
+        convention,
         form,
+        "amend_form",
         lambda d: services.convention_amend(actor=request.user, convention=convention, **d),
-        template="evaluation/convention.html",
         success=_("已起草新版本"),
         redirect_to=lambda c: reverse("evaluation:convention", args=[c.pk]),
-        context=lambda: _convention_context(request, convention, amend_form=form),
     )
 
 
@@ -763,19 +782,18 @@ def convention_paper(request, convention_id: int):
         request.user,
         "evaluation.enter_paper_endorsements",
         convention,
-        "只有居委会工作人员可以录入纸质签署表",
+        _("只有居委会工作人员可以录入纸质签署表"),
     )
     form = forms.PaperEndorseForm(request.POST, households=selectors.scope_households(convention))
-    return run_form(
+    return _on_convention(
         request,
+        convention,
         form,
+        "paper_form",
         lambda d: services.endorse_paper(
             actor=request.user, convention=convention, households=list(d["households"])
         ),
-        template="evaluation/convention.html",
         success=_("纸质签署已录入"),
-        redirect_to=_conv_back(convention),
-        context=lambda: _convention_context(request, convention, paper_form=form),
     )
 
 
@@ -868,9 +886,9 @@ def case_export(request):
     rows, _filters = _case_rows(request)
     wb = openpyxl.Workbook()
     ws = wb.active
-    ws.title = "案例"
-    ws.append(["项目", "街道", "居委会", "类型", "年份", "问题与需求", "资金合计（元）", "资金来源",
-               "参与人数", "参与人次", "运维安排"])  # fmt: skip
+    ws.title = _("案例")
+    ws.append([_("项目"), _("街道"), _("居委会"), _("类型"), _("年份"), _("问题与需求"),
+               _("资金合计（元）"), _("资金来源"), _("参与人数"), _("参与人次"), _("运维安排")])  # fmt: skip
     for case, year in rows:
         project = case.project
         money = selectors.money_by_source(project)
@@ -886,7 +904,9 @@ def case_export(request):
                 case.problem,
                 total / 100,
                 "；".join(
-                    f"{s['name']} {fen_to_yuan(s['amount_fen'])}元" for s in money["sources"]
+                    _("%(name)s %(yuan)s元")
+                    % {"name": s["name"], "yuan": fen_to_yuan(s["amount_fen"])}
+                    for s in money["sources"]
                 ),
                 part.people,
                 part.times,
@@ -901,7 +921,7 @@ def case_export(request):
 @login_required
 def case_edit(request, project_id: int):
     project = _eval_project(request, project_id)
-    require(request.user, "evaluation.manage_case", project, "您无权编辑该项目的案例")
+    require(request.user, "evaluation.manage_case", project, _("您无权编辑该项目的案例"))
     case = Case.objects.filter(project=project).first()
     initial = (
         {
