@@ -11,7 +11,7 @@ cardinality utilities (the C++ library only has the rule our cost utilities give
 the two Hungarian files takes minutes (budgets in forint: 42,460 to 279,265 increments), so it
 only runs with ``LINLI_BENCH_WALK_ALL=1``; pabutools add1 there needs hours and is not run.
 
-Every shared approval file (``_every_file_rows``): MES + add1, cost and cardinality utilities,
+Every shared approval and choose-1 file (``_every_file_rows``): MES + add1, cost and cardinality utilities,
 engine time per file as wall time (best of 2) with the process CPU time in the note, since the
 machine is shared. The passes of add1 run compiled (numba, ``linli.engine.budgeting.mes_kernel``);
 the one-off cost of importing numba and loading the compiled code from its disk cache is measured
@@ -164,12 +164,12 @@ def _startup_row() -> BenchRow:
 
 
 def _every_file_rows() -> list[BenchRow]:
-    """MES + add1 on every shared approval file, both utilities: engine time (wall, best of 2)
+    """MES + add1 on every shared approval (and choose-1) file, both utilities: engine time (wall, best of 2)
     and CPU time of this process."""
     rows = []
     for path in sorted((SHARED_DATA / "pabulib").glob("*.pb")):
         election = pbfile.read(path)
-        if election.profile.vote_type != "approval":
+        if election.profile.vote_type not in ("approval", "choose-1"):
             continue
         inst, prof = election.instance, election.profile
         for utility in ("cost", "cardinality"):
