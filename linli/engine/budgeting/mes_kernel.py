@@ -22,16 +22,19 @@ directory where that is not writable), so only the first run on a machine pays f
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
 FINISHED = 0  # no project is affordable any more: the pass is over
 DOUBT = 1  # floats cannot decide this round: play it in Python (nothing of it was changed)
 
-njit = None
+njit: Any = None
 if os.environ.get("LINLI_MES_COMPILED", "1") != "0":
     try:
-        from numba import njit
+        import numba
+
+        njit = numba.njit
     except ImportError:  # pragma: no cover - numba is a dependency; the numpy path is tested too
         pass
 
