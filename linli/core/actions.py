@@ -60,14 +60,17 @@ def run_form(
     action: Callable[[dict[str, Any]], Any],
     *,
     template: str,
-    success: str | Callable[[Any], str],
-    redirect_to: str | Callable[[Any], str],
+    success: str | Callable[[Any], str] | None = None,
+    redirect_to: str | Callable[[Any], str] | None = None,
     context: dict | Callable[[], dict] | None = None,
+    respond: Callable[[Any], Any] | None = None,
 ):
     """Show ``form`` (GET), or run ``action(cleaned_data)`` for a valid POST.
 
     ``context`` may be a callable so the page's extra context is built only when the page
-    is actually rendered (after a refusal the objects are read again, fresh).
+    is actually rendered (after a refusal the objects are read again, fresh). ``respond``
+    replaces the message and redirect for the rare page that must answer the POST itself
+    (a new API token's key is shown once, never stored for a redirect).
     """
     status = 200
     if request.method == "POST":
@@ -80,6 +83,8 @@ def run_form(
             except (ServiceError, ValidationError) as exc:
                 status = add_errors(form, exc)
             else:
+                if respond is not None:
+                    return respond(result)
                 messages.success(request, _message(success, result))
                 return redirect(_target(redirect_to, result))
     extra = context() if callable(context) else (context or {})
@@ -93,27 +98,33 @@ def run_service(
     success: str | Callable[[Any], str],
     redirect_to: str | Callable[[Any], str],
     render_refusal: Callable[[int], Any] | None = None,
+    form_refusal: Callable[[int, str], Any] | None = None,
 ):
     """Run one service for a plain button (publish, close, confirm …).
 
     On a refusal the Chinese reason is shown with the refusal's 4xx status: on the page
     ``render_refusal(status)`` renders (usually the page the button sits on), or, without
     one, on the error page (the ServiceError goes to ``ServiceErrorMiddleware``).
+    ``form_refusal(status, reason)`` instead puts the reason beside a hand-written form
+    that is shown again with what was typed (planning's option and work-log forms).
     """
     try:
         result = action()
     except ScopeError:
         raise
-    except ValidationError as exc:
+    except (ServiceError, ValidationError) as exc:
+        if isinstance(exc, ServiceError):
+            reason, status = exc.message, exc.status
+        else:
+            reason, status = "；".join(exc.messages), 400
+        if form_refusal is not None:
+            return form_refusal(status, reason)
         if render_refusal is None:
-            raise ServiceError("；".join(exc.messages)) from exc
-        messages.error(request, "；".join(exc.messages))
-        return render_refusal(400)
-    except ServiceError as exc:
-        if render_refusal is None:
-            raise
-        messages.error(request, exc.message)
-        return render_refusal(exc.status)
+            if isinstance(exc, ServiceError):
+                raise
+            raise ServiceError(reason) from exc
+        messages.error(request, reason)
+        return render_refusal(status)
     messages.success(request, _message(success, result))
     return redirect(_target(redirect_to, result))
 

@@ -23,3 +23,9 @@ def get_visible(queryset, **lookup):
         return get_object_or_404(queryset, **lookup)
     except (ValueError, TypeError) as exc:
         raise Http404 from exc
+
+
+def get_visible_or_none(queryset, pk):
+    """``get_visible(queryset, pk=pk)`` for an optional id (an API payload's ``x_id: int |
+    None``): ``None`` when no id was given, 404 when it names nothing one may see."""
+    return get_visible(queryset, pk=pk) if pk else None

@@ -6,8 +6,9 @@ import datetime
 
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
+from linli.core.actions import service_args
 from linli.core.masking import mask_mobile
-from linli.core.permissions import get_visible
+from linli.core.permissions import get_visible, get_visible_or_none
 from linli.places.models import Building, Street
 from linli.places.selectors import committees_visible_to
 from linli.planning import profile as profile_mod
@@ -105,8 +106,9 @@ def create_round(request, project_id: int, payload: RoundIn):
     rnd = services.round_create(
         actor=request.auth,
         project=project,
-        change_note=payload.change_note,
-        buildings=[get_visible(buildings, pk=i) for i in payload.building_ids],
+        **service_args(
+            payload, buildings=[get_visible(buildings, pk=i) for i in payload.building_ids]
+        ),
     )
     return Status(201, _fresh_round(request, rnd))
 
@@ -156,14 +158,7 @@ class DesignVoteIn(Schema):
 @router.post("/rounds/{round_id}/vote", response={201: dict}, summary="以最终方案发起表决")
 def round_vote(request, round_id: int, payload: DesignVoteIn):
     rnd = get_visible(selectors.rounds_visible_to(request.auth), pk=round_id)
-    vote = services.round_to_vote(
-        actor=request.auth,
-        round=rnd,
-        opens_at=payload.opens_at,
-        closes_at=payload.closes_at,
-        method=payload.method,
-        title=payload.title,
-    )
+    vote = services.round_to_vote(actor=request.auth, round=rnd, **service_args(payload))
     return Status(201, {"vote_id": vote.pk, "title": vote.title})
 
 
@@ -174,7 +169,7 @@ class RatingIn(Schema):
 @router.post("/options/{option_id}/rating", response=dict, summary="给方案打分（1–5）")
 def rate_option(request, option_id: int, payload: RatingIn):
     opt = get_visible(selectors.options_visible_to(request.auth), pk=option_id)
-    r = services.option_rate(actor=request.auth, option=opt, score=payload.score)
+    r = services.option_rate(actor=request.auth, option=opt, **service_args(payload))
     return {"option_id": opt.pk, "score": r.score}
 
 
@@ -185,7 +180,7 @@ class CommentIn(Schema):
 @router.post("/options/{option_id}/comments", response={201: dict}, summary="对方案提意见")
 def comment_option(request, option_id: int, payload: CommentIn):
     opt = get_visible(selectors.options_visible_to(request.auth), pk=option_id)
-    c = services.option_comment(actor=request.auth, option=opt, text=payload.text)
+    c = services.option_comment(actor=request.auth, option=opt, **service_args(payload))
     return Status(201, {"id": c.pk, "text": c.text})
 
 
@@ -196,7 +191,7 @@ class ReplyIn(Schema):
 @router.post("/comments/{comment_id}/reply", response=dict, summary="答复居民意见")
 def reply_comment(request, comment_id: int, payload: ReplyIn):
     c = get_visible(selectors.comments_visible_to(request.auth), pk=comment_id)
-    c = services.comment_reply(actor=request.auth, comment=c, reply=payload.reply)
+    c = services.comment_reply(actor=request.auth, comment=c, **service_args(payload))
     return {"id": c.pk, "reply": c.reply}
 
 
@@ -244,15 +239,12 @@ def list_worklog(request, committee_id: int):
 )
 def add_worklog(request, committee_id: int, payload: WorkLogIn):
     c = get_visible(committees_visible_to(request.auth), pk=committee_id)
-    project = (
-        get_visible(projects_visible_to(request.auth).filter(committee=c), pk=payload.project_id)
-        if payload.project_id
-        else None
+    project = get_visible_or_none(
+        projects_visible_to(request.auth).filter(committee=c), payload.project_id
     )
     w = services.worklog_add(
-        actor=request.auth, committee=c, kind=payload.kind, date=payload.date, place=payload.place,
-        findings=payload.findings, people_met=payload.people_met, project=project,
-    )  # fmt: skip
+        actor=request.auth, committee=c, **service_args(payload, project=project)
+    )
     return Status(
         201,
         WorkLogOut(
@@ -288,14 +280,11 @@ def save_diagnosis(request, project_id: int, payload: DiagnosisIn):
     d = services.diagnosis_save(
         actor=request.auth,
         project=project,
-        needs_analysis=payload.needs_analysis,
-        resource_analysis=payload.resource_analysis,
-        property_rights=payload.property_rights,
-        budget_band=payload.budget_band,
-        safety=payload.safety,
-        recommendations=payload.recommendations,
-        needs=[get_visible(needs, pk=i) for i in payload.need_ids],
-        needs_list=get_visible(lists, pk=payload.needs_list_id) if payload.needs_list_id else None,
+        **service_args(
+            payload,
+            needs=[get_visible(needs, pk=i) for i in payload.need_ids],
+            needs_list=get_visible_or_none(lists, payload.needs_list_id),
+        ),
     )
     return {"project_id": project.pk, "need_ids": sorted(n.pk for n in d.needs.all())}
 
@@ -351,11 +340,7 @@ class PlannerIn(Schema):
 @router.post("/planners", response={201: dict}, summary="加入人才库")
 def add_planner(request, payload: PlannerIn):
     district = get_visible(selectors.districts_of_pool(request.auth), pk=payload.district_id)
-    p = services.planner_add(
-        actor=request.auth, district=district, name=payload.name, profession=payload.profession,
-        qualifications=payload.qualifications, organisation=payload.organisation,
-        mobile=payload.mobile, availability=payload.availability,
-    )  # fmt: skip
+    p = services.planner_add(actor=request.auth, **service_args(payload, district=district))
     return Status(201, {"id": p.pk, "name": p.name})
 
 
@@ -375,13 +360,10 @@ def create_pairing(request, payload: PairIn):
         ),
         pk=payload.street_id,
     )
-    committee = (
-        get_visible(street.committees.all(), pk=payload.committee_id)
-        if payload.committee_id
-        else None
-    )
+    committee = get_visible_or_none(street.committees.all(), payload.committee_id)
     p = services.planner_pair(
-        actor=request.auth, planner=planner, street=street, committee=committee, note=payload.note
+        actor=request.auth,
+        **service_args(payload, planner=planner, street=street, committee=committee),
     )
     return Status(201, {"id": p.pk})
 

@@ -6,10 +6,9 @@ from __future__ import annotations
 import datetime
 import mimetypes
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 from linli.core.actions import run_service
 from linli.core.errors import ServiceError
 from linli.core.masking import mask_mobile
-from linli.core.permissions import get_visible, require
+from linli.core.permissions import get_visible
 from linli.places.models import Building, Compound, Street
 from linli.places.ordering import sorted_buildings
 from linli.places.selectors import committees_visible_to
@@ -50,7 +49,7 @@ def _date(value) -> datetime.date:
     try:
         return datetime.date.fromisoformat((value or "").strip())
     except ValueError:
-        raise ServiceError("日期格式不正确，请选择日期") from None
+        raise ServiceError(_("日期格式不正确，请选择日期")) from None
 
 
 def _cost_items(post) -> list[tuple[str, str]]:
@@ -84,15 +83,18 @@ def rate_planner(request, project_id: int):
         Planner.objects.filter(pairings__street_id=project.committee.street_id).distinct(),
         pk=request.POST.get("planner"),
     )
-    services.planner_rate(
-        actor=request.user,
-        planner=planner,
-        project=project,
-        score=request.POST.get("score"),
-        comment=request.POST.get("comment", ""),
+    return run_service(
+        request,
+        lambda: services.planner_rate(
+            actor=request.user,
+            planner=planner,
+            project=project,
+            score=request.POST.get("score"),
+            comment=request.POST.get("comment", ""),
+        ),
+        success=_("已评价规划师%(name)s") % {"name": planner.name},
+        redirect_to=reverse("planning:committee", args=[project.committee_id]),
     )
-    messages.success(request, f"已评价规划师{planner.name}")
-    return redirect("planning:committee", project.committee_id)
 
 
 @login_required
@@ -143,15 +145,15 @@ def worklog(request, committee_id: int):
     c = _committee(request, committee_id)
     can_plan = request.user.has_perm("planning.plan", c)
     if request.method == "POST":
-        require(request.user, "planning.plan", c, "您未与该居委会结对，不能记录工作日志")
         project_id = request.POST.get("project") or None
         project = (
             get_visible(projects_visible_to(request.user).filter(committee=c), pk=project_id)
             if project_id
             else None
         )
-        try:
-            services.worklog_add(
+        return run_service(
+            request,
+            lambda: services.worklog_add(
                 actor=request.user,
                 committee=c,
                 kind=request.POST.get("kind", ""),
@@ -161,20 +163,21 @@ def worklog(request, committee_id: int):
                 findings=request.POST.get("findings", ""),
                 project=project,
                 photos=request.FILES.getlist("photos"),
-            )
-        except ServiceError as exc:
-            return render(
+            ),
+            success=_("工作日志已保存"),
+            redirect_to=reverse("planning:worklog", args=[c.pk]),
+            # the form again with what was typed, the reason beside it
+            form_refusal=lambda status, reason: render(
                 request,
                 "planning/worklog.html",
                 {
                     **_worklog_ctx(request, c, can_plan),
-                    "form_error": exc.message,
+                    "form_error": reason,
                     "posted": request.POST,
-                },  # fmt: skip
-                status=exc.status,
-            )
-        messages.success(request, "工作日志已保存")
-        return redirect("planning:worklog", c.pk)
+                },
+                status=status,
+            ),
+        )
     return render(request, "planning/worklog.html", _worklog_ctx(request, c, can_plan))
 
 
@@ -212,22 +215,26 @@ def diagnosis(request, project_id: int):
     needs = Need.objects.filter(committee_id=project.committee_id, merged_into__isnull=True)
     lists = NeedsList.objects.filter(committee_id=project.committee_id).order_by("-version")
     if request.method == "POST":
-        require(request.user, "planning.plan", project, "您未与该居委会结对，不能填写把脉记录")
         list_id = request.POST.get("needs_list") or None
-        services.diagnosis_save(
-            actor=request.user,
-            project=project,
-            needs_analysis=request.POST.get("needs_analysis", ""),
-            resource_analysis=request.POST.get("resource_analysis", ""),
-            property_rights=request.POST.get("property_rights", ""),
-            budget_band=request.POST.get("budget_band", ""),
-            safety=request.POST.get("safety", ""),
-            recommendations=request.POST.get("recommendations", ""),
-            needs_list=get_visible(lists, pk=list_id) if list_id else None,
-            needs=[get_visible(needs, pk=i) for i in request.POST.getlist("needs")],
+        chosen_list = get_visible(lists, pk=list_id) if list_id else None
+        chosen = [get_visible(needs, pk=i) for i in request.POST.getlist("needs")]
+        return run_service(
+            request,
+            lambda: services.diagnosis_save(
+                actor=request.user,
+                project=project,
+                needs_analysis=request.POST.get("needs_analysis", ""),
+                resource_analysis=request.POST.get("resource_analysis", ""),
+                property_rights=request.POST.get("property_rights", ""),
+                budget_band=request.POST.get("budget_band", ""),
+                safety=request.POST.get("safety", ""),
+                recommendations=request.POST.get("recommendations", ""),
+                needs_list=chosen_list,
+                needs=chosen,
+            ),
+            success=_("把脉记录已保存"),
+            redirect_to=reverse("planning:diagnosis", args=[project.pk]),
         )
-        messages.success(request, "把脉记录已保存")
-        return redirect("planning:diagnosis", project.pk)
     record = Diagnosis.objects.filter(project=project).prefetch_related("needs").first()
     return render(
         request,
@@ -327,14 +334,25 @@ def round_new(request, project_id: int):
     project = _project(request, project_id)
     compounds = Compound.objects.filter(committee_id=project.committee_id)
     buildings = Building.objects.filter(compound__committee_id=project.committee_id)
-    services.round_create(
-        actor=request.user,
-        project=project,
-        change_note=request.POST.get("change_note", ""),
-        compounds=[get_visible(compounds, pk=i) for i in request.POST.getlist("compounds")],
-        buildings=[get_visible(buildings, pk=i) for i in request.POST.getlist("buildings")],
+    chosen_compounds = [get_visible(compounds, pk=i) for i in request.POST.getlist("compounds")]
+    chosen_buildings = [get_visible(buildings, pk=i) for i in request.POST.getlist("buildings")]
+    return run_service(
+        request,
+        lambda: services.round_create(
+            actor=request.user,
+            project=project,
+            change_note=request.POST.get("change_note", ""),
+            compounds=chosen_compounds,
+            buildings=chosen_buildings,
+        ),
+        success=lambda rnd: _("第%(n)s轮方案草稿已建立") % {"n": rnd.number},
+        redirect_to=_design_url(project.pk),
     )
-    return redirect("planning:design", project.pk)
+
+
+def _design_url(project_id, option=None) -> str:
+    url = reverse("planning:design", args=[project_id])
+    return f"{url}#option-{option.pk}" if option is not None else url
 
 
 def _round(request, round_id):
@@ -345,8 +363,10 @@ def _round(request, round_id):
 @require_POST
 def option_new(request, round_id: int):
     rnd = _round(request, round_id)
-    try:
-        services.option_save(
+    costs = _cost_items(request.POST) + [("", "")] * 3
+    return run_service(
+        request,
+        lambda: services.option_save(
             actor=request.user,
             round=rnd,
             label=request.POST.get("label", ""),
@@ -354,26 +374,29 @@ def option_new(request, round_id: int):
             maintenance=request.POST.get("maintenance", ""),
             cost_items=_cost_items(request.POST),
             files=request.FILES.getlist("files"),
-        )
-    except ServiceError as exc:
-        # Show the form again with what was typed (files must be chosen again).
-        costs = _cost_items(request.POST) + [("", "")] * 3
-        return design(
+        ),
+        success=_("方案已保存"),
+        redirect_to=_design_url(rnd.project_id),
+        # the form again with what was typed (files must be chosen again)
+        form_refusal=lambda status, reason: design(
             request,
             rnd.project_id,
-            extra={"form_error": exc.message, "posted": request.POST, "posted_costs": costs[:3]},
-            status=exc.status,
-        )
-    messages.success(request, "方案已保存")
-    return redirect("planning:design", rnd.project_id)
+            extra={"form_error": reason, "posted": request.POST, "posted_costs": costs[:3]},
+            status=status,
+        ),
+    )
 
 
 @login_required
 @require_POST
 def option_edit(request, option_id: int):
     opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
-    try:
-        services.option_save(
+    editable = opt.round.status == DesignRound.Status.DRAFT and request.user.has_perm(
+        "planning.plan", opt.round
+    )
+    return run_service(
+        request,
+        lambda: services.option_save(
             actor=request.user,
             round=opt.round,
             option=opt,
@@ -382,70 +405,92 @@ def option_edit(request, option_id: int):
             maintenance=request.POST.get("maintenance", ""),
             cost_items=_cost_items(request.POST),
             files=request.FILES.getlist("files"),
+        ),
+        success=_("方案已修改"),
+        redirect_to=_design_url(opt.round.project_id, opt),
+        # this option's form again, open, with what was typed (files must be re-chosen);
+        # nothing to re-show when it may not be edited: the refusal page says why
+        form_refusal=(
+            lambda status, reason: design(
+                request,
+                opt.round.project_id,
+                extra={
+                    "edit_option_id": opt.pk,
+                    "edit_error": reason,
+                    "edit_posted": request.POST,
+                },
+                status=status,
+            )
         )
-    except ServiceError as exc:
-        if opt.round.status != DesignRound.Status.DRAFT or not request.user.has_perm(
-            "planning.plan", opt.round
-        ):
-            raise  # nothing to re-show: the refusal page says why
-        # Show this option's form again, open, with what was typed (files must be re-chosen).
-        return design(
-            request,
-            opt.round.project_id,
-            extra={
-                "edit_option_id": opt.pk,
-                "edit_error": exc.message,
-                "edit_posted": request.POST,
-            },
-            status=exc.status,
-        )
-    messages.success(request, "方案已修改")
-    return redirect(f"/planning/project/{opt.round.project_id}/#option-{opt.pk}")
+        if editable
+        else None,
+    )
 
 
 @login_required
 @require_POST
 def option_remove(request, option_id: int):
     opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
-    project_id = opt.round.project_id
-    services.option_remove(actor=request.user, option=opt)
-    messages.success(request, "方案已从本轮删除")
-    return redirect("planning:design", project_id)
+    return run_service(
+        request,
+        lambda: services.option_remove(actor=request.user, option=opt),
+        success=_("方案已从本轮删除"),
+        redirect_to=_design_url(opt.round.project_id),
+    )
 
 
 @login_required
 @require_POST
 def round_publish(request, round_id: int):
     rnd = _round(request, round_id)
-    services.round_publish(actor=request.user, round=rnd)
-    messages.success(request, f"第{rnd.number}轮方案已发布，居民可以提意见和打分")
-    return redirect("planning:design", rnd.project_id)
+    return run_service(
+        request,
+        lambda: services.round_publish(actor=request.user, round=rnd),
+        success=_("第%(n)s轮方案已发布，居民可以提意见和打分") % {"n": rnd.number},
+        redirect_to=_design_url(rnd.project_id),
+    )
 
 
 @login_required
 @require_POST
 def option_rate(request, option_id: int):
     opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
-    services.option_rate(actor=request.user, option=opt, score=request.POST.get("score"))
-    messages.success(request, "谢谢您的评分")
-    return redirect(f"/planning/project/{opt.round.project_id}/#option-{opt.pk}")
+    return run_service(
+        request,
+        lambda: services.option_rate(
+            actor=request.user, option=opt, score=request.POST.get("score")
+        ),
+        success=_("谢谢您的评分"),
+        redirect_to=_design_url(opt.round.project_id, opt),
+    )
 
 
 @login_required
 @require_POST
 def option_comment(request, option_id: int):
     opt = get_visible(selectors.options_visible_to(request.user), pk=option_id)
-    services.option_comment(actor=request.user, option=opt, text=request.POST.get("text", ""))
-    messages.success(request, "意见已提交，规划师会答复您")
-    return redirect(f"/planning/project/{opt.round.project_id}/#option-{opt.pk}")
+    return run_service(
+        request,
+        lambda: services.option_comment(
+            actor=request.user, option=opt, text=request.POST.get("text", "")
+        ),
+        success=_("意见已提交，规划师会答复您"),
+        redirect_to=_design_url(opt.round.project_id, opt),
+    )
 
 
 @login_required
 @require_POST
 def comment_reply(request, comment_id: int):
     c = get_visible(selectors.comments_visible_to(request.user), pk=comment_id)
-    services.comment_reply(actor=request.user, comment=c, reply=request.POST.get("reply", ""))
-    return redirect(f"/planning/project/{c.option.round.project_id}/#option-{c.option_id}")
+    return run_service(
+        request,
+        lambda: services.comment_reply(
+            actor=request.user, comment=c, reply=request.POST.get("reply", "")
+        ),
+        success=_("答复已发布"),
+        redirect_to=_design_url(c.option.round.project_id, c.option),
+    )
 
 
 @login_required
@@ -456,19 +501,22 @@ def round_vote(request, round_id: int):
         opens = datetime.datetime.fromisoformat(request.POST.get("opens_at", ""))
         closes = datetime.datetime.fromisoformat(request.POST.get("closes_at", ""))
     except ValueError:
-        raise ServiceError("请填写表决的开始和截止时间") from None
+        raise ServiceError(_("请填写表决的开始和截止时间")) from None
     from django.utils import timezone
 
     tz = timezone.get_current_timezone()
-    vote = services.round_to_vote(
-        actor=request.user,
-        round=rnd,
-        opens_at=timezone.make_aware(opens, tz) if timezone.is_naive(opens) else opens,
-        closes_at=timezone.make_aware(closes, tz) if timezone.is_naive(closes) else closes,
-        method=request.POST.get("method", "single"),
+    return run_service(
+        request,
+        lambda: services.round_to_vote(
+            actor=request.user,
+            round=rnd,
+            opens_at=timezone.make_aware(opens, tz) if timezone.is_naive(opens) else opens,
+            closes_at=timezone.make_aware(closes, tz) if timezone.is_naive(closes) else closes,
+            method=request.POST.get("method", "single"),
+        ),
+        success=lambda vote: _("已发起表决“%(title)s”（草稿）") % {"title": vote.title},
+        redirect_to=_design_url(rnd.project_id),
     )
-    messages.success(request, f"已发起表决“{vote.title}”（草稿）")
-    return redirect("planning:design", rnd.project_id)
 
 
 @login_required
@@ -526,21 +574,25 @@ def pool(request):
         from linli.accounts.models import User
 
         mobile = (request.POST.get("mobile") or "").strip()[:20]
-        services.planner_add(
-            actor=request.user,
-            district=district,
-            # A planner who already has an account (she logs in with this mobile) is linked
-            # at once, so pairing her gives her the planning forms.
-            user=User.objects.filter(mobile=mobile).first() if mobile else None,
-            name=request.POST.get("name", ""),
-            profession=request.POST.get("profession", ""),
-            qualifications=request.POST.get("qualifications", ""),
-            organisation=request.POST.get("organisation", ""),
-            mobile=request.POST.get("mobile", ""),
-            availability=request.POST.get("availability", "available"),
+        # A planner who already has an account (she logs in with this mobile) is linked at
+        # once, so pairing her gives her the planning forms.
+        account = User.objects.filter(mobile=mobile).first() if mobile else None
+        return run_service(
+            request,
+            lambda: services.planner_add(
+                actor=request.user,
+                district=district,
+                user=account,
+                name=request.POST.get("name", ""),
+                profession=request.POST.get("profession", ""),
+                qualifications=request.POST.get("qualifications", ""),
+                organisation=request.POST.get("organisation", ""),
+                mobile=request.POST.get("mobile", ""),
+                availability=request.POST.get("availability", "available"),
+            ),
+            success=_("已加入人才库"),
+            redirect_to=reverse("planning:pool"),
         )
-        messages.success(request, "已加入人才库")
-        return redirect("planning:pool")
     planners = selectors.planners_visible_to(request.user)
     served = {}
     for pid, cid in Pairing.objects.filter(planner__in=planners).values_list(
@@ -605,21 +657,31 @@ def pair(request):
     )
     committee_id = request.POST.get("committee") or None
     committee = get_visible(street.committees.all(), pk=committee_id) if committee_id else None
-    services.planner_pair(
-        actor=request.user, planner=planner, street=street, committee=committee,
-        note=request.POST.get("note", ""),
-    )  # fmt: skip
-    messages.success(request, f"已为{committee or street}结对规划师{planner.name}")
-    return redirect("planning:coverage")
+    return run_service(
+        request,
+        lambda: services.planner_pair(
+            actor=request.user,
+            planner=planner,
+            street=street,
+            committee=committee,
+            note=request.POST.get("note", ""),
+        ),  # fmt: skip
+        success=_("已为%(place)s结对规划师%(name)s")
+        % {"place": committee or street, "name": planner.name},
+        redirect_to=reverse("planning:coverage"),
+    )
 
 
 @login_required
 @require_POST
 def unpair(request, pairing_id: int):
     pairing = get_visible(selectors.pairings_visible_to(request.user), pk=pairing_id)
-    services.planner_unpair(actor=request.user, pairing=pairing)
-    messages.success(request, "已解除结对")
-    return redirect("planning:coverage")
+    return run_service(
+        request,
+        lambda: services.planner_unpair(actor=request.user, pairing=pairing),
+        success=_("已解除结对"),
+        redirect_to=reverse("planning:coverage"),
+    )
 
 
 # ------------------------------------------------------------ partners and co-building units
@@ -629,29 +691,32 @@ def unpair(request, pairing_id: int):
 def partners(request, committee_id: int):
     c = _committee(request, committee_id)
     if request.method == "POST":
-        what = request.POST.get("what")
+        post = request.POST
+        what = post.get("what")
         if what == "unit":
-            services.cobuilding_unit_add(
-                actor=request.user, committee=c, name=request.POST.get("name", ""),
-                offers=request.POST.getlist("offers"), description=request.POST.get("description", ""),
-                contact=request.POST.get("contact", ""),
+            action = lambda: services.cobuilding_unit_add(  # noqa: E731
+                actor=request.user, committee=c, name=post.get("name", ""),
+                offers=post.getlist("offers"), description=post.get("description", ""),
+                contact=post.get("contact", ""),
             )  # fmt: skip
         elif what == "contribution":
-            partner = get_visible(
-                selectors.partners_for(request.user, c), pk=request.POST.get("partner")
-            )
-            services.contribution_add(
-                actor=request.user, partner=partner, date=_date(request.POST.get("date")),
-                description=request.POST.get("description", ""), hours=request.POST.get("hours") or 0,
+            partner = get_visible(selectors.partners_for(request.user, c), pk=post.get("partner"))
+            action = lambda: services.contribution_add(  # noqa: E731
+                actor=request.user, partner=partner, date=_date(post.get("date")),
+                description=post.get("description", ""), hours=post.get("hours") or 0,
             )  # fmt: skip
         else:
-            services.partner_add(
-                actor=request.user, committee=c, name=request.POST.get("name", ""),
-                profession=request.POST.get("profession", ""), group=request.POST.get("group", ""),
-                team=request.POST.get("team", ""), mobile=request.POST.get("mobile", ""),
+            action = lambda: services.partner_add(  # noqa: E731
+                actor=request.user, committee=c, name=post.get("name", ""),
+                profession=post.get("profession", ""), group=post.get("group", ""),
+                team=post.get("team", ""), mobile=post.get("mobile", ""),
             )  # fmt: skip
-        messages.success(request, "已保存")
-        return redirect("planning:partners", c.pk)
+        return run_service(
+            request,
+            action,
+            success=_("已保存"),
+            redirect_to=reverse("planning:partners", args=[c.pk]),
+        )
     can_manage = request.user.has_perm("planning.manage_partners", c)
     plist = list(selectors.partners_for(request.user, c))
     for p in plist:
