@@ -33,6 +33,7 @@ from linli.funding.models import (
     SourceStatus,
 )
 from linli.places.models import Building, Household
+from linli.places.ordering import grouped_buildings
 from linli.projects.selectors import projects_visible_to
 from linli.voting.models import VoteResult
 
@@ -362,7 +363,7 @@ def _contributions_page(request, project_id: int, status: int = 200):
             "project": plan.project,
             "plan": plan,
             "reconciliation": selectors.reconciliation(plan),
-            "buildings": selectors.split_buildings(plan),
+            "buildings": grouped_buildings(selectors.split_buildings(plan)),
             "can_record": request.user.has_perm("funding.record_entry", plan),
             "can_manage": request.user.has_perm("funding.manage_plan", plan),
         },

@@ -91,3 +91,12 @@ def natural_places(*fields) -> None:
             field.label_from_instance = microspace_label
         field.iterator = NaturalPlaceIterator
         field.widget.choices = field.choices
+
+
+def grouped_buildings(buildings: Iterable) -> list[tuple[str, list]]:
+    """``buildings`` in natural order, grouped by compound: ``[(compound name, [building…])]``
+    — for hand-written lists (checkboxes, ``<optgroup>``) that cannot use ``natural_places``."""
+    groups: dict[str, list] = {}
+    for b in sorted_buildings(buildings):
+        groups.setdefault(b.compound.name, []).append(b)
+    return list(groups.items())

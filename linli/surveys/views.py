@@ -12,6 +12,7 @@ from linli.core.documents import XLSX, download
 from linli.core.errors import ServiceError
 from linli.core.permissions import get_visible, require
 from linli.opinions.views import login_required_post
+from linli.places.ordering import grouped_buildings
 from linli.places.selectors import committees_managed_by
 from linli.surveys import exports, selectors, services
 from linli.surveys.forms import SurveyCreateForm, answers_from_post
@@ -53,7 +54,7 @@ def survey_create(request):
         context=lambda: {
             "committees": committees,
             "compounds": form.fields["compound"].queryset,
-            "buildings": form.fields["building"].queryset,
+            "buildings": grouped_buildings(form.fields["building"].queryset),
             "data": request.POST,
             "scopes": Survey.Scope.choices,
             "units": Survey.Unit.choices,
