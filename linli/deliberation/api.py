@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.core.errors import ScopeError, ServiceError
@@ -216,7 +217,7 @@ def create_meeting(request, payload: MeetingIn):
         ).select_related("compound")
     )
     if len(buildings) != len(set(payload.invitee_building_ids)):
-        raise ServiceError("所选楼栋不存在或不属于该居委会")
+        raise ServiceError(_("所选楼栋不存在或不属于该居委会"))
     meeting = services.meeting_create(
         actor=user,
         committee=committee,
@@ -318,7 +319,7 @@ def sign_in(request, meeting_id: int, payload: SignInIn):
 def attendance_list(request, meeting_id: int):
     meeting = _meeting(request, meeting_id)
     if not request.auth.has_perm("deliberation.manage_meeting", meeting):
-        raise ScopeError("只有会议组织者可以查看签到名单")
+        raise ScopeError(_("只有会议组织者可以查看签到名单"))
     return [_attendance(a) for a in meeting.attendances.all()]
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from linli.engine.tally import (
     RESIDENTS_MEETING,
@@ -20,31 +21,31 @@ from linli.engine.tally import (
 
 
 class MeetingKind(models.TextChoices):
-    PARTY = "party", "党员议事会"
-    BUILDING = "building", "楼组会议"
-    REPRESENTATIVES = "representatives", "居民代表会议"
-    RESIDENTS = "residents", "居民会议"
-    OWNER_REPRESENTATIVES = "owner_representatives", "业主代表会议"
-    OWNERS_ASSEMBLY = "owners_assembly", "业主大会"
-    JOINT = "joint", "居民区联席会议"
-    HEARING = "hearing", "听证会"
-    COORDINATION = "coordination", "协调会"
-    EVALUATION = "evaluation", "评议会"
+    PARTY = "party", gettext_lazy("党员议事会")
+    BUILDING = "building", gettext_lazy("楼组会议")
+    REPRESENTATIVES = "representatives", gettext_lazy("居民代表会议")
+    RESIDENTS = "residents", gettext_lazy("居民会议")
+    OWNER_REPRESENTATIVES = "owner_representatives", gettext_lazy("业主代表会议")
+    OWNERS_ASSEMBLY = "owners_assembly", gettext_lazy("业主大会")
+    JOINT = "joint", gettext_lazy("居民区联席会议")
+    HEARING = "hearing", gettext_lazy("听证会")
+    COORDINATION = "coordination", gettext_lazy("协调会")
+    EVALUATION = "evaluation", gettext_lazy("评议会")
     # the six project meetings ("六会")
-    PROJECT_REVIEW = "project_review", "立项评审会"
-    DECISION_HEARING = "decision_hearing", "决策听证会"
-    CONFLICT = "conflict", "矛盾协调会"
-    PROGRESS = "progress", "实施推进会"
-    ACCEPTANCE = "acceptance", "验收评估会"
-    OPERATIONS = "operations", "运维商议会"
+    PROJECT_REVIEW = "project_review", gettext_lazy("立项评审会")
+    DECISION_HEARING = "decision_hearing", gettext_lazy("决策听证会")
+    CONFLICT = "conflict", gettext_lazy("矛盾协调会")
+    PROGRESS = "progress", gettext_lazy("实施推进会")
+    ACCEPTANCE = "acceptance", gettext_lazy("验收评估会")
+    OPERATIONS = "operations", gettext_lazy("运维商议会")
 
 
 class Convener(models.TextChoices):
-    PARTY_ORG = "party_org", "居民区党组织"
-    COMMITTEE = "committee", "居委会"
-    OWNERS_COMMITTEE = "owners_committee", "业委会"
-    STREET = "street", "街道/镇"
-    BUILDING_LEADER = "building_leader", "楼组长"
+    PARTY_ORG = "party_org", gettext_lazy("居民区党组织")
+    COMMITTEE = "committee", gettext_lazy("居委会")
+    OWNERS_COMMITTEE = "owners_committee", gettext_lazy("业委会")
+    STREET = "street", gettext_lazy("街道/镇")
+    BUILDING_LEADER = "building_leader", gettext_lazy("楼组长")
 
 
 MORE_THAN_HALF = Bound(Fraction(1, 2), inclusive=False)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 from linli.deliberation.meeting_types import Convener, MeetingKind
@@ -20,61 +21,70 @@ def _new_key() -> str:
 
 class Meeting(models.Model):
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "已安排"
-        CLOSED = "closed", "已结束"
+        SCHEDULED = "scheduled", gettext_lazy("已安排")
+        CLOSED = "closed", gettext_lazy("已结束")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="meetings"
+        "places.Committee",
+        verbose_name=gettext_lazy("居委会"),
+        on_delete=models.PROTECT,
+        related_name="meetings",
     )
     compound = models.ForeignKey(
         "places.Compound",
-        verbose_name="范围：小区",
+        verbose_name=gettext_lazy("范围：小区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="meetings",
-        help_text="不选则为整个居委会",
+        help_text=gettext_lazy("不选则为整个居委会"),
     )
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="所属项目",
+        verbose_name=gettext_lazy("所属项目"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="meetings",
     )
-    kind = models.CharField("会议类型", max_length=30, choices=MeetingKind.choices)
-    title = models.CharField("会议名称", max_length=80, validators=[validate_no_script])
-    convener = models.CharField("召集方", max_length=20, choices=Convener.choices)
+    kind = models.CharField(gettext_lazy("会议类型"), max_length=30, choices=MeetingKind.choices)
+    title = models.CharField(
+        gettext_lazy("会议名称"), max_length=80, validators=[validate_no_script]
+    )
+    convener = models.CharField(gettext_lazy("召集方"), max_length=20, choices=Convener.choices)
     acting_convener = models.BooleanField(
-        "居委会代行召集", default=False, help_text="未成立业委会时由居委会代行组织"
+        gettext_lazy("居委会代行召集"),
+        default=False,
+        help_text=gettext_lazy("未成立业委会时由居委会代行组织"),
     )
-    starts_at = models.DateTimeField("开始时间")
-    location = models.CharField("地点", max_length=100, blank=True, validators=[validate_no_script])
+    starts_at = models.DateTimeField(gettext_lazy("开始时间"))
+    location = models.CharField(
+        gettext_lazy("地点"), max_length=100, blank=True, validators=[validate_no_script]
+    )
     expected_count = models.PositiveIntegerField(
-        "应到人数", validators=[MinValueValidator(1, "应到人数至少为1")]
+        gettext_lazy("应到人数"), validators=[MinValueValidator(1, "应到人数至少为1")]
     )
-    invitee_roles = models.JSONField("邀请角色", default=list, blank=True)
+    invitee_roles = models.JSONField(gettext_lazy("邀请角色"), default=list, blank=True)
     invitee_buildings = models.ManyToManyField(
-        "places.Building", verbose_name="邀请楼栋", blank=True, related_name="+"
+        "places.Building", verbose_name=gettext_lazy("邀请楼栋"), blank=True, related_name="+"
     )
     invited_officials = models.TextField(
-        "约请的街镇及职能部门代表",
+        gettext_lazy("约请的街镇及职能部门代表"),
         max_length=1000,
         blank=True,
         validators=[validate_no_script],
     )
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.SCHEDULED
+        gettext_lazy("状态"), max_length=12, choices=Status.choices, default=Status.SCHEDULED
     )
     checkin_key = models.CharField(max_length=32, default=_new_key, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "会议"
+        verbose_name = gettext_lazy("会议")
         verbose_name_plural = verbose_name
         ordering = ["-starts_at", "-id"]
 
@@ -94,14 +104,16 @@ class Meeting(models.Model):
 
 class AgendaItem(models.Model):
     meeting = models.ForeignKey(
-        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="agenda"
+        Meeting, verbose_name=gettext_lazy("会议"), on_delete=models.CASCADE, related_name="agenda"
     )
-    position = models.PositiveSmallIntegerField("顺序", default=0)
-    title = models.CharField("议题", max_length=120, validators=[validate_no_script])
-    text = models.TextField("说明", max_length=2000, blank=True, validators=[validate_no_script])
+    position = models.PositiveSmallIntegerField(gettext_lazy("顺序"), default=0)
+    title = models.CharField(gettext_lazy("议题"), max_length=120, validators=[validate_no_script])
+    text = models.TextField(
+        gettext_lazy("说明"), max_length=2000, blank=True, validators=[validate_no_script]
+    )
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="关联项目",
+        verbose_name=gettext_lazy("关联项目"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -109,7 +121,7 @@ class AgendaItem(models.Model):
     )
     need = models.ForeignKey(
         "needs.Need",
-        verbose_name="关联需求",
+        verbose_name=gettext_lazy("关联需求"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -117,7 +129,7 @@ class AgendaItem(models.Model):
     )
     design_option = models.ForeignKey(
         "planning.DesignOption",
-        verbose_name="关联设计方案",
+        verbose_name=gettext_lazy("关联设计方案"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -125,7 +137,7 @@ class AgendaItem(models.Model):
     )
 
     class Meta:
-        verbose_name = "议程"
+        verbose_name = gettext_lazy("议程")
         verbose_name_plural = verbose_name
         ordering = ["position", "id"]
 
@@ -135,31 +147,38 @@ class AgendaItem(models.Model):
 
 class Attendance(models.Model):
     class Method(models.TextChoices):
-        QR = "qr", "扫码签到"
-        STAFF = "staff", "工作人员代签"
+        QR = "qr", gettext_lazy("扫码签到")
+        STAFF = "staff", gettext_lazy("工作人员代签")
 
     meeting = models.ForeignKey(
-        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="attendances"
+        Meeting,
+        verbose_name=gettext_lazy("会议"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="账号",
+        verbose_name=gettext_lazy("账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    name = models.CharField("姓名", max_length=50, validators=[validate_no_script])
-    note = models.CharField("身份/楼室", max_length=60, blank=True, validators=[validate_no_script])
-    counts = models.BooleanField("计入应到人员", default=True, help_text="列席人员不计入")
-    method = models.CharField("方式", max_length=10, choices=Method.choices)
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=[validate_no_script])
+    note = models.CharField(
+        gettext_lazy("身份/楼室"), max_length=60, blank=True, validators=[validate_no_script]
+    )
+    counts = models.BooleanField(
+        gettext_lazy("计入应到人员"), default=True, help_text=gettext_lazy("列席人员不计入")
+    )
+    method = models.CharField(gettext_lazy("方式"), max_length=10, choices=Method.choices)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField("签到时间", default=timezone.now)
+    at = models.DateTimeField(gettext_lazy("签到时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "签到"
+        verbose_name = gettext_lazy("签到")
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
         constraints = [
@@ -176,27 +195,29 @@ class Attendance(models.Model):
 
 class Minutes(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        APPROVED = "approved", "已审定"
+        DRAFT = "draft", gettext_lazy("草稿")
+        APPROVED = "approved", gettext_lazy("已审定")
 
     meeting = models.OneToOneField(
-        Meeting, verbose_name="会议", on_delete=models.CASCADE, related_name="minutes"
+        Meeting, verbose_name=gettext_lazy("会议"), on_delete=models.CASCADE, related_name="minutes"
     )
     summary = models.TextField(
-        "会议概况", max_length=8000, blank=True, validators=[validate_no_script]
+        gettext_lazy("会议概况"), max_length=8000, blank=True, validators=[validate_no_script]
     )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    updated_at = models.DateTimeField(gettext_lazy("更新时间"), default=timezone.now)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    approved_at = models.DateTimeField("审定时间", null=True, blank=True)
+    approved_at = models.DateTimeField(gettext_lazy("审定时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "会议纪要"
+        verbose_name = gettext_lazy("会议纪要")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -236,12 +257,16 @@ class Minutes(models.Model):
 class SpeakerPoint(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="points")
     position = models.PositiveSmallIntegerField(default=0)
-    speaker = models.CharField("发言人", max_length=50, validators=[validate_no_script])
-    point = models.TextField("发言要点", max_length=2000, validators=[validate_no_script])
+    speaker = models.CharField(
+        gettext_lazy("发言人"), max_length=50, validators=[validate_no_script]
+    )
+    point = models.TextField(
+        gettext_lazy("发言要点"), max_length=2000, validators=[validate_no_script]
+    )
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "发言要点"
+        verbose_name = gettext_lazy("发言要点")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -251,14 +276,14 @@ class SpeakerPoint(models.Model):
 class Resolution(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="resolutions")
     position = models.PositiveSmallIntegerField(default=0)
-    text = models.TextField("决议", max_length=2000, validators=[validate_no_script])
-    agree = models.PositiveIntegerField("同意人数", null=True, blank=True)
-    passed = models.BooleanField("通过", null=True, blank=True)
-    outcome = models.CharField("计票说明", max_length=200, blank=True)
+    text = models.TextField(gettext_lazy("决议"), max_length=2000, validators=[validate_no_script])
+    agree = models.PositiveIntegerField(gettext_lazy("同意人数"), null=True, blank=True)
+    passed = models.BooleanField(gettext_lazy("通过"), null=True, blank=True)
+    outcome = models.CharField(gettext_lazy("计票说明"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "决议"
+        verbose_name = gettext_lazy("决议")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -268,13 +293,15 @@ class Resolution(models.Model):
 class FollowUp(models.Model):
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="follow_ups")
     position = models.PositiveSmallIntegerField(default=0)
-    action = models.CharField("后续事项", max_length=200, validators=[validate_no_script])
-    owner = models.CharField("责任人", max_length=50, validators=[validate_no_script])
-    due = models.DateField("完成期限", null=True, blank=True)
+    action = models.CharField(
+        gettext_lazy("后续事项"), max_length=200, validators=[validate_no_script]
+    )
+    owner = models.CharField(gettext_lazy("责任人"), max_length=50, validators=[validate_no_script])
+    due = models.DateField(gettext_lazy("完成期限"), null=True, blank=True)
 
     class Meta:
         ordering = ["position", "id"]
-        verbose_name = "后续事项"
+        verbose_name = gettext_lazy("后续事项")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -285,31 +312,36 @@ class SiyiStep(models.Model):
     """One step of the "四议" path of a topic: 提议 → 商议 → 动议 → 评议."""
 
     class Step(models.TextChoices):
-        PROPOSE = "propose", "提议"
-        DISCUSS = "discuss", "商议"
-        MOVE = "move", "动议"
-        EVALUATE = "evaluate", "评议"
+        PROPOSE = "propose", gettext_lazy("提议")
+        DISCUSS = "discuss", gettext_lazy("商议")
+        MOVE = "move", gettext_lazy("动议")
+        EVALUATE = "evaluate", gettext_lazy("评议")
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="siyi_steps"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.CASCADE,
+        related_name="siyi_steps",
     )
-    step = models.CharField("环节", max_length=10, choices=Step.choices)
+    step = models.CharField(gettext_lazy("环节"), max_length=10, choices=Step.choices)
     meeting = models.ForeignKey(
         Meeting,
-        verbose_name="会议",
+        verbose_name=gettext_lazy("会议"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="siyi_steps",
     )
-    note = models.TextField("说明", max_length=2000, blank=True, validators=[validate_no_script])
+    note = models.TextField(
+        gettext_lazy("说明"), max_length=2000, blank=True, validators=[validate_no_script]
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField(gettext_lazy("时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "四议环节"
+        verbose_name = gettext_lazy("四议环节")
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
         constraints = [

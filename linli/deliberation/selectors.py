@@ -47,7 +47,7 @@ def siyi_track(user, project) -> list[dict]:
         track.append(
             {
                 "step": value,
-                "label": SiyiStep.Step(value).label,
+                "label": str(SiyiStep.Step(value).label),
                 "state": state,
                 "row": row,
                 "meeting": row.meeting if row else None,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment
 from linli.audit.services import audit_record
@@ -56,38 +57,53 @@ def meeting_create(
     invitee_buildings: list | tuple = (),
     invited_officials: str = "",
 ) -> Meeting:
-    require(actor, "deliberation.create_meeting", committee, "您无权在该居委会召集会议")
-    ensure(kind in MeetingKind.values, "会议类型不存在")
-    ensure(convener in Convener.values, "召集方不存在")
+    require(actor, "deliberation.create_meeting", committee, _("您无权在该居委会召集会议"))
+    ensure(kind in MeetingKind.values, _("会议类型不存在"))
+    ensure(convener in Convener.values, _("召集方不存在"))
     spec = spec_for(kind)
     kind_label = MeetingKind(kind).label
     ensure(
         convener in spec.conveners,
-        f"“{kind_label}”应由{'或'.join(Convener(c).label for c in spec.conveners)}召集",
+        _("“%(kind_label)s”应由%(join)s召集")
+        % {
+            "kind_label": kind_label,
+            "join": _("或").join(str(Convener(c).label) for c in spec.conveners),
+        },
         code="convener",
     )
     ensure(
         compound is None or compound.committee_id == committee.pk,
-        "所选小区不属于该居委会",
+        _("所选小区不属于该居委会"),
     )
-    ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
+    ensure(project is None or project.committee_id == committee.pk, _("所选项目不属于该居委会"))
     acting = False
     manages = actor.has_perm("places.manage_committee", committee)
     if spec.owners_matter:
-        ensure(compound is not None, f"“{kind_label}”涉及业主权益，须选择所在小区", code="compound")
+        ensure(
+            compound is not None,
+            _("“%(kind_label)s”涉及业主权益，须选择所在小区") % {"kind_label": kind_label},
+            code="compound",
+        )
         has_oc = _owners_committee_exists(compound)
         if convener == Convener.COMMITTEE:
             ensure(
                 not has_oc,
-                f"{compound.name}已成立业委会，“{kind_label}”应由业委会召集（居委会仅在未成立业委会时代行）",
+                _(
+                    "%(name)s已成立业委会，“%(kind_label)s”应由业委会召集（居委会仅在未成立业委会时代行）"
+                )
+                % {"name": compound.name, "kind_label": kind_label},
                 code="convener",
             )
             acting = True
         else:
-            ensure(has_oc, f"{compound.name}尚未成立业委会，可由居委会代行召集", code="convener")
+            ensure(
+                has_oc,
+                _("%(name)s尚未成立业委会，可由居委会代行召集") % {"name": compound.name},
+                code="convener",
+            )
     buildings = list(invitee_buildings or [])
     if convener == Convener.BUILDING_LEADER:
-        ensure(buildings, "楼组会议须选择邀请的楼栋", code="buildings")
+        ensure(buildings, _("楼组会议须选择邀请的楼栋"), code="buildings")
     if not manages:
         from linli.accounts.scopes import scopes_for
 
@@ -108,16 +124,23 @@ def meeting_create(
         party_ok = convener == Convener.PARTY_ORG and committee.pk in scopes.party_committee_ids
         if not (owners_ok or leader_ok or party_ok):
             raise ScopeError(
-                "业委会只能召集本小区的业主会议，楼组长只能召集本楼组会议，"
-                "居民区党组织只能召集本居民区党组织召集的会议"
+                _(
+                    "业委会只能召集本小区的业主会议，楼组长只能召集本楼组会议，居民区党组织只能召集本居民区党组织召集的会议"
+                )
             )
     roles = list(dict.fromkeys(invitee_roles or []))
     for r in roles:
-        ensure(r in Role.values, f"邀请角色“{r}”不存在")
+        ensure(r in Role.values, _("邀请角色“%(r)s”不存在") % {"r": r})
     for b in buildings:
-        ensure(b.compound.committee_id == committee.pk, f"楼栋“{b}”不属于{committee.name}")
-        ensure(compound is None or b.compound_id == compound.pk, f"楼栋“{b}”不在所选小区")
-    ensure(starts_at is not None, "请填写开始时间")
+        ensure(
+            b.compound.committee_id == committee.pk,
+            _("楼栋“%(b)s”不属于%(name)s") % {"b": b, "name": committee.name},
+        )
+        ensure(
+            compound is None or b.compound_id == compound.pk,
+            _("楼栋“%(b)s”不在所选小区") % {"b": b},
+        )
+    ensure(starts_at is not None, _("请填写开始时间"))
     meeting = Meeting(
         committee=committee,
         compound=compound,
@@ -133,7 +156,7 @@ def meeting_create(
         invited_officials=(invited_officials or "").strip(),
         created_by=actor,
     )
-    ensure(meeting.title, "请填写会议名称")
+    ensure(meeting.title, _("请填写会议名称"))
     _clean_save(meeting)
     if buildings:
         meeting.invitee_buildings.set(buildings)
@@ -173,21 +196,21 @@ def agenda_add(
 ) -> AgendaItem:
     """Add a topic; it may link the project, the need and the design option it is about."""
     meeting = _lock(meeting)
-    require(actor, "deliberation.manage_meeting", meeting, "您无权编辑该会议的议程")
-    ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已结束，不能再修改议程")
+    require(actor, "deliberation.manage_meeting", meeting, _("您无权编辑该会议的议程"))
+    ensure(meeting.status == Meeting.Status.SCHEDULED, _("会议已结束，不能再修改议程"))
     ensure(
         project is None or project.committee_id == meeting.committee_id,
-        "议题关联的项目不属于本居委会",
+        _("议题关联的项目不属于本居委会"),
     )
     ensure(
-        need is None or need.committee_id == meeting.committee_id, "议题关联的需求不属于本居委会"
+        need is None or need.committee_id == meeting.committee_id, _("议题关联的需求不属于本居委会")
     )
     ensure(
         design_option is None or design_option.round.project.committee_id == meeting.committee_id,
-        "议题关联的设计方案不属于本居委会",
+        _("议题关联的设计方案不属于本居委会"),
     )
     title = (title or "").strip()
-    ensure(title, "请填写议题")
+    ensure(title, _("请填写议题"))
     position = meeting.agenda.count() + 1
     item = AgendaItem(
         meeting=meeting,
@@ -249,12 +272,12 @@ def meeting_check_in(*, actor, meeting: Meeting, token: str) -> Attendance:
     meeting = _lock(meeting)
     ensure(
         checkin_token_valid(meeting, token),
-        "签到二维码无效或不属于本次会议",
+        _("签到二维码无效或不属于本次会议"),
         code="bad_token",
         status=403,
     )
-    ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已结束，签到已关闭", code="closed")
-    require(actor, "deliberation.check_in", meeting, "您不在本次会议的邀请范围内")
+    ensure(meeting.status == Meeting.Status.SCHEDULED, _("会议已结束，签到已关闭"), code="closed")
+    require(actor, "deliberation.check_in", meeting, _("您不在本次会议的邀请范围内"))
     existing = Attendance.objects.filter(meeting=meeting, user=actor).first()
     if existing:
         return existing
@@ -277,14 +300,14 @@ def meeting_sign_in(
 ) -> Attendance:
     """Staff sign in someone without a phone (or an invited official, counts=False)."""
     meeting = _lock(meeting)
-    require(actor, "deliberation.manage_meeting", meeting, "您无权为该会议代签")
-    ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已结束，签到已关闭", code="closed")
+    require(actor, "deliberation.manage_meeting", meeting, _("您无权为该会议代签"))
+    ensure(meeting.status == Meeting.Status.SCHEDULED, _("会议已结束，签到已关闭"), code="closed")
     name = (name or "").strip()
     note = (note or "").strip()
-    ensure(name, "请填写签到人姓名")
+    ensure(name, _("请填写签到人姓名"))
     ensure(
         not Attendance.objects.filter(meeting=meeting, name=name, note=note).exists(),
-        f"“{name}{('（' + note + '）') if note else ''}”已签到",
+        _("“%(name)s%(v)s”已签到") % {"name": name, "v": ("（" + note + "）") if note else ""},
         code="duplicate",
     )
     attendance = Attendance(
@@ -308,8 +331,8 @@ def meeting_sign_in(
 @transaction.atomic
 def meeting_close(*, actor, meeting: Meeting) -> Meeting:
     meeting = _lock(meeting)
-    require(actor, "deliberation.manage_meeting", meeting, "您无权结束该会议")
-    ensure(meeting.status == Meeting.Status.SCHEDULED, "会议已经结束")
+    require(actor, "deliberation.manage_meeting", meeting, _("您无权结束该会议"))
+    ensure(meeting.status == Meeting.Status.SCHEDULED, _("会议已经结束"))
     meeting.status = Meeting.Status.CLOSED
     meeting.full_clean()
     meeting.save(update_fields=["status"])
@@ -352,9 +375,16 @@ def meeting_quorum(meeting: Meeting) -> Quorum:
         n for n in range(0, expected + 1) if rule.quorum.met(n, expected) or n == expected
     )
     if result.quorum_met:
-        message = f"已到{present}人，达到法定人数（{rule.quorum.text_zh}）"
+        message = _("已到%(present)s人，达到法定人数（%(rule)s）") % {
+            "present": present,
+            "rule": rule.quorum.text_zh,
+        }
     else:
-        message = f"已到{present}人，还差{needed - present}人达到法定人数（{rule.quorum.text_zh}）"
+        message = _("已到%(present)s人，还差%(missing)s人达到法定人数（%(rule)s）") % {
+            "present": present,
+            "missing": needed - present,
+            "rule": rule.quorum.text_zh,
+        }
     return Quorum(
         expected=expected,
         present=present,
@@ -375,8 +405,12 @@ def _decide(meeting: Meeting, agree: int | None) -> tuple[bool | None, str]:
     if agree is None:
         return None, ""
     present = min(present_count(meeting), meeting.expected_count)
-    ensure(present > 0, "尚无人签到，不能记录表决结果", code="no_attendance")
-    ensure(0 <= agree <= present, f"同意人数应在0到出席人数（{present}）之间", code="agree")
+    ensure(present > 0, _("尚无人签到，不能记录表决结果"), code="no_attendance")
+    ensure(
+        0 <= agree <= present,
+        _("同意人数应在0到出席人数（%(present)s）之间") % {"present": present},
+        code="agree",
+    )
     try:
         result = meeting_decide(
             members=meeting.expected_count,
@@ -387,10 +421,14 @@ def _decide(meeting: Meeting, agree: int | None) -> tuple[bool | None, str]:
     except TallyError as exc:
         raise ServiceError(str(exc)) from exc
     if result.passed:
-        return True, f"出席{present}人，同意{agree}人，通过"
-    return False, f"出席{present}人，同意{agree}人，未通过：" + "；".join(
-        f.message for f in result.failures
-    )
+        return True, _("出席%(present)s人，同意%(agree)s人，通过") % {
+            "present": present,
+            "agree": agree,
+        }
+    return False, _("出席%(present)s人，同意%(agree)s人，未通过：") % {
+        "present": present,
+        "agree": agree,
+    } + "；".join(f.message for f in result.failures)
 
 
 @transaction.atomic
@@ -409,9 +447,9 @@ def minutes_save(
     follow_ups: ``{"action", "owner", "due"?}``.
     """
     meeting = _lock(meeting)
-    require(actor, "deliberation.edit_minutes", meeting, "您无权编辑该会议的纪要")
-    minutes, _ = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
-    ensure(not minutes.is_frozen, "会议纪要已审定，不能再修改", code="frozen", status=409)
+    require(actor, "deliberation.edit_minutes", meeting, _("您无权编辑该会议的纪要"))
+    minutes, _created = Minutes.objects.select_for_update().get_or_create(meeting=meeting)
+    ensure(not minutes.is_frozen, _("会议纪要已审定，不能再修改"), code="frozen", status=409)
     before = {"summary": minutes.summary}
     minutes.summary = (summary or "").strip()
     minutes.updated_by = actor
@@ -424,21 +462,21 @@ def minutes_save(
         speaker, point = (p.get("speaker") or "").strip(), (p.get("point") or "").strip()
         if not speaker and not point:
             continue
-        ensure(speaker and point, f"第{i}条发言须填写发言人和要点")
+        ensure(speaker and point, _("第%(i)s条发言须填写发言人和要点") % {"i": i})
         _clean_save(SpeakerPoint(minutes=minutes, position=i, speaker=speaker, point=point))
     for i, r in enumerate(resolutions or [], start=1):
         text = (r.get("text") or "").strip()
         agree = r.get("agree")
         if not text and agree in (None, ""):
             continue
-        ensure(text, f"第{i}条决议须填写内容")
+        ensure(text, _("第%(i)s条决议须填写内容") % {"i": i})
         if agree in (None, ""):
             agree = None
         else:
             try:
                 agree = int(agree)
             except (TypeError, ValueError) as exc:
-                raise ServiceError(f"第{i}条决议的同意人数应为整数") from exc
+                raise ServiceError(_("第%(i)s条决议的同意人数应为整数") % {"i": i}) from exc
         passed, outcome = _decide(meeting, agree)
         _clean_save(
             Resolution(
@@ -450,12 +488,14 @@ def minutes_save(
         due = f.get("due") or None
         if not action and not owner and not due:
             continue
-        ensure(action and owner, f"第{i}项后续事项须填写事项和责任人")
+        ensure(action and owner, _("第%(i)s项后续事项须填写事项和责任人") % {"i": i})
         if isinstance(due, str):
             try:
                 due = datetime.date.fromisoformat(due)
             except ValueError as exc:
-                raise ServiceError(f"第{i}项后续事项的完成期限格式应为 年-月-日") from exc
+                raise ServiceError(
+                    _("第%(i)s项后续事项的完成期限格式应为 年-月-日") % {"i": i}
+                ) from exc
         _clean_save(FollowUp(minutes=minutes, position=i, action=action, owner=owner, due=due))
     audit_record(
         actor=actor,
@@ -476,14 +516,14 @@ def minutes_save(
 def minutes_approve(*, actor, meeting: Meeting) -> Minutes:
     """Approve the minutes; from then on they are frozen."""
     meeting = _lock(meeting)
-    require(actor, "deliberation.approve_minutes", meeting, "您无权审定该会议的纪要")
+    require(actor, "deliberation.approve_minutes", meeting, _("您无权审定该会议的纪要"))
     minutes = Minutes.objects.select_for_update().filter(meeting=meeting).first()
-    ensure(minutes is not None, "尚未填写会议纪要", code="no_minutes")
-    ensure(not minutes.is_frozen, "会议纪要已审定", code="frozen", status=409)
-    ensure(meeting.status == Meeting.Status.CLOSED, "请先结束会议再审定纪要", code="open")
+    ensure(minutes is not None, _("尚未填写会议纪要"), code="no_minutes")
+    ensure(not minutes.is_frozen, _("会议纪要已审定"), code="frozen", status=409)
+    ensure(meeting.status == Meeting.Status.CLOSED, _("请先结束会议再审定纪要"), code="open")
     ensure(
         minutes.summary or minutes.resolutions.exists() or minutes.points.exists(),
-        "纪要内容为空，不能审定",
+        _("纪要内容为空，不能审定"),
     )
     minutes.status = Minutes.Status.APPROVED
     minutes.approved_by = actor
@@ -508,22 +548,23 @@ def siyi_record(*, actor, project, step: str, meeting: Meeting | None = None, no
     from linli.projects.models import Project
 
     project = Project.objects.select_for_update().get(pk=project.pk)
-    require(actor, "deliberation.record_siyi", project, "您无权记录该项目的四议环节")
-    ensure(step in SIYI_ORDER, "四议环节不存在")
+    require(actor, "deliberation.record_siyi", project, _("您无权记录该项目的四议环节"))
+    ensure(step in SIYI_ORDER, _("四议环节不存在"))
     done = set(project.siyi_steps.values_list("step", flat=True))
     label = SiyiStep.Step(step).label
-    ensure(step not in done, f"“{label}”环节已记录", code="duplicate")
+    ensure(step not in done, _("“%(label)s”环节已记录") % {"label": label}, code="duplicate")
     index = SIYI_ORDER.index(step)
     if index > 0:
         prev = SIYI_ORDER[index - 1]
         ensure(
             prev in done,
-            f"请先完成“{SiyiStep.Step(prev).label}”环节再进行“{label}”",
+            _("请先完成“%(label)s”环节再进行“%(label2)s”")
+            % {"label": SiyiStep.Step(prev).label, "label2": label},
             code="order",
         )
     ensure(
         meeting is None or meeting.committee_id == project.committee_id,
-        "所选会议不属于本项目所在居委会",
+        _("所选会议不属于本项目所在居委会"),
     )
     row = SiyiStep(
         project=project, step=step, meeting=meeting, note=(note or "").strip(), actor=actor
@@ -532,7 +573,7 @@ def siyi_record(*, actor, project, step: str, meeting: Meeting | None = None, no
         with transaction.atomic():
             _clean_save(row)
     except IntegrityError as exc:
-        raise ServiceError(f"“{label}”环节已记录", code="duplicate") from exc
+        raise ServiceError(_("“%(label)s”环节已记录") % {"label": label}, code="duplicate") from exc
     audit_record(
         actor=actor,
         action="siyi.record",

@@ -64,7 +64,7 @@ def meeting_list(request):
 def meeting_create(request):
     form = MeetingCreateForm(request.POST or None, user=request.user, initial=request.GET.dict())
     if not form.fields["committee"].queryset.exists():
-        raise ScopeError("只有居委会工作人员或业委会成员可以召集会议")
+        raise ScopeError(_("只有居委会工作人员或业委会成员可以召集会议"))
     return run_form(
         request,
         form,
@@ -170,7 +170,7 @@ def check_in(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
     token = request.POST.get("t") or request.GET.get("t") or ""
     if not services.checkin_token_valid(meeting, token):
-        raise ServiceError("签到二维码无效或不属于本次会议", status=403)
+        raise ServiceError(_("签到二维码无效或不属于本次会议"), status=403)
     attendance = meeting.attendances.filter(user=request.user).first()
     status = 200
     error = ""
@@ -237,10 +237,10 @@ def _pad(rows: list[dict], fields: tuple[str, ...], blanks: int = 2) -> list[dic
 @login_required
 def minutes_edit(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
-    require(request.user, "deliberation.edit_minutes", meeting, "您无权编辑该会议的纪要")
+    require(request.user, "deliberation.edit_minutes", meeting, _("您无权编辑该会议的纪要"))
     minutes = Minutes.objects.filter(meeting=meeting).first()
     if minutes is not None and minutes.is_frozen:
-        raise ServiceError("会议纪要已审定，不能再修改", status=409)
+        raise ServiceError(_("会议纪要已审定，不能再修改"), status=409)
     status, error = 200, ""
     data = _minutes_rows(minutes)
     if request.method == "POST":
@@ -292,7 +292,7 @@ def minutes_approve(request, meeting_id: int):
 @login_required
 def signin_sheet(request, meeting_id: int):
     meeting = _get_meeting(request, meeting_id)
-    require(request.user, "deliberation.manage_meeting", meeting, "您无权打印该会议的签到表")
+    require(request.user, "deliberation.manage_meeting", meeting, _("您无权打印该会议的签到表"))
     url = absolute_url(
         request,
         reverse("deliberation:checkin", args=[meeting.pk])

@@ -8,21 +8,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 from linli.notices.validators import validate_attachment
 
 
 class NoticeKind(models.TextChoices):
-    MEETING_RESULT = "meeting_result", "会议结果"
-    MINUTES = "minutes", "会议纪要"
-    NEEDS_LIST = "needs_list", "需求清单"
-    OPTION_ROUND = "option_round", "方案征询"
-    PLAN = "plan", "项目方案"
-    VOTE_RESULT = "vote_result", "表决结果"
-    ACCOUNT = "account", "资金账目"
-    ACCEPTANCE = "acceptance", "验收结果"
-    OTHER = "other", "其他"
+    MEETING_RESULT = "meeting_result", gettext_lazy("会议结果")
+    MINUTES = "minutes", gettext_lazy("会议纪要")
+    NEEDS_LIST = "needs_list", gettext_lazy("需求清单")
+    OPTION_ROUND = "option_round", gettext_lazy("方案征询")
+    PLAN = "plan", gettext_lazy("项目方案")
+    VOTE_RESULT = "vote_result", gettext_lazy("表决结果")
+    ACCOUNT = "account", gettext_lazy("资金账目")
+    ACCEPTANCE = "acceptance", gettext_lazy("验收结果")
+    OTHER = "other", gettext_lazy("其他")
 
 
 # Default publication period in days per kind; override with settings.LINLI_NOTICE_DAYS.
@@ -36,17 +37,20 @@ def notice_days(kind: str) -> int:
 
 class Notice(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "公示中"
-        WITHDRAWN = "withdrawn", "已撤回"
-        CLOSED = "closed", "公示结束"
+        DRAFT = "draft", gettext_lazy("草稿")
+        PUBLISHED = "published", gettext_lazy("公示中")
+        WITHDRAWN = "withdrawn", gettext_lazy("已撤回")
+        CLOSED = "closed", gettext_lazy("公示结束")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="notices"
+        "places.Committee",
+        verbose_name=gettext_lazy("居委会"),
+        on_delete=models.PROTECT,
+        related_name="notices",
     )
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="所属项目",
+        verbose_name=gettext_lazy("所属项目"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -54,33 +58,42 @@ class Notice(models.Model):
     )
     subject_type = models.ForeignKey(
         ContentType,
-        verbose_name="公示对象类型",
+        verbose_name=gettext_lazy("公示对象类型"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    subject_id = models.PositiveBigIntegerField("公示对象编号", null=True, blank=True)
+    subject_id = models.PositiveBigIntegerField(gettext_lazy("公示对象编号"), null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
-    kind = models.CharField("公示类型", max_length=20, choices=NoticeKind.choices)
-    title = models.CharField("标题", max_length=100, validators=[validate_no_script])
-    body = models.TextField("公示内容", max_length=10000, validators=[validate_no_script])
-    starts_at = models.DateTimeField("公示开始", null=True, blank=True)
-    ends_at = models.DateTimeField("公示截止", null=True, blank=True)
-    posted_online = models.BooleanField("网上公示", default=True)
+    kind = models.CharField(gettext_lazy("公示类型"), max_length=20, choices=NoticeKind.choices)
+    title = models.CharField(gettext_lazy("标题"), max_length=100, validators=[validate_no_script])
+    body = models.TextField(
+        gettext_lazy("公示内容"), max_length=10000, validators=[validate_no_script]
+    )
+    starts_at = models.DateTimeField(gettext_lazy("公示开始"), null=True, blank=True)
+    ends_at = models.DateTimeField(gettext_lazy("公示截止"), null=True, blank=True)
+    posted_online = models.BooleanField(gettext_lazy("网上公示"), default=True)
     boards = models.TextField(
-        "张贴地点（公告栏，每行一个）", max_length=1000, blank=True, validators=[validate_no_script]
+        gettext_lazy("张贴地点（公告栏，每行一个）"),
+        max_length=1000,
+        blank=True,
+        validators=[validate_no_script],
     )
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+        gettext_lazy("状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "公示"
+        verbose_name = gettext_lazy("公示")
         verbose_name_plural = verbose_name
         ordering = ["-starts_at", "-id"]
         constraints = [
@@ -131,12 +144,14 @@ class Notice(models.Model):
 
 class NoticeAttachment(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("附件", upload_to="notices/%Y/%m/", validators=[validate_attachment])
-    name = models.CharField("文件名", max_length=120, validators=[validate_no_script])
+    file = models.FileField(
+        gettext_lazy("附件"), upload_to="notices/%Y/%m/", validators=[validate_attachment]
+    )
+    name = models.CharField(gettext_lazy("文件名"), max_length=120, validators=[validate_no_script])
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "公示附件"
+        verbose_name = gettext_lazy("公示附件")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -147,26 +162,26 @@ class NoticeEvent(models.Model):
     """The notice's history: published, extended, withdrawn, closed (append-only)."""
 
     class Kind(models.TextChoices):
-        CREATED = "created", "创建"
-        PUBLISHED = "published", "发布公示"
-        EXTENDED = "extended", "延长公示期"
-        WITHDRAWN = "withdrawn", "撤回"
-        CLOSED = "closed", "公示结束"
-        OBJECTION = "objection", "收到异议"
-        RESPONDED = "responded", "答复异议"
+        CREATED = "created", gettext_lazy("创建")
+        PUBLISHED = "published", gettext_lazy("发布公示")
+        EXTENDED = "extended", gettext_lazy("延长公示期")
+        WITHDRAWN = "withdrawn", gettext_lazy("撤回")
+        CLOSED = "closed", gettext_lazy("公示结束")
+        OBJECTION = "objection", gettext_lazy("收到异议")
+        RESPONDED = "responded", gettext_lazy("答复异议")
 
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField("事件", max_length=12, choices=Kind.choices)
-    note = models.TextField("说明", max_length=2000, blank=True)
-    ends_before = models.DateTimeField("原截止时间", null=True, blank=True)
-    ends_after = models.DateTimeField("新截止时间", null=True, blank=True)
+    kind = models.CharField(gettext_lazy("事件"), max_length=12, choices=Kind.choices)
+    note = models.TextField(gettext_lazy("说明"), max_length=2000, blank=True)
+    ends_before = models.DateTimeField(gettext_lazy("原截止时间"), null=True, blank=True)
+    ends_after = models.DateTimeField(gettext_lazy("新截止时间"), null=True, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField(gettext_lazy("时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "公示记录"
+        verbose_name = gettext_lazy("公示记录")
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
 
@@ -181,23 +196,31 @@ class NoticeEvent(models.Model):
 
 class Objection(models.Model):
     notice = models.ForeignKey(
-        Notice, verbose_name="公示", on_delete=models.PROTECT, related_name="objections"
+        Notice,
+        verbose_name=gettext_lazy("公示"),
+        on_delete=models.PROTECT,
+        related_name="objections",
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="提出人", on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=gettext_lazy("提出人"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    reason = models.TextField("异议理由", max_length=4000, validators=[validate_no_script])
-    created_at = models.DateTimeField("提出时间", default=timezone.now)
+    reason = models.TextField(
+        gettext_lazy("异议理由"), max_length=4000, validators=[validate_no_script]
+    )
+    created_at = models.DateTimeField(gettext_lazy("提出时间"), default=timezone.now)
     response = models.TextField(
-        "答复", max_length=4000, blank=True, validators=[validate_no_script]
+        gettext_lazy("答复"), max_length=4000, blank=True, validators=[validate_no_script]
     )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    responded_at = models.DateTimeField("答复时间", null=True, blank=True)
+    responded_at = models.DateTimeField(gettext_lazy("答复时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "异议"
+        verbose_name = gettext_lazy("异议")
         verbose_name_plural = verbose_name
         ordering = ["created_at", "id"]
         constraints = [
@@ -218,11 +241,13 @@ class Objection(models.Model):
 
 class ObjectionAttachment(models.Model):
     objection = models.ForeignKey(Objection, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField("附件", upload_to="objections/%Y/%m/", validators=[validate_attachment])
-    name = models.CharField("文件名", max_length=120)
+    file = models.FileField(
+        gettext_lazy("附件"), upload_to="objections/%Y/%m/", validators=[validate_attachment]
+    )
+    name = models.CharField(gettext_lazy("文件名"), max_length=120)
 
     class Meta:
-        verbose_name = "异议附件"
+        verbose_name = gettext_lazy("异议附件")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:

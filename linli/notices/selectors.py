@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 from linli.notices.models import Notice, Objection
@@ -55,7 +56,7 @@ def subject_for(user, type_label: str | None, subject_id) -> object | None:
         ct = ContentType.objects.get(app_label=app_label, model=model)
         obj = ct.get_object_for_this_type(pk=int(subject_id))
     except Exception as exc:  # bad label, unknown model or id
-        raise Http404("公示对象不存在") from exc
+        raise Http404(_("公示对象不存在")) from exc
     if subject_committee_id(obj) not in scopes_for(user).managed_committee_ids:
-        raise Http404("公示对象不存在")
+        raise Http404(_("公示对象不存在"))
     return obj

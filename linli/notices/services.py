@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
@@ -32,7 +33,11 @@ def _clean_save(obj) -> None:
 
 def _check_files(files) -> list:
     files = [f for f in (files or []) if f]
-    ensure(len(files) <= MAX_ATTACHMENTS, f"附件最多{MAX_ATTACHMENTS}个", code="attachment_count")
+    ensure(
+        len(files) <= MAX_ATTACHMENTS,
+        _("附件最多%(MAX_ATTACHMENTS)s个") % {"MAX_ATTACHMENTS": MAX_ATTACHMENTS},
+        code="attachment_count",
+    )
     for f in files:
         try:
             validate_attachment(f)
@@ -86,12 +91,12 @@ def _publish(notice: Notice, *, actor, starts_at=None, ends_at=None, days=None) 
     starts_at = starts_at or timezone.now()
     if ends_at is None:
         days = notice_days(notice.kind) if days is None else int(days)
-        ensure(1 <= days <= 90, "公示期应在1到90天之间", code="days")
+        ensure(1 <= days <= 90, _("公示期应在1到90天之间"), code="days")
         ends_at = starts_at + datetime.timedelta(days=days)
-    ensure(ends_at > starts_at, "公示截止时间必须晚于开始时间", code="period")
+    ensure(ends_at > starts_at, _("公示截止时间必须晚于开始时间"), code="period")
     ensure(
         notice.posted_online or notice.board_list,
-        "请至少选择一种公示方式：网上公示或张贴的公告栏",
+        _("请至少选择一种公示方式：网上公示或张贴的公告栏"),
         code="where",
     )
     notice.starts_at, notice.ends_at = starts_at, ends_at
@@ -133,13 +138,13 @@ def notice_create(
     ``subject`` is any object the notice publishes (minutes, a vote result, an account …);
     it must belong to the same committee.
     """
-    require(actor, "notices.create_notice", committee, "您无权在该居委会发布公示")
-    ensure(kind in NoticeKind.values, "公示类型不存在")
-    ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
+    require(actor, "notices.create_notice", committee, _("您无权在该居委会发布公示"))
+    ensure(kind in NoticeKind.values, _("公示类型不存在"))
+    ensure(project is None or project.committee_id == committee.pk, _("所选项目不属于该居委会"))
     if subject is not None:
         ensure(
             subject_committee_id(subject) == committee.pk,
-            "公示对象不属于该居委会",
+            _("公示对象不属于该居委会"),
             code="subject",
         )
         if project is None:
@@ -157,8 +162,8 @@ def notice_create(
         boards=(boards or "").strip(),
         created_by=actor,
     )
-    ensure(notice.title, "请填写公示标题")
-    ensure(notice.body, "请填写公示内容")
+    ensure(notice.title, _("请填写公示标题"))
+    ensure(notice.body, _("请填写公示内容"))
     _clean_save(notice)
     for f in files:
         _clean_save(NoticeAttachment(notice=notice, file=f, name=f.name[:120]))
@@ -189,8 +194,8 @@ def notice_publish(
     days: int | None = None,
 ) -> Notice:
     notice = _lock(notice)
-    require(actor, "notices.manage_notice", notice, "您无权发布该公示")
-    ensure(notice.status == Notice.Status.DRAFT, "只有草稿可以发布", code="status")
+    require(actor, "notices.manage_notice", notice, _("您无权发布该公示"))
+    ensure(notice.status == Notice.Status.DRAFT, _("只有草稿可以发布"), code="status")
     _publish(notice, actor=actor, starts_at=starts_at, ends_at=ends_at, days=days)
     return notice
 
@@ -198,12 +203,12 @@ def notice_publish(
 @transaction.atomic
 def notice_extend(*, actor, notice: Notice, ends_at: datetime.datetime, reason: str) -> Notice:
     notice = _lock(notice)
-    require(actor, "notices.manage_notice", notice, "您无权延长该公示")
-    ensure(notice.status == Notice.Status.PUBLISHED, "只有公示中的公示可以延长", code="status")
+    require(actor, "notices.manage_notice", notice, _("您无权延长该公示"))
+    ensure(notice.status == Notice.Status.PUBLISHED, _("只有公示中的公示可以延长"), code="status")
     reason = (reason or "").strip()
-    ensure(reason, "请说明延长公示期的原因", code="reason_required")
-    ensure(ends_at is not None, "请填写新的截止时间", code="period")
-    ensure(ends_at > notice.ends_at, "新的截止时间必须晚于原截止时间", code="period")
+    ensure(reason, _("请说明延长公示期的原因"), code="reason_required")
+    ensure(ends_at is not None, _("请填写新的截止时间"), code="period")
+    ensure(ends_at > notice.ends_at, _("新的截止时间必须晚于原截止时间"), code="period")
     before = notice.ends_at
     notice.ends_at = ends_at
     _clean_save(notice)
@@ -228,14 +233,14 @@ def notice_extend(*, actor, notice: Notice, ends_at: datetime.datetime, reason: 
 @transaction.atomic
 def notice_withdraw(*, actor, notice: Notice, reason: str) -> Notice:
     notice = _lock(notice)
-    require(actor, "notices.manage_notice", notice, "您无权撤回该公示")
+    require(actor, "notices.manage_notice", notice, _("您无权撤回该公示"))
     ensure(
         notice.status in (Notice.Status.DRAFT, Notice.Status.PUBLISHED),
-        "该公示已结束或已撤回",
+        _("该公示已结束或已撤回"),
         code="status",
     )
     reason = (reason or "").strip()
-    ensure(reason, "请说明撤回的原因", code="reason_required")
+    ensure(reason, _("请说明撤回的原因"), code="reason_required")
     before = notice.status
     notice.status = Notice.Status.WITHDRAWN
     _clean_save(notice)
@@ -258,11 +263,12 @@ def notice_close(*, actor, notice: Notice) -> Notice:
     """
     notice = _lock(notice)
     if actor is not None and not actor.has_perm("notices.manage_notice", notice):
-        raise ScopeError("您无权结束该公示")
-    ensure(notice.status == Notice.Status.PUBLISHED, "只有公示中的公示可以结束", code="status")
+        raise ScopeError(_("您无权结束该公示"))
+    ensure(notice.status == Notice.Status.PUBLISHED, _("只有公示中的公示可以结束"), code="status")
     ensure(
         timezone.now() > notice.ends_at,
-        f"公示期至{timezone.localtime(notice.ends_at):%Y-%m-%d %H:%M}，期满后才能结束",
+        _("公示期至%(localtime)s，期满后才能结束")
+        % {"localtime": format(timezone.localtime(notice.ends_at), "%Y-%m-%d %H:%M")},
         code="period",
     )
     notice.status = Notice.Status.CLOSED
@@ -303,13 +309,15 @@ def objection_lodge(
 ) -> Objection:
     """A resident (any logged-in user with a role in the committee) objects during the period."""
     notice = _lock(notice)
-    ensure(getattr(actor, "is_authenticated", False), "请先登录后再提出异议", status=401)
-    ensure(notice.status != Notice.Status.DRAFT, "公示尚未发布", code="status")
-    ensure(notice.is_open_for_objections(), "不在公示期内，不能提出异议", code="period")
-    require(actor, "notices.object", notice, "只有本居委会范围内登记的居民和相关人员可以提出异议")
+    ensure(getattr(actor, "is_authenticated", False), _("请先登录后再提出异议"), status=401)
+    ensure(notice.status != Notice.Status.DRAFT, _("公示尚未发布"), code="status")
+    ensure(notice.is_open_for_objections(), _("不在公示期内，不能提出异议"), code="period")
+    require(
+        actor, "notices.object", notice, _("只有本居委会范围内登记的居民和相关人员可以提出异议")
+    )
     reason = (reason or "").strip()
-    ensure(reason, "请填写异议理由", code="reason_required")
-    ensure(len(reason) <= 4000, "异议理由不能超过4000字")
+    ensure(reason, _("请填写异议理由"), code="reason_required")
+    ensure(len(reason) <= 4000, _("异议理由不能超过4000字"))
     files = _check_files(attachments)
     objection = Objection(notice=notice, author=actor, reason=reason)
     _clean_save(objection)
@@ -328,10 +336,10 @@ def objection_lodge(
 @transaction.atomic
 def objection_respond(*, actor, objection: Objection, response: str) -> Objection:
     objection = Objection.objects.select_for_update().select_related("notice").get(pk=objection.pk)
-    require(actor, "notices.respond", objection.notice, "您无权答复该异议")
-    ensure(not objection.answered, "该异议已答复", code="answered", status=409)
+    require(actor, "notices.respond", objection.notice, _("您无权答复该异议"))
+    ensure(not objection.answered, _("该异议已答复"), code="answered", status=409)
     response = (response or "").strip()
-    ensure(response, "请填写答复内容", code="response_required")
+    ensure(response, _("请填写答复内容"), code="response_required")
     objection.response = response
     objection.responded_by = actor
     objection.responded_at = timezone.now()

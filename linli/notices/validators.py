@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
 MAX_ATTACHMENTS = 5
@@ -43,10 +44,13 @@ def validate_attachment(f) -> None:
     limit = max_bytes()
     if size is not None and size > limit:
         raise ValidationError(
-            f"附件“{f.name}”超过{limit // (1024 * 1024)}MB 上限", code="attachment_size"
+            _("附件“%(name)s”超过%(v)sMB 上限") % {"name": f.name, "v": limit // (1024 * 1024)},
+            code="attachment_size",
         )
     if size == 0:
-        raise ValidationError(f"附件“{f.name}”是空文件", code="attachment_empty")
+        raise ValidationError(
+            _("附件“%(name)s”是空文件") % {"name": f.name}, code="attachment_empty"
+        )
     pos = f.tell() if hasattr(f, "tell") else 0
     try:
         f.seek(0)
@@ -60,7 +64,8 @@ def validate_attachment(f) -> None:
     ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
     if kind is None or ext not in _EXTENSIONS[kind]:
         raise ValidationError(
-            f"附件“{f.name}”格式不支持：只能上传图片（JPG/PNG/GIF/WebP）或 PDF 文件",
+            _("附件“%(name)s”格式不支持：只能上传图片（JPG/PNG/GIF/WebP）或 PDF 文件")
+            % {"name": f.name},
             code="attachment_type",
         )
     _check_content(f, kind)
@@ -86,14 +91,15 @@ def _check_content(f, kind: str) -> None:
     if isinstance(data, str):
         data = data.encode("latin-1", "ignore")
     bad = ValidationError(
-        f"附件“{f.name}”内容已损坏或与格式不符，请重新导出后上传", code="attachment_content"
+        _("附件“%(name)s”内容已损坏或与格式不符，请重新导出后上传") % {"name": f.name},
+        code="attachment_content",
     )
     if kind == "pdf":
         if b"%%EOF" not in data[-2048:]:
             raise bad
         if any(marker in data for marker in _PDF_ACTIVE):
             raise ValidationError(
-                f"附件“{f.name}”含有脚本或嵌入文件，请另存为普通 PDF 后上传",
+                _("附件“%(name)s”含有脚本或嵌入文件，请另存为普通 PDF 后上传") % {"name": f.name},
                 code="attachment_active",
             )
         return
@@ -106,7 +112,10 @@ def _check_content(f, kind: str) -> None:
         if image.format != _PIL_FORMATS[kind]:
             raise bad
         if image.size[0] * image.size[1] > MAX_PIXELS:
-            raise ValidationError(f"图片“{f.name}”像素过大，请缩小后再上传", code="attachment_size")
+            raise ValidationError(
+                _("图片“%(name)s”像素过大，请缩小后再上传") % {"name": f.name},
+                code="attachment_size",
+            )
         image.verify()
     except (
         UnidentifiedImageError,

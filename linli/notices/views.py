@@ -59,7 +59,7 @@ def notice_list(request):
 @login_required
 def notice_create(request):
     if not committees_managed_by(request.user).exists():
-        raise ScopeError("只有居委会、街道或区级工作人员可以发布公示")
+        raise ScopeError(_("只有居委会、街道或区级工作人员可以发布公示"))
     initial = {k: v for k, v in request.GET.items() if k in ("project", "kind", "committee")}
     subject_key = request.POST.get("subject") or request.GET.get("subject") or ""
     subject = selectors.subject_for(request.user, *parse_subject(subject_key))
@@ -213,7 +213,7 @@ def notice_close(request, notice_id: int):
 def notice_poster(request, notice_id: int):
     notice = _get_notice(request, notice_id)
     if notice.starts_at is None:
-        raise ServiceError("公示尚未发布，不能打印海报", status=409)
+        raise ServiceError(_("公示尚未发布，不能打印海报"), status=409)
     url = absolute_url(request, reverse("notices:detail", args=[notice.pk]))
     pdf = notice_poster_pdf(notice, notice_url=url)
     return download(pdf, f"notice-{notice.pk}.pdf")

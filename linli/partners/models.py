@@ -18,6 +18,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 
@@ -32,17 +33,17 @@ class PartnerOrganisation(models.Model):
 
     street = models.OneToOneField(
         "places.Street",
-        verbose_name="街道/镇",
+        verbose_name=gettext_lazy("街道/镇"),
         on_delete=models.CASCADE,
         related_name="partner_organisation",
     )
-    name = models.CharField("名称", max_length=60, validators=TEXT)
-    intro = models.TextField("简介", max_length=1000, blank=True, validators=TEXT)
+    name = models.CharField(gettext_lazy("名称"), max_length=60, validators=TEXT)
+    intro = models.TextField(gettext_lazy("简介"), max_length=1000, blank=True, validators=TEXT)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    created_at = models.DateTimeField("成立登记时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("成立登记时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "社区合伙人组织"
+        verbose_name = gettext_lazy("社区合伙人组织")
         verbose_name_plural = verbose_name
         ordering = ["street_id"]
 
@@ -51,11 +52,11 @@ class PartnerOrganisation(models.Model):
 
 
 class CommitteeKind(models.TextChoices):
-    THINK_TANK = "think_tank", "社区智库委员会"
-    PLANNING = "planning", "社区规划委员会"
-    GOVERNANCE = "governance", "社区治理委员会"
-    MEDIA = "media", "社区媒体委员会"
-    EDUCATION = "education", "社区教育委员会"
+    THINK_TANK = "think_tank", gettext_lazy("社区智库委员会")
+    PLANNING = "planning", gettext_lazy("社区规划委员会")
+    GOVERNANCE = "governance", gettext_lazy("社区治理委员会")
+    MEDIA = "media", gettext_lazy("社区媒体委员会")
+    EDUCATION = "education", gettext_lazy("社区教育委员会")
 
 
 class PartnerCommittee(models.Model):
@@ -63,23 +64,23 @@ class PartnerCommittee(models.Model):
 
     organisation = models.ForeignKey(
         PartnerOrganisation,
-        verbose_name="合伙人组织",
+        verbose_name=gettext_lazy("合伙人组织"),
         on_delete=models.CASCADE,
         related_name="committees",
     )
-    kind = models.CharField("委员会", max_length=20, choices=CommitteeKind.choices)
+    kind = models.CharField(gettext_lazy("委员会"), max_length=20, choices=CommitteeKind.choices)
     leader = models.ForeignKey(
         "Partner",
-        verbose_name="主任",
+        verbose_name=gettext_lazy("主任"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    duties = models.CharField("职责", max_length=200, blank=True, validators=TEXT)
+    duties = models.CharField(gettext_lazy("职责"), max_length=200, blank=True, validators=TEXT)
 
     class Meta:
-        verbose_name = "合伙人委员会"
+        verbose_name = gettext_lazy("合伙人委员会")
         verbose_name_plural = verbose_name
         ordering = ["organisation_id", "id"]
         constraints = [
@@ -93,18 +94,18 @@ class PartnerCommittee(models.Model):
 
 
 class Profession(models.TextChoices):
-    DOCTOR = "doctor", "医生"
-    TEACHER = "teacher", "教师"
-    LAWYER = "lawyer", "律师"
-    DESIGNER = "designer", "设计师"
-    PLANNER = "planner", "规划/建筑师"
-    ENGINEER = "engineer", "工程师"
-    MEDIA = "media", "媒体/文化工作者"
-    SOCIAL_WORKER = "social_worker", "社工"
-    ENTREPRENEUR = "entrepreneur", "企业经营者"
-    STUDENT = "student", "学生"
-    RETIREE = "retiree", "退休职工"
-    OTHER = "other", "其他"
+    DOCTOR = "doctor", gettext_lazy("医生")
+    TEACHER = "teacher", gettext_lazy("教师")
+    LAWYER = "lawyer", gettext_lazy("律师")
+    DESIGNER = "designer", gettext_lazy("设计师")
+    PLANNER = "planner", gettext_lazy("规划/建筑师")
+    ENGINEER = "engineer", gettext_lazy("工程师")
+    MEDIA = "media", gettext_lazy("媒体/文化工作者")
+    SOCIAL_WORKER = "social_worker", gettext_lazy("社工")
+    ENTREPRENEUR = "entrepreneur", gettext_lazy("企业经营者")
+    STUDENT = "student", gettext_lazy("学生")
+    RETIREE = "retiree", gettext_lazy("退休职工")
+    OTHER = "other", gettext_lazy("其他")
 
 
 class Partner(models.Model):
@@ -116,79 +117,91 @@ class Partner(models.Model):
     """
 
     class Channel(models.TextChoices):
-        ONLINE = "online", "网络招募"
-        RECOMMENDED = "recommended", "社区推荐"
+        ONLINE = "online", gettext_lazy("网络招募")
+        RECOMMENDED = "recommended", gettext_lazy("社区推荐")
 
     class Status(models.TextChoices):
-        APPLIED = "applied", "待秘书处审核"
-        ACTIVE = "active", "在册"
-        DECLINED = "declined", "未通过"
-        LEFT = "left", "已退出"
+        APPLIED = "applied", gettext_lazy("待秘书处审核")
+        ACTIVE = "active", gettext_lazy("在册")
+        DECLINED = "declined", gettext_lazy("未通过")
+        LEFT = "left", gettext_lazy("已退出")
 
     organisation = models.ForeignKey(
         PartnerOrganisation,
-        verbose_name="合伙人组织",
+        verbose_name=gettext_lazy("合伙人组织"),
         on_delete=models.CASCADE,
         related_name="partners",
     )
     user = models.ForeignKey(
         User,
-        verbose_name="平台账号",
+        verbose_name=gettext_lazy("平台账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="partner_profiles",
     )
-    name = models.CharField("姓名", max_length=50, validators=TEXT)
-    mobile = models.CharField("手机号", max_length=11)
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=TEXT)
+    mobile = models.CharField(gettext_lazy("手机号"), max_length=11)
     birth_year = models.PositiveSmallIntegerField(
-        "出生年份",
+        gettext_lazy("出生年份"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
     home_committee = models.ForeignKey(
         "places.Committee",
-        verbose_name="所在居民区",
+        verbose_name=gettext_lazy("所在居民区"),
         on_delete=models.PROTECT,
         related_name="partners",
     )
     partner_committee = models.ForeignKey(
         PartnerCommittee,
-        verbose_name="所属委员会",
+        verbose_name=gettext_lazy("所属委员会"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    profession = models.CharField("职业", max_length=20, choices=Profession.choices)
-    workplace = models.CharField("工作单位", max_length=80, blank=True, validators=TEXT)
-    skills = models.CharField("专长", max_length=200, blank=True, validators=TEXT)
-    motivation = models.TextField("参与意愿", max_length=500, blank=True, validators=TEXT)
-    channel = models.CharField("招募渠道", max_length=12, choices=Channel.choices)
+    profession = models.CharField(gettext_lazy("职业"), max_length=20, choices=Profession.choices)
+    workplace = models.CharField(
+        gettext_lazy("工作单位"), max_length=80, blank=True, validators=TEXT
+    )
+    skills = models.CharField(gettext_lazy("专长"), max_length=200, blank=True, validators=TEXT)
+    motivation = models.TextField(
+        gettext_lazy("参与意愿"), max_length=500, blank=True, validators=TEXT
+    )
+    channel = models.CharField(gettext_lazy("招募渠道"), max_length=12, choices=Channel.choices)
     recommended_by = models.ForeignKey(
         User,
-        verbose_name="推荐人",
+        verbose_name=gettext_lazy("推荐人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recommendation = models.CharField("推荐理由", max_length=300, blank=True, validators=TEXT)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.APPLIED)
-    in_secretariat = models.BooleanField("秘书处成员", default=False)
-    secretariat_title = models.CharField("秘书处职务", max_length=30, blank=True, validators=TEXT)
-    applied_at = models.DateTimeField("申请时间", default=timezone.now)
+    recommendation = models.CharField(
+        gettext_lazy("推荐理由"), max_length=300, blank=True, validators=TEXT
+    )
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=10, choices=Status.choices, default=Status.APPLIED
+    )
+    in_secretariat = models.BooleanField(gettext_lazy("秘书处成员"), default=False)
+    secretariat_title = models.CharField(
+        gettext_lazy("秘书处职务"), max_length=30, blank=True, validators=TEXT
+    )
+    applied_at = models.DateTimeField(gettext_lazy("申请时间"), default=timezone.now)
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
-    decline_reason = models.CharField("未通过原因", max_length=200, blank=True, validators=TEXT)
-    joined_on = models.DateField("加入日期", null=True, blank=True)
-    left_on = models.DateField("退出日期", null=True, blank=True)
+    decided_at = models.DateTimeField(gettext_lazy("审核时间"), null=True, blank=True)
+    decline_reason = models.CharField(
+        gettext_lazy("未通过原因"), max_length=200, blank=True, validators=TEXT
+    )
+    joined_on = models.DateField(gettext_lazy("加入日期"), null=True, blank=True)
+    left_on = models.DateField(gettext_lazy("退出日期"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "社区合伙人"
+        verbose_name = gettext_lazy("社区合伙人")
         verbose_name_plural = verbose_name
         ordering = ["organisation_id", "name", "id"]
         constraints = [
@@ -217,23 +230,25 @@ class PartnerTeam(models.Model):
 
     organisation = models.ForeignKey(
         PartnerOrganisation,
-        verbose_name="合伙人组织",
+        verbose_name=gettext_lazy("合伙人组织"),
         on_delete=models.CASCADE,
         related_name="teams",
     )
     partner_committee = models.ForeignKey(
         PartnerCommittee,
-        verbose_name="归口委员会",
+        verbose_name=gettext_lazy("归口委员会"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="teams",
     )
-    name = models.CharField("团队名称", max_length=60, validators=TEXT)
-    purpose = models.CharField("团队宗旨", max_length=300, blank=True, validators=TEXT)
+    name = models.CharField(gettext_lazy("团队名称"), max_length=60, validators=TEXT)
+    purpose = models.CharField(
+        gettext_lazy("团队宗旨"), max_length=300, blank=True, validators=TEXT
+    )
     leader = models.ForeignKey(
         Partner,
-        verbose_name="队长",
+        verbose_name=gettext_lazy("队长"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -242,7 +257,7 @@ class PartnerTeam(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "合伙人团队"
+        verbose_name = gettext_lazy("合伙人团队")
         verbose_name_plural = verbose_name
         ordering = ["organisation_id", "name", "id"]
         constraints = [
@@ -259,15 +274,21 @@ class PartnerTeamMember(models.Model):
     """A partner's membership of a team (the leader is a member too)."""
 
     team = models.ForeignKey(
-        PartnerTeam, verbose_name="团队", on_delete=models.CASCADE, related_name="memberships"
+        PartnerTeam,
+        verbose_name=gettext_lazy("团队"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     partner = models.ForeignKey(
-        Partner, verbose_name="合伙人", on_delete=models.CASCADE, related_name="memberships"
+        Partner,
+        verbose_name=gettext_lazy("合伙人"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
-    joined_at = models.DateTimeField("加入时间", default=timezone.now)
+    joined_at = models.DateTimeField(gettext_lazy("加入时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "团队成员"
+        verbose_name = gettext_lazy("团队成员")
         verbose_name_plural = verbose_name
         ordering = ["team_id", "joined_at", "id"]
         constraints = [
@@ -283,31 +304,35 @@ class CoBuildingUnit(models.Model):
     contributes money, labour, expertise or space."""
 
     class Kind(models.TextChoices):
-        ENTERPRISE = "enterprise", "企业"
-        UNIVERSITY = "university", "高校"
-        AGENCY = "agency", "机关事业单位"
-        SOCIAL_ORG = "social_org", "社会组织"
-        HOSPITAL = "hospital", "医院"
-        SCHOOL = "school", "中小学/幼儿园"
-        OTHER = "other", "其他"
+        ENTERPRISE = "enterprise", gettext_lazy("企业")
+        UNIVERSITY = "university", gettext_lazy("高校")
+        AGENCY = "agency", gettext_lazy("机关事业单位")
+        SOCIAL_ORG = "social_org", gettext_lazy("社会组织")
+        HOSPITAL = "hospital", gettext_lazy("医院")
+        SCHOOL = "school", gettext_lazy("中小学/幼儿园")
+        OTHER = "other", gettext_lazy("其他")
 
     street = models.ForeignKey(
         "places.Street",
-        verbose_name="街道/镇",
+        verbose_name=gettext_lazy("街道/镇"),
         on_delete=models.CASCADE,
         related_name="co_building_units",
     )
-    name = models.CharField("单位名称", max_length=80, validators=TEXT)
-    kind = models.CharField("类别", max_length=12, choices=Kind.choices)
-    contact = models.CharField("联系人及电话", max_length=60, blank=True, validators=TEXT)
-    offers = models.CharField("可提供的资源", max_length=300, blank=True, validators=TEXT)
-    signed_on = models.DateField("签约共建日期", null=True, blank=True)
-    active = models.BooleanField("在册", default=True)
+    name = models.CharField(gettext_lazy("单位名称"), max_length=80, validators=TEXT)
+    kind = models.CharField(gettext_lazy("类别"), max_length=12, choices=Kind.choices)
+    contact = models.CharField(
+        gettext_lazy("联系人及电话"), max_length=60, blank=True, validators=TEXT
+    )
+    offers = models.CharField(
+        gettext_lazy("可提供的资源"), max_length=300, blank=True, validators=TEXT
+    )
+    signed_on = models.DateField(gettext_lazy("签约共建日期"), null=True, blank=True)
+    active = models.BooleanField(gettext_lazy("在册"), default=True)
     added_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "共建单位"
+        verbose_name = gettext_lazy("共建单位")
         verbose_name_plural = verbose_name
         ordering = ["street_id", "name", "id"]
         constraints = [
@@ -323,20 +348,20 @@ class Contribution(models.Model):
     materials, for a project and/or an activity of the street."""
 
     class Kind(models.TextChoices):
-        HOURS = "hours", "志愿服务时长"
-        EXPERTISE = "expertise", "专业服务"
-        MONEY = "money", "资金"
-        MATERIALS = "materials", "物资"
+        HOURS = "hours", gettext_lazy("志愿服务时长")
+        EXPERTISE = "expertise", gettext_lazy("专业服务")
+        MONEY = "money", gettext_lazy("资金")
+        MATERIALS = "materials", gettext_lazy("物资")
 
     organisation = models.ForeignKey(
         PartnerOrganisation,
-        verbose_name="合伙人组织",
+        verbose_name=gettext_lazy("合伙人组织"),
         on_delete=models.CASCADE,
         related_name="contributions",
     )
     partner = models.ForeignKey(
         Partner,
-        verbose_name="合伙人",
+        verbose_name=gettext_lazy("合伙人"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -344,15 +369,15 @@ class Contribution(models.Model):
     )
     unit = models.ForeignKey(
         CoBuildingUnit,
-        verbose_name="共建单位",
+        verbose_name=gettext_lazy("共建单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="contributions",
     )
-    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    kind = models.CharField(gettext_lazy("类别"), max_length=10, choices=Kind.choices)
     hours = models.DecimalField(
-        "时长（小时）",
+        gettext_lazy("时长（小时）"),
         max_digits=6,
         decimal_places=1,
         null=True,
@@ -360,15 +385,15 @@ class Contribution(models.Model):
         validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(MAX_HOURS)],
     )
     amount_fen = models.BigIntegerField(
-        "金额（分）",
+        gettext_lazy("金额（分）"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_FEN)],
     )
-    description = models.CharField("内容", max_length=200, validators=TEXT)
+    description = models.CharField(gettext_lazy("内容"), max_length=200, validators=TEXT)
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="关联项目",
+        verbose_name=gettext_lazy("关联项目"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -376,18 +401,18 @@ class Contribution(models.Model):
     )
     activity = models.ForeignKey(
         "activities.Activity",
-        verbose_name="关联活动",
+        verbose_name=gettext_lazy("关联活动"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="contributions",
     )
-    on_date = models.DateField("日期")
+    on_date = models.DateField(gettext_lazy("日期"))
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "贡献记录"
+        verbose_name = gettext_lazy("贡献记录")
         verbose_name_plural = verbose_name
         ordering = ["-on_date", "-id"]
         constraints = [

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role, RoleAssignment, User
 from linli.audit.services import audit_record
@@ -39,8 +40,12 @@ OPEN = (Partner.Status.APPLIED, Partner.Status.ACTIVE)
 def _text(value, label: str, max_len: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required:
-        ensure(value, f"请填写{label}", code="required")
-    ensure(len(value) <= max_len, f"{label}不能超过{max_len}字", code="too_long")
+        ensure(value, _("请填写%(label)s") % {"label": label}, code="required")
+    ensure(
+        len(value) <= max_len,
+        _("%(label)s不能超过%(max_len)s字") % {"label": label, "max_len": max_len},
+        code="too_long",
+    )
     return value
 
 
@@ -72,13 +77,13 @@ def organisation_create(*, actor, street, name: str, intro: str = "") -> Partner
             actor,
             "partners.create_organisation",
             street,
-            "只有街道（镇）工作人员可以成立社区合伙人组织",
+            _("只有街道（镇）工作人员可以成立社区合伙人组织"),
         )
-    name = _text(name, "组织名称", 60)
-    intro = _text(intro, "简介", 1000, required=False)
+    name = _text(name, _("组织名称"), 60)
+    intro = _text(intro, _("简介"), 1000, required=False)
     ensure(
         not PartnerOrganisation.objects.filter(street=street).exists(),
-        f"{street.name}已成立社区合伙人组织",
+        _("%(name)s已成立社区合伙人组织") % {"name": street.name},
         code="exists",
         status=409,
     )
@@ -95,14 +100,14 @@ def organisation_create(*, actor, street, name: str, intro: str = "") -> Partner
 def committee_update(
     *, actor, committee: PartnerCommittee, leader: Partner | None = None, duties: str = ""
 ) -> PartnerCommittee:
-    require(actor, "partners.manage_organisation", committee, "您无权管理该合伙人组织")
+    require(actor, "partners.manage_organisation", committee, _("您无权管理该合伙人组织"))
     committee = _lock(PartnerCommittee, committee)
-    duties = _text(duties, "职责", 200, required=False)
+    duties = _text(duties, _("职责"), 200, required=False)
     if leader is not None:
         ensure(
             leader.organisation_id == committee.organisation_id
             and leader.status == Partner.Status.ACTIVE,
-            "委员会主任必须是本组织在册的合伙人",
+            _("委员会主任必须是本组织在册的合伙人"),
             code="leader",
         )
     before = {"leader": committee.leader_id, "duties": committee.duties}
@@ -125,16 +130,16 @@ def committee_update(
 
 
 def _check_profile(organisation, home_committee, profession, birth_year):
-    ensure(home_committee is not None, "请选择所在居民区", code="home_committee")
+    ensure(home_committee is not None, _("请选择所在居民区"), code="home_committee")
     ensure(
         home_committee.street_id == organisation.street_id,
-        "所在居民区不属于本街道（镇）",
+        _("所在居民区不属于本街道（镇）"),
         code="home_committee",
     )
-    ensure(profession in Profession.values, "请选择职业", code="profession")
+    ensure(profession in Profession.values, _("请选择职业"), code="profession")
     if birth_year is not None:
         this_year = timezone.localdate().year
-        ensure(1900 <= int(birth_year) <= this_year, "出生年份不正确", code="birth_year")
+        ensure(1900 <= int(birth_year) <= this_year, _("出生年份不正确"), code="birth_year")
 
 
 def _ensure_no_open_record(organisation, mobile: str, *, mine: bool) -> None:
@@ -144,12 +149,16 @@ def _ensure_no_open_record(organisation, mobile: str, *, mine: bool) -> None:
         return
     if row.status == Partner.Status.ACTIVE:
         raise ServiceError(
-            "您已是本组织的社区合伙人" if mine else f"手机号{mobile}已是本组织的社区合伙人",
+            _("您已是本组织的社区合伙人")
+            if mine
+            else _("手机号%(mobile)s已是本组织的社区合伙人") % {"mobile": mobile},
             code="duplicate",
             status=409,
         )
     raise ServiceError(
-        "您的申请已提交，请等待秘书处审核" if mine else f"手机号{mobile}已有待审核的申请",
+        _("您的申请已提交，请等待秘书处审核")
+        if mine
+        else _("手机号%(mobile)s已有待审核的申请") % {"mobile": mobile},
         code="duplicate",
         status=409,
     )
@@ -168,7 +177,7 @@ def partner_apply(
     birth_year: int | None = None,
 ) -> Partner:
     """Online application 网络招募 by the logged-in user (name and mobile from the account)."""
-    require(actor, "partners.apply", organisation, "您不在该街道（镇）范围内，不能申请")
+    require(actor, "partners.apply", organisation, _("您不在该街道（镇）范围内，不能申请"))
     organisation = _lock(PartnerOrganisation, organisation)
     _check_profile(organisation, home_committee, profession, birth_year)
     _ensure_no_open_record(organisation, actor.mobile, mine=True)
@@ -180,9 +189,9 @@ def partner_apply(
         birth_year=birth_year,
         home_committee=home_committee,
         profession=profession,
-        workplace=_text(workplace, "工作单位", 80, required=False),
-        skills=_text(skills, "专长", 200, required=False),
-        motivation=_text(motivation, "参与意愿", 500, required=False),
+        workplace=_text(workplace, _("工作单位"), 80, required=False),
+        skills=_text(skills, _("专长"), 200, required=False),
+        motivation=_text(motivation, _("参与意愿"), 500, required=False),
         channel=Partner.Channel.ONLINE,
     )
     try:
@@ -190,7 +199,7 @@ def partner_apply(
             _save(partner)
     except IntegrityError as exc:  # a concurrent second click
         raise ServiceError(
-            "您的申请已提交，请等待秘书处审核", code="duplicate", status=409
+            _("您的申请已提交，请等待秘书处审核"), code="duplicate", status=409
         ) from exc
     audit_record(
         actor=actor,
@@ -216,11 +225,11 @@ def partner_recommend(
     birth_year: int | None = None,
 ) -> Partner:
     """Committee recommendation 社区推荐: a 居委会 (or the secretariat) puts a person forward."""
-    require(actor, "partners.recommend", organisation, "您无权向该组织推荐社区合伙人")
+    require(actor, "partners.recommend", organisation, _("您无权向该组织推荐社区合伙人"))
     organisation = _lock(PartnerOrganisation, organisation)
-    name = _text(name, "姓名", 50)
+    name = _text(name, _("姓名"), 50)
     mobile = (mobile or "").strip()
-    ensure(MOBILE_RE.match(mobile), "手机号格式不正确，应为11位数字并以1开头", code="mobile")
+    ensure(MOBILE_RE.match(mobile), _("手机号格式不正确，应为11位数字并以1开头"), code="mobile")
     _check_profile(organisation, home_committee, profession, birth_year)
     _ensure_no_open_record(organisation, mobile, mine=False)
     partner = Partner(
@@ -231,9 +240,9 @@ def partner_recommend(
         birth_year=birth_year,
         home_committee=home_committee,
         profession=profession,
-        workplace=_text(workplace, "工作单位", 80, required=False),
-        skills=_text(skills, "专长", 200, required=False),
-        recommendation=_text(recommendation, "推荐理由", 300),
+        workplace=_text(workplace, _("工作单位"), 80, required=False),
+        skills=_text(skills, _("专长"), 200, required=False),
+        recommendation=_text(recommendation, _("推荐理由"), 300),
         channel=Partner.Channel.RECOMMENDED,
         recommended_by=actor,
     )
@@ -254,18 +263,18 @@ def partner_approve(
     """The secretariat approves an application: the partner is active from today, linked to
     a platform account (found by mobile or created) that receives the partner role scoped
     to the partner's 居委会."""
-    require(actor, "partners.review_application", partner, "您无权审核该组织的合伙人申请")
+    require(actor, "partners.review_application", partner, _("您无权审核该组织的合伙人申请"))
     partner = _lock(Partner, partner)
     ensure(
         partner.status == Partner.Status.APPLIED,
-        f"该申请已处理（{partner.get_status_display()}）",
+        _("该申请已处理（%(status)s）") % {"status": partner.get_status_display()},
         code="decided",
         status=409,
     )
     if partner_committee is not None:
         ensure(
             partner_committee.organisation_id == partner.organisation_id,
-            "所选委员会不属于本组织",
+            _("所选委员会不属于本组织"),
             code="partner_committee",
         )
         partner.partner_committee = partner_committee
@@ -315,15 +324,15 @@ def _grant_role(actor, partner: Partner) -> None:
 
 @transaction.atomic
 def partner_decline(*, actor, partner: Partner, reason: str) -> Partner:
-    require(actor, "partners.review_application", partner, "您无权审核该组织的合伙人申请")
+    require(actor, "partners.review_application", partner, _("您无权审核该组织的合伙人申请"))
     partner = _lock(Partner, partner)
     ensure(
         partner.status == Partner.Status.APPLIED,
-        f"该申请已处理（{partner.get_status_display()}）",
+        _("该申请已处理（%(status)s）") % {"status": partner.get_status_display()},
         code="decided",
         status=409,
     )
-    reason = _text(reason, "未通过原因", 200)
+    reason = _text(reason, _("未通过原因"), 200)
     partner.status = Partner.Status.DECLINED
     partner.decline_reason = reason
     partner.decided_by = actor
@@ -349,23 +358,23 @@ def partner_update(
     secretariat_title: str = "",
 ) -> Partner:
     """Place an active partner in one of the five committees and/or the secretariat."""
-    require(actor, "partners.manage_organisation", partner, "您无权管理该合伙人组织")
+    require(actor, "partners.manage_organisation", partner, _("您无权管理该合伙人组织"))
     partner = _lock(Partner, partner)
-    ensure(partner.status == Partner.Status.ACTIVE, "只能调整在册合伙人", code="not_active")
+    ensure(partner.status == Partner.Status.ACTIVE, _("只能调整在册合伙人"), code="not_active")
     if partner_committee is not None:
         ensure(
             partner_committee.organisation_id == partner.organisation_id,
-            "所选委员会不属于本组织",
+            _("所选委员会不属于本组织"),
             code="partner_committee",
         )
-    secretariat_title = _text(secretariat_title, "秘书处职务", 30, required=False)
+    secretariat_title = _text(secretariat_title, _("秘书处职务"), 30, required=False)
     if bool(in_secretariat) != partner.in_secretariat:
         # only the street's staff change who sits in the secretariat
         require(
             actor,
             "partners.manage_secretariat",
             partner,
-            "只有街道（镇）工作人员可以调整秘书处成员",
+            _("只有街道（镇）工作人员可以调整秘书处成员"),
         )
     before = {
         "committee": partner.partner_committee_id,
@@ -390,9 +399,11 @@ def partner_update(
 def partner_leave(*, actor, partner: Partner, on=None) -> Partner:
     """A partner leaves: the record stays (its contributions too), the partner role goes
     unless another active partner record needs it."""
-    require(actor, "partners.manage_organisation", partner, "您无权管理该合伙人组织")
+    require(actor, "partners.manage_organisation", partner, _("您无权管理该合伙人组织"))
     partner = _lock(Partner, partner)
-    ensure(partner.status == Partner.Status.ACTIVE, "只有在册合伙人可以办理退出", code="not_active")
+    ensure(
+        partner.status == Partner.Status.ACTIVE, _("只有在册合伙人可以办理退出"), code="not_active"
+    )
     partner.status = Partner.Status.LEFT
     partner.in_secretariat = False
     partner.secretariat_title = ""
@@ -429,11 +440,12 @@ def partner_leave(*, actor, partner: Partner, on=None) -> Partner:
 # ---------------------------------------------------------------- teams (the "n")
 
 
-def _check_member(team_or_org, partner: Partner, label: str = "成员") -> None:
+def _check_member(team_or_org, partner: Partner, label: str = "") -> None:
+    label = label or _("成员")
     org_id = getattr(team_or_org, "organisation_id", None) or team_or_org.pk
     ensure(
         partner.organisation_id == org_id and partner.status == Partner.Status.ACTIVE,
-        f"团队{label}必须是本组织在册的合伙人",
+        _("团队%(label)s必须是本组织在册的合伙人") % {"label": label},
         code="partner",
     )
 
@@ -448,23 +460,23 @@ def team_create(
     partner_committee: PartnerCommittee | None = None,
     leader: Partner | None = None,
 ) -> PartnerTeam:
-    require(actor, "partners.manage_organisation", organisation, "您无权管理该合伙人组织")
-    name = _text(name, "团队名称", 60)
-    purpose = _text(purpose, "团队宗旨", 300, required=False)
+    require(actor, "partners.manage_organisation", organisation, _("您无权管理该合伙人组织"))
+    name = _text(name, _("团队名称"), 60)
+    purpose = _text(purpose, _("团队宗旨"), 300, required=False)
     ensure(
         not PartnerTeam.objects.filter(organisation=organisation, name=name).exists(),
-        f"已有名为“{name}”的团队",
+        _("已有名为“%(name)s”的团队") % {"name": name},
         code="duplicate",
         status=409,
     )
     if partner_committee is not None:
         ensure(
             partner_committee.organisation_id == organisation.pk,
-            "所选委员会不属于本组织",
+            _("所选委员会不属于本组织"),
             code="partner_committee",
         )
     if leader is not None:
-        _check_member(organisation, leader, "队长")
+        _check_member(organisation, leader, _("队长"))
     team = PartnerTeam(
         organisation=organisation,
         name=name,
@@ -486,12 +498,12 @@ def team_create(
 
 @transaction.atomic
 def team_add_member(*, actor, team: PartnerTeam, partner: Partner) -> PartnerTeamMember:
-    require(actor, "partners.manage_organisation", team, "您无权管理该合伙人组织")
+    require(actor, "partners.manage_organisation", team, _("您无权管理该合伙人组织"))
     team = _lock(PartnerTeam, team)
     _check_member(team, partner)
     ensure(
         not PartnerTeamMember.objects.filter(team=team, partner=partner).exists(),
-        f"{partner.name}已在{team.name}中",
+        _("%(name)s已在%(name2)s中") % {"name": partner.name, "name2": team.name},
         code="duplicate",
         status=409,
     )
@@ -504,10 +516,15 @@ def team_add_member(*, actor, team: PartnerTeam, partner: Partner) -> PartnerTea
 
 @transaction.atomic
 def team_remove_member(*, actor, team: PartnerTeam, partner: Partner) -> PartnerTeam:
-    require(actor, "partners.manage_organisation", team, "您无权管理该合伙人组织")
+    require(actor, "partners.manage_organisation", team, _("您无权管理该合伙人组织"))
     team = _lock(PartnerTeam, team)
-    deleted, _ = PartnerTeamMember.objects.filter(team=team, partner=partner).delete()
-    ensure(deleted, f"{partner.name}不在{team.name}中", code="not_member", status=404)
+    deleted, _by_model = PartnerTeamMember.objects.filter(team=team, partner=partner).delete()
+    ensure(
+        deleted,
+        _("%(name)s不在%(name2)s中") % {"name": partner.name, "name2": team.name},
+        code="not_member",
+        status=404,
+    )
     if team.leader_id == partner.pk:
         team.leader = None
         team.save(update_fields=["leader"])
@@ -522,9 +539,9 @@ def team_remove_member(*, actor, team: PartnerTeam, partner: Partner) -> Partner
 
 @transaction.atomic
 def team_set_leader(*, actor, team: PartnerTeam, leader: Partner) -> PartnerTeam:
-    require(actor, "partners.manage_organisation", team, "您无权管理该合伙人组织")
+    require(actor, "partners.manage_organisation", team, _("您无权管理该合伙人组织"))
     team = _lock(PartnerTeam, team)
-    _check_member(team, leader, "队长")
+    _check_member(team, leader, _("队长"))
     before = {"leader": team.leader_id}
     team.leader = leader
     _save(team)
@@ -553,23 +570,23 @@ def unit_add(
     offers: str = "",
     signed_on: datetime.date | None = None,
 ) -> CoBuildingUnit:
-    require(actor, "partners.manage_units", street, "您无权登记该街道（镇）的共建单位")
-    name = _text(name, "单位名称", 80)
-    ensure(kind in CoBuildingUnit.Kind.values, "请选择单位类别", code="kind")
+    require(actor, "partners.manage_units", street, _("您无权登记该街道（镇）的共建单位"))
+    name = _text(name, _("单位名称"), 80)
+    ensure(kind in CoBuildingUnit.Kind.values, _("请选择单位类别"), code="kind")
     ensure(
         not CoBuildingUnit.objects.filter(street=street, name=name).exists(),
-        f"共建单位“{name}”已登记",
+        _("共建单位“%(name)s”已登记") % {"name": name},
         code="duplicate",
         status=409,
     )
     if signed_on is not None:
-        ensure(signed_on <= timezone.localdate(), "签约日期不能晚于今天", code="signed_on")
+        ensure(signed_on <= timezone.localdate(), _("签约日期不能晚于今天"), code="signed_on")
     unit = CoBuildingUnit(
         street=street,
         name=name,
         kind=kind,
-        contact=_text(contact, "联系人及电话", 60, required=False),
-        offers=_text(offers, "可提供的资源", 300, required=False),
+        contact=_text(contact, _("联系人及电话"), 60, required=False),
+        offers=_text(offers, _("可提供的资源"), 300, required=False),
         signed_on=signed_on,
         added_by=actor,
     )
@@ -597,47 +614,49 @@ def contribution_record(
     activity=None,
 ) -> Contribution:
     """Record what a partner or a co-building unit gave (hours, expertise, money, materials)."""
-    require(actor, "partners.record_contribution", organisation, "您无权登记该组织的贡献")
-    ensure(kind in Contribution.Kind.values, "请选择贡献类别", code="kind")
-    ensure((partner is None) != (unit is None), "请选择一位合伙人或一个共建单位", code="giver")
+    require(actor, "partners.record_contribution", organisation, _("您无权登记该组织的贡献"))
+    ensure(kind in Contribution.Kind.values, _("请选择贡献类别"), code="kind")
+    ensure((partner is None) != (unit is None), _("请选择一位合伙人或一个共建单位"), code="giver")
     if partner is not None:
         ensure(
             partner.organisation_id == organisation.pk and partner.status == Partner.Status.ACTIVE,
-            "贡献人必须是本组织在册的合伙人",
+            _("贡献人必须是本组织在册的合伙人"),
             code="partner",
         )
     if unit is not None:
-        ensure(unit.street_id == organisation.street_id, "共建单位不属于本街道（镇）", code="unit")
-    description = _text(description, "贡献内容", 200)
-    ensure(on_date is not None, "请填写日期", code="on_date")
-    ensure(on_date <= timezone.localdate(), "日期不能晚于今天", code="on_date")
+        ensure(
+            unit.street_id == organisation.street_id, _("共建单位不属于本街道（镇）"), code="unit"
+        )
+    description = _text(description, _("贡献内容"), 200)
+    ensure(on_date is not None, _("请填写日期"), code="on_date")
+    ensure(on_date <= timezone.localdate(), _("日期不能晚于今天"), code="on_date")
     if hours not in (None, ""):
         try:
             hours = Decimal(str(hours)).quantize(Decimal("0.1"))
         except (InvalidOperation, ValueError) as exc:
-            raise ServiceError("时长必须是数字", code="hours") from exc
-        ensure(Decimal("0.5") <= hours <= MAX_HOURS, "时长应在0.5到1000小时之间", code="hours")
+            raise ServiceError(_("时长必须是数字"), code="hours") from exc
+        ensure(Decimal("0.5") <= hours <= MAX_HOURS, _("时长应在0.5到1000小时之间"), code="hours")
     else:
         hours = None
     if amount_fen not in (None, ""):
-        ensure(1 <= int(amount_fen) <= MAX_FEN, "金额应在0.01元到1亿元之间", code="amount_fen")
+        ensure(1 <= int(amount_fen) <= MAX_FEN, _("金额应在0.01元到1亿元之间"), code="amount_fen")
         amount_fen = int(amount_fen)
     else:
         amount_fen = None
     if kind == Contribution.Kind.HOURS:
-        ensure(hours is not None, "请填写服务时长", code="hours")
+        ensure(hours is not None, _("请填写服务时长"), code="hours")
     if kind == Contribution.Kind.MONEY:
-        ensure(amount_fen is not None, "请填写金额", code="amount_fen")
+        ensure(amount_fen is not None, _("请填写金额"), code="amount_fen")
     if project is not None:
         ensure(
             project.committee.street_id == organisation.street_id,
-            "所选项目不属于本街道（镇）",
+            _("所选项目不属于本街道（镇）"),
             code="project",
         )
     if activity is not None:
         ensure(
             activity.street_id == organisation.street_id,
-            "所选活动不属于本街道（镇）",
+            _("所选活动不属于本街道（镇）"),
             code="activity",
         )
     c = Contribution(

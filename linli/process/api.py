@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts.scopes import scopes_for
@@ -65,7 +66,7 @@ class ProcessOut(Schema):
 def _project(request, project_id):
     project = get_visible(project_selectors.projects_visible_to(request.auth), pk=project_id)
     if not request.auth.has_perm("process.view_project", project):
-        raise ScopeError("您无权查看该项目")
+        raise ScopeError(_("您无权查看该项目"))
     return project
 
 
@@ -144,13 +145,13 @@ def link_decision(request, project_id: int, payload: DecisionIn):
             pk=payload.vote_result_id, vote__committee_id=project.committee_id
         ).first()
         if vote_result is None:
-            raise ServiceError("所选表决结果不存在或不属于本居委会", code="record")
+            raise ServiceError(_("所选表决结果不存在或不属于本居委会"), code="record")
     if payload.resolution_id is not None:
         resolution = Resolution.objects.filter(
             pk=payload.resolution_id, minutes__meeting__committee_id=project.committee_id
         ).first()
         if resolution is None:
-            raise ServiceError("所选会议决议不存在或不属于本居委会", code="record")
+            raise ServiceError(_("所选会议决议不存在或不属于本居委会"), code="record")
     services.decision_link(
         actor=request.auth, project=project, vote_result=vote_result, resolution=resolution
     )
@@ -174,11 +175,11 @@ def open_conflict(request, project_id: int, payload: ConflictIn):
     if payload.notice_id is not None:
         notice = Notice.objects.filter(pk=payload.notice_id, project=project).first()
         if notice is None:
-            raise ServiceError("所选公示不属于本项目", code="notice")
+            raise ServiceError(_("所选公示不属于本项目"), code="notice")
     if payload.vote_id is not None:
         vote = Vote.objects.filter(pk=payload.vote_id, project=project).first()
         if vote is None:
-            raise ServiceError("所选表决不属于本项目", code="vote")
+            raise ServiceError(_("所选表决不属于本项目"), code="vote")
     row = services.conflict_open(
         actor=request.auth,
         project=project,
@@ -205,7 +206,7 @@ def resolve_conflict(request, conflict_id: int, payload: ResolveIn):
     project = _project(request, conflict.project_id)
     meeting = Meeting.objects.filter(pk=payload.meeting_id, project=project).first()
     if meeting is None:
-        raise ServiceError("所选会议不属于本项目", code="meeting")
+        raise ServiceError(_("所选会议不属于本项目"), code="meeting")
     row = services.conflict_resolve(
         actor=request.auth, conflict=conflict, meeting=meeting, resolution=payload.resolution
     )
@@ -238,7 +239,7 @@ def _district(request, district_id):
     if district is None:
         raise Http404
     if not request.auth.has_perm("process.configure_district", district):
-        raise ScopeError("只有本区的区级管理员可以查看流程配置")
+        raise ScopeError(_("只有本区的区级管理员可以查看流程配置"))
     return district
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 
@@ -21,14 +22,16 @@ from linli.core.validators import validate_no_script
 class DistrictProcessConfig(models.Model):
     district = models.OneToOneField(
         "places.District",
-        verbose_name="区",
+        verbose_name=gettext_lazy("区"),
         on_delete=models.CASCADE,
         related_name="process_config",
     )
     party_first = models.BooleanField(
-        "党员先知晓、先协商、先统一",
+        gettext_lazy("党员先知晓、先协商、先统一"),
         default=True,
-        help_text="开启后，项目离开“方案与决策”前须先召开党员议事会，且早于楼组、居民、业主会议",
+        help_text=gettext_lazy(
+            "开启后，项目离开“方案与决策”前须先召开党员议事会，且早于楼组、居民、业主会议"
+        ),
     )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -37,10 +40,10 @@ class DistrictProcessConfig(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_at = models.DateTimeField("更新时间", default=timezone.now)
+    updated_at = models.DateTimeField(gettext_lazy("更新时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "区级流程配置"
+        verbose_name = gettext_lazy("区级流程配置")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -48,9 +51,9 @@ class DistrictProcessConfig(models.Model):
 
 
 class DecisionBody(models.TextChoices):
-    OWNERS = "owners", "业主共同决定（民法典第278条）"
-    RESIDENTS = "residents", "居民会议决议"
-    REPRESENTATIVES = "representatives", "居民代表会议决议"
+    OWNERS = "owners", gettext_lazy("业主共同决定（民法典第278条）")
+    RESIDENTS = "residents", gettext_lazy("居民会议决议")
+    REPRESENTATIVES = "representatives", gettext_lazy("居民代表会议决议")
 
 
 class ProjectDecision(models.Model):
@@ -58,14 +61,14 @@ class ProjectDecision(models.Model):
 
     project = models.OneToOneField(
         "projects.Project",
-        verbose_name="项目",
+        verbose_name=gettext_lazy("项目"),
         on_delete=models.CASCADE,
         related_name="decision",
     )
-    body = models.CharField("决定主体", max_length=20, choices=DecisionBody.choices)
+    body = models.CharField(gettext_lazy("决定主体"), max_length=20, choices=DecisionBody.choices)
     vote_result = models.ForeignKey(
         "voting.VoteResult",
-        verbose_name="业主表决结果",
+        verbose_name=gettext_lazy("业主表决结果"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -73,7 +76,7 @@ class ProjectDecision(models.Model):
     )
     resolution = models.ForeignKey(
         "deliberation.Resolution",
-        verbose_name="会议决议",
+        verbose_name=gettext_lazy("会议决议"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -86,10 +89,10 @@ class ProjectDecision(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    recorded_at = models.DateTimeField("登记时间", default=timezone.now)
+    recorded_at = models.DateTimeField(gettext_lazy("登记时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "项目决定"
+        verbose_name = gettext_lazy("项目决定")
         verbose_name_plural = verbose_name
         constraints = [
             models.CheckConstraint(
@@ -118,8 +121,8 @@ class ProjectDecision(models.Model):
 
 
 class ConflictCause(models.TextChoices):
-    OBJECTIONS = "objections", "公示异议"
-    FAILED_VOTE = "failed_vote", "表决未通过"
+    OBJECTIONS = "objections", gettext_lazy("公示异议")
+    FAILED_VOTE = "failed_vote", gettext_lazy("表决未通过")
 
 
 class Conflict(models.Model):
@@ -127,15 +130,17 @@ class Conflict(models.Model):
 
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="项目",
+        verbose_name=gettext_lazy("项目"),
         on_delete=models.CASCADE,
         related_name="conflicts",
     )
-    cause = models.CharField("起因", max_length=20, choices=ConflictCause.choices)
-    description = models.TextField("情况说明", max_length=2000, validators=[validate_no_script])
+    cause = models.CharField(gettext_lazy("起因"), max_length=20, choices=ConflictCause.choices)
+    description = models.TextField(
+        gettext_lazy("情况说明"), max_length=2000, validators=[validate_no_script]
+    )
     notice = models.ForeignKey(
         "notices.Notice",
-        verbose_name="引起异议的公示",
+        verbose_name=gettext_lazy("引起异议的公示"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -143,7 +148,7 @@ class Conflict(models.Model):
     )
     vote = models.ForeignKey(
         "voting.Vote",
-        verbose_name="未通过的表决",
+        verbose_name=gettext_lazy("未通过的表决"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -156,17 +161,17 @@ class Conflict(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    opened_at = models.DateTimeField("登记时间", default=timezone.now)
+    opened_at = models.DateTimeField(gettext_lazy("登记时间"), default=timezone.now)
     meeting = models.ForeignKey(
         "deliberation.Meeting",
-        verbose_name="化解矛盾的会议",
+        verbose_name=gettext_lazy("化解矛盾的会议"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     resolution = models.TextField(
-        "化解结果", max_length=2000, blank=True, validators=[validate_no_script]
+        gettext_lazy("化解结果"), max_length=2000, blank=True, validators=[validate_no_script]
     )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,10 +180,10 @@ class Conflict(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    resolved_at = models.DateTimeField("化解时间", null=True, blank=True)
+    resolved_at = models.DateTimeField(gettext_lazy("化解时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "项目矛盾"
+        verbose_name = gettext_lazy("项目矛盾")
         verbose_name_plural = verbose_name
         ordering = ["-opened_at", "-id"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from linli.process.checks import CONFLICT_MEETINGS, RESIDENT_BODIES
 
 
@@ -17,11 +19,12 @@ def decision_candidates(project) -> list[tuple[str, str, object]]:
     for r in VoteResult.objects.filter(
         vote__project_id=project.pk, vote__kind=Vote.Kind.OWNERS
     ).select_related("vote"):
-        status = "通过" if r.passed else "未通过"
+        status = _("通过") if r.passed else _("未通过")
         out.append(
             (
                 f"vote:{r.pk}",
-                f"业主表决“{r.vote.title}”（{r.vote.get_matter_display()}，{status}）",
+                _("业主表决“%(title)s”（%(matter)s，%(status)s）")
+                % {"title": r.vote.title, "matter": r.vote.get_matter_display(), "status": status},
                 r,
             )
         )
@@ -35,11 +38,18 @@ def decision_candidates(project) -> list[tuple[str, str, object]]:
         .order_by("minutes__meeting__starts_at", "position")
     ):
         m = res.minutes.meeting
-        status = {True: "通过", False: "未通过"}.get(res.passed, "未计票")
+        status = {True: _("通过"), False: _("未通过")}.get(res.passed, _("未计票"))
         out.append(
             (
                 f"res:{res.pk}",
-                f"{m.get_kind_display()}“{m.title}”决议{res.position}：{res.text[:40]}（{status}）",
+                _("%(kind)s“%(title)s”决议%(position)s：%(text)s（%(status)s）")
+                % {
+                    "kind": m.get_kind_display(),
+                    "title": m.title,
+                    "position": res.position,
+                    "text": res.text[:40],
+                    "status": status,
+                },
                 res,
             )
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ensure
@@ -29,10 +30,10 @@ def decision_link(*, actor, project, vote_result=None, resolution=None) -> Proje
 
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not actor.has_perm("process.link_decision", project):
-        raise ScopeError("您无权登记该项目的决定")
+        raise ScopeError(_("您无权登记该项目的决定"))
     ensure(
         (vote_result is None) != (resolution is None),
-        "请选择一项：业主表决结果或会议决议",
+        _("请选择一项：业主表决结果或会议决议"),
         code="record",
     )
     problem = record_problem(project, vote_result=vote_result, resolution=resolution)
@@ -73,23 +74,27 @@ def conflict_open(
 ) -> Conflict:
     """Record that objections or a failed vote stopped the project."""
     if not actor.has_perm("process.manage_conflicts", project):
-        raise ScopeError("您无权登记该项目的矛盾")
-    ensure(cause in ConflictCause.values, "矛盾起因不存在", code="cause")
+        raise ScopeError(_("您无权登记该项目的矛盾"))
+    ensure(cause in ConflictCause.values, _("矛盾起因不存在"), code="cause")
     description = (description or "").strip()
-    ensure(description, "请填写情况说明", code="description")
-    ensure(len(description) <= 2000, "情况说明不能超过2000字", code="description")
+    ensure(description, _("请填写情况说明"), code="description")
+    ensure(len(description) <= 2000, _("情况说明不能超过2000字"), code="description")
     if cause == ConflictCause.OBJECTIONS:
-        ensure(notice is not None, "因公示异议登记矛盾时须选择引起异议的公示", code="notice")
-        ensure(notice.project_id == project.pk, "所选公示不属于本项目", code="notice")
-        ensure(notice.objections.exists(), f"公示《{notice.title}》没有收到异议", code="notice")
+        ensure(notice is not None, _("因公示异议登记矛盾时须选择引起异议的公示"), code="notice")
+        ensure(notice.project_id == project.pk, _("所选公示不属于本项目"), code="notice")
+        ensure(
+            notice.objections.exists(),
+            _("公示《%(title)s》没有收到异议") % {"title": notice.title},
+            code="notice",
+        )
         vote = None
     else:
-        ensure(vote is not None, "因表决未通过登记矛盾时须选择该表决", code="vote")
-        ensure(vote.project_id == project.pk, "所选表决不属于本项目", code="vote")
+        ensure(vote is not None, _("因表决未通过登记矛盾时须选择该表决"), code="vote")
+        ensure(vote.project_id == project.pk, _("所选表决不属于本项目"), code="vote")
         result = getattr(vote, "result", None) if vote.status == vote.Status.CLOSED else None
         ensure(
             result is not None and result.passed is False,
-            f"表决“{vote.title}”没有未通过的结果",
+            _("表决“%(title)s”没有未通过的结果") % {"title": vote.title},
             code="vote",
         )
         notice = None
@@ -121,13 +126,14 @@ def conflict_resolve(*, actor, conflict: Conflict, meeting, resolution: str) -> 
     """A held 矛盾协调会 / 协调会 / 听证会 on the project resolved the conflict."""
     conflict = Conflict.objects.select_for_update().select_related("project").get(pk=conflict.pk)
     if not actor.has_perm("process.manage_conflicts", conflict.project):
-        raise ScopeError("您无权登记该项目的矛盾")
-    ensure(conflict.is_open, "该矛盾已登记化解", code="resolved", status=409)
-    ensure(meeting is not None, "请选择化解矛盾的会议", code="meeting")
-    ensure(meeting.project_id == conflict.project_id, "所选会议不属于本项目", code="meeting")
+        raise ScopeError(_("您无权登记该项目的矛盾"))
+    ensure(conflict.is_open, _("该矛盾已登记化解"), code="resolved", status=409)
+    ensure(meeting is not None, _("请选择化解矛盾的会议"), code="meeting")
+    ensure(meeting.project_id == conflict.project_id, _("所选会议不属于本项目"), code="meeting")
     ensure(
         meeting.kind in CONFLICT_MEETINGS,
-        f"“{meeting.get_kind_display()}”不能化解矛盾，应为矛盾协调会、协调会或听证会",
+        _("“%(kind)s”不能化解矛盾，应为矛盾协调会、协调会或听证会")
+        % {"kind": meeting.get_kind_display()},
         code="meeting",
     )
     minutes = getattr(meeting, "minutes", None)
@@ -135,12 +141,12 @@ def conflict_resolve(*, actor, conflict: Conflict, meeting, resolution: str) -> 
         meeting.status == meeting.Status.CLOSED
         and minutes is not None
         and minutes.status == minutes.Status.APPROVED,
-        f"会议“{meeting.title}”尚未召开或纪要尚未审定",
+        _("会议“%(title)s”尚未召开或纪要尚未审定") % {"title": meeting.title},
         code="meeting",
     )
     resolution = (resolution or "").strip()
-    ensure(resolution, "请填写化解结果", code="resolution")
-    ensure(len(resolution) <= 2000, "化解结果不能超过2000字", code="resolution")
+    ensure(resolution, _("请填写化解结果"), code="resolution")
+    ensure(len(resolution) <= 2000, _("化解结果不能超过2000字"), code="resolution")
     conflict.meeting = meeting
     conflict.resolution = resolution
     conflict.resolved_by = actor
@@ -159,8 +165,8 @@ def conflict_resolve(*, actor, conflict: Conflict, meeting, resolution: str) -> 
 def district_configure(*, actor, district, party_first: bool) -> DistrictProcessConfig:
     """A district administrator switches 'party members first' on or off for the district."""
     if not actor.has_perm("process.configure_district", district):
-        raise ScopeError("只有本区的区级管理员可以配置流程规则")
-    ensure(isinstance(party_first, bool), "配置值应为开启或关闭")
+        raise ScopeError(_("只有本区的区级管理员可以配置流程规则"))
+    ensure(isinstance(party_first, bool), _("配置值应为开启或关闭"))
     row, _created = DistrictProcessConfig.objects.select_for_update().get_or_create(
         district=district
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.core.errors import ServiceError
@@ -119,7 +120,7 @@ def create_project(request, payload: ProjectIn):
 
     needs = list(Need.objects.filter(pk__in=payload.need_ids, committee=committee))
     if len(needs) != len(set(payload.need_ids)):
-        raise ServiceError("所选需求不存在或不属于该居委会", code="needs")
+        raise ServiceError(_("所选需求不存在或不属于该居委会"), code="needs")
     project = services.project_create(
         actor=request.auth,
         committee=committee,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
@@ -37,31 +38,39 @@ def project_create(
     needs: list | None = None,
 ) -> Project:
     if not actor.has_perm("projects.create_project", committee):
-        raise ScopeError("您无权在该居委会创建项目")
+        raise ScopeError(_("您无权在该居委会创建项目"))
     title = (title or "").strip()
-    ensure(title, "请填写项目名称")
+    ensure(title, _("请填写项目名称"))
     origin_department = _check_origin(kind, origin, origin_department, owners_rights)
     needs = list(needs or [])
     ensure(
         origin != ProjectOrigin.NEEDS or needs,
-        "来源为居民需求的项目须关联至少一条需求",
+        _("来源为居民需求的项目须关联至少一条需求"),
         code="needs",
     )
     for need in needs:
         ensure(
-            need.committee_id == committee.pk, f"需求#{need.pk}不属于{committee.name}", code="needs"
+            need.committee_id == committee.pk,
+            _("需求#%(pk)s不属于%(name)s") % {"pk": need.pk, "name": committee.name},
+            code="needs",
         )
         ensure(
             need.project_id is None and need.merged_into_id is None and need.status == "open",
-            f"需求#{need.pk}不是征集中的需求（已转为项目、已合并或已关闭）",
+            _("需求#%(pk)s不是征集中的需求（已转为项目、已合并或已关闭）") % {"pk": need.pk},
             code="needs",
         )
-    for group, what in ((compounds, "小区"), (buildings, "楼栋"), (microspaces, "小微空间")):
+    for group, what in (
+        (compounds, _("小区")),
+        (buildings, _("楼栋")),
+        (microspaces, _("小微空间")),
+    ):
         for item in group or []:
             from linli.places.hierarchy import committee_id_of
 
             ensure(
-                committee_id_of(item) == committee.pk, f"所选{what}“{item}”不属于{committee.name}"
+                committee_id_of(item) == committee.pk,
+                _("所选%(what)s“%(item)s”不属于%(name)s")
+                % {"what": what, "item": item, "name": committee.name},
             )
     project = Project(
         committee=committee,
@@ -113,15 +122,17 @@ def project_create(
 
 
 def _check_origin(kind, origin, origin_department, owners_rights) -> str:
-    ensure(kind in ProjectKind.values, "项目类型不存在", code="kind")
-    ensure(origin in ProjectOrigin.values, "项目来源不存在", code="origin")
-    ensure(owners_rights in OwnersRights.values, "涉及业主权利的选项不存在", code="owners_rights")
+    ensure(kind in ProjectKind.values, _("项目类型不存在"), code="kind")
+    ensure(origin in ProjectOrigin.values, _("项目来源不存在"), code="origin")
+    ensure(
+        owners_rights in OwnersRights.values, _("涉及业主权利的选项不存在"), code="owners_rights"
+    )
     origin_department = (origin_department or "").strip()
-    ensure(len(origin_department) <= 80, "委托部门不能超过80字", code="origin_department")
+    ensure(len(origin_department) <= 80, _("委托部门不能超过80字"), code="origin_department")
     if origin == ProjectOrigin.GOVERNMENT:
         ensure(
             origin_department,
-            "政府实事项目须填写委托的职能部门",
+            _("政府实事项目须填写委托的职能部门"),
             code="origin_department",
         )
     else:
@@ -144,13 +155,13 @@ def project_update(
     """Edit a project's name, summary, kind, origin and whether owners' rights are involved."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not actor.has_perm("projects.edit_project", project):
-        raise ScopeError("您无权修改该项目")
+        raise ScopeError(_("您无权修改该项目"))
     title = (title or "").strip()
-    ensure(title, "请填写项目名称")
+    ensure(title, _("请填写项目名称"))
     origin_department = _check_origin(kind, origin, origin_department, owners_rights)
     ensure(
         origin != ProjectOrigin.NEEDS or project.needs.exists(),
-        "来源为居民需求的项目须关联至少一条需求；请从需求页“转为项目”或新建项目时选择需求",
+        _("来源为居民需求的项目须关联至少一条需求；请从需求页“转为项目”或新建项目时选择需求"),
         code="origin",
     )
     fields = ("title", "summary", "kind", "origin", "origin_department", "owners_rights")
@@ -178,16 +189,18 @@ def project_change_stage(*, actor, project: Project, to_stage: str, note: str = 
     """Move a project to another stage if the move is allowed and every guard agrees."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not actor.has_perm("projects.change_stage", project):
-        raise ScopeError("您无权变更该项目的阶段")
-    ensure(to_stage in Stage.values, "目标阶段不存在")
+        raise ScopeError(_("您无权变更该项目的阶段"))
+    ensure(to_stage in Stage.values, _("目标阶段不存在"))
     current = project.stage
     if to_stage not in allowed_targets(current):
         raise ServiceError(
-            f"不能从“{label(current)}”直接进入“{label(to_stage)}”", code="transition"
+            _("不能从“%(label)s”直接进入“%(label2)s”")
+            % {"label": label(current), "label2": label(to_stage)},
+            code="transition",
         )
     note = (note or "").strip()
     if is_backward(current, to_stage):
-        ensure(note, "退回上一阶段时必须说明原因", code="reason_required")
+        ensure(note, _("退回上一阶段时必须说明原因"), code="reason_required")
     else:
         for guard in guards_for_move(current, to_stage):
             refusal = guard.check(project)
@@ -231,10 +244,10 @@ def project_change_stage(*, actor, project: Project, to_stage: str, note: str = 
 @transaction.atomic
 def project_add_note(*, actor, project: Project, note: str) -> ProjectEvent:
     if not actor.has_perm("projects.add_note", project):
-        raise ScopeError("您无权为该项目记录进展")
+        raise ScopeError(_("您无权为该项目记录进展"))
     note = (note or "").strip()
-    ensure(note, "请填写进展内容")
-    ensure(len(note) <= 2000, "进展内容不能超过2000字")
+    ensure(note, _("请填写进展内容"))
+    ensure(len(note) <= 2000, _("进展内容不能超过2000字"))
     event = ProjectEvent(
         project=project,
         kind=ProjectEvent.Kind.NOTE,

@@ -26,4 +26,4 @@ def is_backward(current: str, target: str) -> bool:
 
 
 def label(stage: str) -> str:
-    return Stage(stage).label
+    return str(Stage(stage).label)
