@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts.models import User
+from linli.core.actions import service_args
 from linli.core.errors import ServiceError
-from linli.core.permissions import get_visible, require
+from linli.core.permissions import get_visible, get_visible_or_none, require
 from linli.evaluation import selectors, services
 from linli.evaluation.models import CRITERIA, Audit, Case, Convention, Evaluation, Finding
 from linli.places.models import Building, Compound, Household, MicroSpace
@@ -278,16 +280,16 @@ def _summary(ev: Evaluation) -> EvalSummaryOut:
 def _user_by_mobile(mobile: str):
     user = User.objects.filter(mobile=(mobile or "").strip(), is_active=True).first()
     if user is None:
-        raise ServiceError("找不到该手机号的账号，请先为其开通账号", code="user")
+        raise ServiceError(_("找不到该手机号的账号，请先为其开通账号"), code="user")
     return user
 
 
 def _meeting(project, meeting_id):
     from linli.deliberation.models import Meeting
 
-    if meeting_id is None:
-        return None
-    return get_visible(Meeting.objects.filter(committee_id=project.committee_id), pk=meeting_id)
+    return get_visible_or_none(
+        Meeting.objects.filter(committee_id=project.committee_id), meeting_id
+    )
 
 
 # ---------------------------------------------------------------- evaluation
@@ -302,7 +304,9 @@ def evaluation_get(request, project_id: int):
 def evaluation_open(request, project_id: int, payload: EvalOpenIn):
     project = _project(request, project_id)
     ev = services.evaluation_open(
-        actor=request.auth, project=project, meeting=_meeting(project, payload.meeting_id)
+        actor=request.auth,
+        project=project,
+        **service_args(payload, meeting=_meeting(project, payload.meeting_id)),
     )
     return Status(201, _summary(ev))
 
@@ -374,7 +378,7 @@ def survey_create(request, project_id: int):
 def survey_status(request, project_id: int, payload: EvalStatusIn):
     ev = _evaluation(request, project_id)
     services.satisfaction_survey_set_status(
-        actor=request.auth, evaluation=ev, status=payload.status
+        actor=request.auth, evaluation=ev, **service_args(payload)
     )
     ev.refresh_from_db()
     return _summary(Evaluation.objects.select_related("survey").get(pk=ev.pk))
@@ -385,18 +389,16 @@ def survey_results(request, project_id: int):
     from linli.surveys.results import survey_results as results
 
     ev = _evaluation(request, project_id)
-    require(request.auth, "evaluation.view_survey_results", ev, "您无权查看该调查结果")
+    require(request.auth, "evaluation.view_survey_results", ev, _("您无权查看该调查结果"))
     if ev.survey_id is None:
-        raise ServiceError("该项目尚未发起满意度调查", code="no_survey", status=404)
+        raise ServiceError(_("该项目尚未发起满意度调查"), code="no_survey", status=404)
     return results(ev.survey)
 
 
 @router.post("/projects/{int:project_id}/close", response=EvalSummaryOut, summary="完成评议")
 def evaluation_close(request, project_id: int, payload: EvalCloseIn):
     ev = services.evaluation_close(
-        actor=request.auth,
-        evaluation=_evaluation(request, project_id),
-        conclusion=payload.conclusion,
+        actor=request.auth, evaluation=_evaluation(request, project_id), **service_args(payload)
     )
     return _summary(Evaluation.objects.select_related("survey").get(pk=ev.pk))
 
@@ -422,7 +424,7 @@ def completion_notice(request, project_id: int, payload: EvalNoticeIn):
 
 def _audit_project(request, project_id: int):
     project = get_visible(selectors.projects_for_audit(request.auth), pk=project_id)
-    require(request.auth, "evaluation.view_audit", project, "您无权查看该项目的审计")
+    require(request.auth, "evaluation.view_audit", project, _("您无权查看该项目的审计"))
     return project
 
 
@@ -490,7 +492,7 @@ def audit_entries(request, project_id: int):
     from linli.funding.models import JournalEntry
 
     project = _audit_project(request, project_id)
-    require(request.auth, "evaluation.audit_books", project, "您无权查阅该项目的账目")
+    require(request.auth, "evaluation.audit_books", project, _("您无权查阅该项目的账目"))
     rows = (
         JournalEntry.objects.filter(plan__project=project)
         .annotate(n_att=Count("attachments"))
@@ -519,19 +521,10 @@ def finding_add(request, project_id: int, payload: AuditFindingIn):
     from linli.funding.models import JournalEntry
 
     audit = _audit(request, project_id)
-    entry = (
-        get_visible(JournalEntry.objects.filter(plan__project=audit.project), pk=payload.entry_id)
-        if payload.entry_id
-        else None
+    entry = get_visible_or_none(
+        JournalEntry.objects.filter(plan__project=audit.project), payload.entry_id
     )
-    f = services.finding_add(
-        actor=request.auth,
-        audit=audit,
-        severity=payload.severity,
-        title=payload.title,
-        text=payload.text,
-        entry=entry,
-    )
+    f = services.finding_add(actor=request.auth, audit=audit, **service_args(payload, entry=entry))
     return Status(201, _finding_out(f))
 
 
@@ -551,7 +544,7 @@ def finding_respond(request, project_id: int, finding_id: int, payload: AuditRes
     audit = _audit(request, project_id)
     finding = get_visible(Finding.objects.filter(audit=audit), pk=finding_id)
     return _finding_out(
-        services.finding_respond(actor=request.auth, finding=finding, response=payload.response)
+        services.finding_respond(actor=request.auth, finding=finding, **service_args(payload))
     )
 
 
@@ -560,7 +553,7 @@ def finding_respond(request, project_id: int, finding_id: int, payload: AuditRes
 )
 def audit_close(request, project_id: int, payload: AuditCloseIn):
     audit = services.audit_close(
-        actor=request.auth, audit=_audit(request, project_id), opinion=payload.opinion
+        actor=request.auth, audit=_audit(request, project_id), **service_args(payload)
     )
     return _audit_out(audit)
 
@@ -599,23 +592,23 @@ def convention_create(request, payload: ConventionIn):
 
     user = request.auth
     committee = get_visible(committees_visible_to(user), pk=payload.committee_id)
-    in_c = {"committee": committee}
-
-    def pick(model, pk, **f):
-        return get_visible(model.objects.filter(**f), pk=pk) if pk else None
-
+    in_compounds = {"compound__committee": committee}
     c = services.convention_draft(
         actor=user,
-        committee=committee,
-        title=payload.title,
-        text=payload.text,
-        scope=payload.scope,
-        building=pick(Building, payload.building_id, compound__committee=committee),
-        compound=pick(Compound, payload.compound_id, **in_c),
-        microspace=pick(MicroSpace, payload.microspace_id, compound__committee=committee),
-        project=get_visible(projects_visible_to(user), pk=payload.project_id)
-        if payload.project_id
-        else None,
+        **service_args(
+            payload,
+            committee=committee,
+            building=get_visible_or_none(
+                Building.objects.filter(**in_compounds), payload.building_id
+            ),
+            compound=get_visible_or_none(
+                Compound.objects.filter(committee=committee), payload.compound_id
+            ),
+            microspace=get_visible_or_none(
+                MicroSpace.objects.filter(**in_compounds), payload.microspace_id
+            ),
+            project=get_visible_or_none(projects_visible_to(user), payload.project_id),
+        ),
     )
     return Status(201, _conv_out(c))
 
@@ -628,7 +621,7 @@ def convention_get(request, convention_id: int):
 @router.post("/conventions/{int:convention_id}/discuss", response=ConventionOut, summary="记录讨论")
 def convention_discuss(request, convention_id: int, payload: ConventionDiscussIn):
     c = services.convention_discuss(
-        actor=request.auth, convention=_convention(request, convention_id), note=payload.note
+        actor=request.auth, convention=_convention(request, convention_id), **service_args(payload)
     )
     return _conv_out(c)
 
@@ -639,23 +632,15 @@ def convention_adopt(request, convention_id: int, payload: ConventionAdoptIn):
     from linli.voting.models import Vote
 
     c = _convention(request, convention_id)
-    meeting = (
-        get_visible(Meeting.objects.filter(committee_id=c.committee_id), pk=payload.meeting_id)
-        if payload.meeting_id
-        else None
-    )
-    vote = (
-        get_visible(Vote.objects.filter(committee_id=c.committee_id), pk=payload.vote_id)
-        if payload.vote_id
-        else None
-    )
+    in_c = {"committee_id": c.committee_id}
     c = services.convention_adopt(
         actor=request.auth,
         convention=c,
-        meeting=meeting,
-        vote=vote,
-        in_force_from=payload.in_force_from,
-        in_force_to=payload.in_force_to,
+        **service_args(
+            payload,
+            meeting=get_visible_or_none(Meeting.objects.filter(**in_c), payload.meeting_id),
+            vote=get_visible_or_none(Vote.objects.filter(**in_c), payload.vote_id),
+        ),
     )
     return _conv_out(c)
 
@@ -667,11 +652,7 @@ def convention_adopt(request, convention_id: int, payload: ConventionAdoptIn):
 )
 def convention_amend(request, convention_id: int, payload: ConventionAmendIn):
     c = services.convention_amend(
-        actor=request.auth,
-        convention=_convention(request, convention_id),
-        text=payload.text,
-        change_note=payload.change_note,
-        title=payload.title,
+        actor=request.auth, convention=_convention(request, convention_id), **service_args(payload)
     )
     return Status(201, _conv_out(c))
 
@@ -699,7 +680,7 @@ def convention_paper(request, convention_id: int, payload: ConventionPaperIn):
     households = list(Household.objects.filter(pk__in=payload.household_ids))
     missing = set(payload.household_ids) - {h.pk for h in households}
     if missing:
-        raise ServiceError(f"住户编号{min(missing)}不存在", code="household")
+        raise ServiceError(_("住户编号%(n)s不存在") % {"n": min(missing)}, code="household")
     added = services.endorse_paper(actor=request.auth, convention=c, households=households)
     done, total = selectors.endorsement_figure(c)
     return ConventionPaperOut(added=added, endorsed_households=done, households_in_scope=total)
