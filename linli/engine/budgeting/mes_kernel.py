@@ -21,6 +21,7 @@ directory where that is not writable), so only the first run on a machine pays f
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from typing import Any
 
@@ -29,14 +30,38 @@ import numpy as np
 FINISHED = 0  # no project is affordable any more: the pass is over
 DOUBT = 1  # floats cannot decide this round: play it in Python (nothing of it was changed)
 
-njit: Any = None
-if os.environ.get("LINLI_MES_COMPILED", "1") != "0":
-    try:
+# numba is imported (and the loops compiled or loaded from the cache) only on first use, so
+# that importing the engine (Django, the CLI for other rules) does not pay for it
+available = (
+    os.environ.get("LINLI_MES_COMPILED", "1") != "0"
+    and importlib.util.find_spec("numba") is not None
+)
+_compiled: dict[str, Any] = {}
+
+
+def _kernels() -> dict[str, Any]:
+    """The compiled loops: built on the first call of a process (from numba's disk cache)."""
+    if not _compiled:
         import numba
 
-        njit = numba.njit
-    except ImportError:  # pragma: no cover - numba is a dependency; the numpy path is tested too
-        pass
+        jit = numba.njit(cache=True, nogil=True)
+        g = globals()
+        # the compiled loops call these by their global names: replace them by compiled ones
+        for name in ("_evaluate", "_p_alpha", "_p_price", "_p_floor"):
+            g[name] = jit(g[name])
+        _compiled["run_rounds"] = jit(_run_rounds)
+        _compiled["probe"] = jit(_probe)
+    return _compiled
+
+
+def run_rounds(*args: Any) -> tuple[int, int]:
+    """Compiled :func:`_run_rounds` (same arguments)."""
+    return _kernels()["run_rounds"](*args)
+
+
+def probe(*args: Any) -> tuple[bool, float]:
+    """Compiled :func:`_probe` (same arguments)."""
+    return _kernels()["probe"](*args)
 
 
 def _evaluate(j, start, ptr, idx, sm, cost, M, bf, eps, b0f):
@@ -185,14 +210,6 @@ def _run_rounds(
         alpha_out[w] = alpha
         mpoor[w] = m_poor
         n_sel += 1
-
-
-available = njit is not None
-if available:  # compiled lazily on first call, then loaded from the disk cache
-    _evaluate = njit(cache=True, nogil=True)(_evaluate)
-    run_rounds = njit(cache=True, nogil=True)(_run_rounds)
-else:  # pragma: no cover
-    run_rounds = _run_rounds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -455,12 +472,3 @@ def _probe(
         if avail >= cost[j] * (1 - margin):
             return False, pred
     return True, pred
-
-
-if available:
-    _p_alpha = njit(cache=True, nogil=True)(_p_alpha)
-    _p_price = njit(cache=True, nogil=True)(_p_price)
-    _p_floor = njit(cache=True, nogil=True)(_p_floor)
-    probe = njit(cache=True, nogil=True)(_probe)
-else:  # pragma: no cover
-    probe = _probe
