@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from linli.accounts import services, throttle
 from linli.accounts.forms import ApiTokenForm, PasswordLoginForm, SmsLoginForm, SmsRequestForm
 from linli.accounts.models import ApiToken
 from linli.accounts.scan import scan_purpose
+from linli.core.actions import run_form, run_service
 from linli.core.errors import ServiceError
 
 
@@ -179,22 +181,18 @@ def large_text(request):
 @require_POST
 def token_create(request):
     form = ApiTokenForm(request.POST)
-    if not form.is_valid():
-        return render(
-            request, "accounts/profile.html", _profile_context(request, token_form=form), status=400
-        )
-    try:
-        token, key = services.api_token_create(actor=request.user, name=form.cleaned_data["name"])
-    except ServiceError as exc:
-        form.add_error("name", exc.message)
-        return render(
+    return run_form(
+        request,
+        form,
+        lambda d: services.api_token_create(actor=request.user, name=d["name"]),
+        template="accounts/profile.html",
+        context=lambda: _profile_context(request, token_form=form),
+        # the key is shown this once, on this response (never kept for a redirect)
+        respond=lambda made: render(
             request,
             "accounts/profile.html",
-            _profile_context(request, token_form=form),
-            status=exc.status,
-        )
-    return render(
-        request, "accounts/profile.html", _profile_context(request, new_key=key, new_token=token)
+            _profile_context(request, new_key=made[1], new_token=made[0]),
+        ),
     )
 
 
@@ -202,6 +200,9 @@ def token_create(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = get_object_or_404(ApiToken.objects.filter(user=request.user), pk=pk)
-    services.api_token_revoke(actor=request.user, token=token)
-    messages.success(request, _("令牌已撤销"))
-    return redirect("accounts:profile")
+    return run_service(
+        request,
+        lambda: services.api_token_revoke(actor=request.user, token=token),
+        success=_("令牌已撤销"),
+        redirect_to=reverse("accounts:profile"),
+    )

@@ -783,32 +783,17 @@ def patrol(request, site_id: int):
     ).exists():
         raise ScopeError(_("该巡查点属于其他居委会或您不是志愿巡查队员，不能登记巡查"))
     form = forms.PatrolForm(request.POST or None, request.FILES or None, site=site)
-    status = 200
-    if request.method == "POST":
-        from linli.core.actions import add_errors
-        from linli.core.errors import ServiceError
-
-        status = 400
-        if form.is_valid():
-            try:
-                record, created = services.patrol_check_in(
-                    actor=request.user, site=site, **form.cleaned_data
-                )
-            except ScopeError:
-                raise
-            except ServiceError as exc:
-                status = add_errors(form, exc)
-            else:
-                from django.contrib import messages
-                from django.shortcuts import redirect
-
-                messages.success(
-                    request,
-                    _("巡查已签到，谢谢！") if created else _("本班次您已签到过，无需重复签到"),
-                )
-                return redirect(reverse("implementation:patrol_done", args=[record.pk]))
-    return render(
-        request, "implementation/patrol.html", {"site": site, "form": form}, status=status
+    return run_form(
+        request,
+        form,
+        lambda d: services.patrol_check_in(actor=request.user, site=site, **d),
+        template="implementation/patrol.html",
+        # the service answers (record, created): a second scan in one shift changes nothing
+        success=lambda done: (
+            _("巡查已签到，谢谢！") if done[1] else _("本班次您已签到过，无需重复签到")
+        ),
+        redirect_to=lambda done: reverse("implementation:patrol_done", args=[done[0].pk]),
+        context={"site": site},
     )
 
 

@@ -481,7 +481,7 @@ def _microspace_context(request, obj, photo_form=None):
 @login_required
 def microspace_create(request, compound_pk: int):
     compound_obj = get_visible(selectors.compounds_visible_to(request.user), pk=compound_pk)
-    require(request.user, "places.edit_microspace", compound_obj, "您无权登记该小区的小微空间")
+    require(request.user, "places.edit_microspace", compound_obj, _("您无权登记该小区的小微空间"))
     form = MicroSpaceForm(request.POST or None, compound=compound_obj)
     return run_form(
         request,
@@ -499,7 +499,7 @@ def microspace_edit(request, pk: int):
     obj = get_visible(
         selectors.microspaces_visible_to(request.user).select_related("compound"), pk=pk
     )
-    require(request.user, "places.edit_microspace", obj, "您无权修改该小微空间")
+    require(request.user, "places.edit_microspace", obj, _("您无权修改该小微空间"))
     form = MicroSpaceForm(request.POST or None, instance=obj, compound=obj.compound)
     return run_form(
         request,
@@ -560,6 +560,8 @@ def facilities(request):
 @require_POST
 def microspace_photo_add(request, pk: int):
     obj = _get_microspace(request, pk)
+    # 403 before the form is read (the service checks again): ADR 0002
+    require(request.user, "places.edit_microspace", obj, _("您无权为该小微空间上传照片"))
     form = MicroSpacePhotoForm(request.POST, request.FILES)
     return run_form(
         request,
