@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.accounts import services
@@ -129,4 +130,4 @@ class SmsRequestIn(Schema):
 @router.post("/sms-code", auth=None, response={202: dict}, summary="发送登录验证码")
 def request_sms_code(request, payload: SmsRequestIn):
     services.sms_code_request(mobile=payload.mobile, client_address=client_address(request))
-    return Status(202, {"detail": "如该手机号已注册，验证码已发送"})
+    return Status(202, {"detail": _("如该手机号已注册，验证码已发送")})

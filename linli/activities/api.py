@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from linli.activities import selectors, services
 from linli.activities.models import Activity, ActivityKind
+from linli.core.actions import service_args
 from linli.core.permissions import get_visible, require
 from linli.partners.rules import streets_seen
 
@@ -215,32 +217,27 @@ def activities_activity_create(request, payload: ActivityIn):
     in_street = {"committee__street": street}
     a = services.activity_create(
         actor=request.auth,
-        street=street,
-        kind=payload.kind,
-        title=payload.title,
-        starts_at=payload.starts_at,
-        ends_at=payload.ends_at,
-        capacity=payload.capacity,
-        organiser=payload.organiser,
-        description=payload.description,
-        audience=payload.audience,
-        committee=_opt(Committee.objects.filter(street=street), payload.committee_id),
-        partner_committee=_opt(
-            PartnerCommittee.objects.filter(organisation__street=street),
-            payload.partner_committee_id,
+        **service_args(
+            payload,
+            street=street,
+            committee=_opt(Committee.objects.filter(street=street), payload.committee_id),
+            partner_committee=_opt(
+                PartnerCommittee.objects.filter(organisation__street=street),
+                payload.partner_committee_id,
+            ),
+            teams=[
+                get_visible(PartnerTeam.objects.filter(organisation__street=street), pk=t)
+                for t in payload.team_ids
+            ],
+            compound=_opt(Compound.objects.filter(**in_street), payload.compound_id),
+            microspace=_opt(
+                MicroSpace.objects.filter(compound__committee__street=street),
+                payload.microspace_id,
+            ),
+            projects=[
+                get_visible(Project.objects.filter(**in_street), pk=p) for p in payload.project_ids
+            ],
         ),
-        teams=[
-            get_visible(PartnerTeam.objects.filter(organisation__street=street), pk=t)
-            for t in payload.team_ids
-        ],
-        compound=_opt(Compound.objects.filter(**in_street), payload.compound_id),
-        microspace=_opt(
-            MicroSpace.objects.filter(compound__committee__street=street), payload.microspace_id
-        ),
-        place=payload.place,
-        projects=[
-            get_visible(Project.objects.filter(**in_street), pk=p) for p in payload.project_ids
-        ],
     )
     return Status(201, _out(a))
 
@@ -253,7 +250,7 @@ def activities_activity_detail(request, activity_id: int):
 @router.post("/{int:activity_id}/signup", response={201: ActivitySignupOut}, summary="报名")
 def activities_signup(request, activity_id: int, payload: ActivitySignupIn):
     s = services.activity_signup(
-        actor=request.auth, activity=_activity(request, activity_id), note=payload.note
+        actor=request.auth, activity=_activity(request, activity_id), **service_args(payload)
     )
     return Status(
         201,
@@ -274,7 +271,7 @@ def activities_qr(request, activity_id: int):
     from django.urls import reverse
 
     a = _activity(request, activity_id)
-    require(request.auth, "activities.manage_activity", a, "您无权查看该活动的签到二维码")
+    require(request.auth, "activities.manage_activity", a, _("您无权查看该活动的签到二维码"))
     token = services.checkin_token(a)
     opens, closes = services.checkin_window(a)
     return ActivityQrOut(
@@ -288,7 +285,7 @@ def activities_qr(request, activity_id: int):
 @router.post("/{int:activity_id}/checkin", response={201: ActivityCheckinOut}, summary="扫码签到")
 def activities_checkin(request, activity_id: int, payload: ActivityCheckinIn):
     c = services.activity_checkin(
-        actor=request.auth, activity=_activity(request, activity_id), token=payload.token
+        actor=request.auth, activity=_activity(request, activity_id), **service_args(payload)
     )
     return Status(201, _checkin_out(c))
 
@@ -298,10 +295,7 @@ def activities_checkin(request, activity_id: int, payload: ActivityCheckinIn):
 )
 def activities_sign_in_offline(request, activity_id: int, payload: ActivityOfflineIn):
     c = services.activity_sign_in_offline(
-        actor=request.auth,
-        activity=_activity(request, activity_id),
-        name=payload.name,
-        birth_year=payload.birth_year,
+        actor=request.auth, activity=_activity(request, activity_id), **service_args(payload)
     )
     return Status(201, _checkin_out(c))
 
@@ -311,7 +305,7 @@ def activities_sign_in_offline(request, activity_id: int, payload: ActivityOffli
 )
 def activities_checkins(request, activity_id: int):
     a = _activity(request, activity_id)
-    require(request.auth, "activities.manage_activity", a, "您无权查看该活动的签到名单")
+    require(request.auth, "activities.manage_activity", a, _("您无权查看该活动的签到名单"))
     return [_checkin_out(c) for c in selectors.checkins_of(a)]
 
 
@@ -365,9 +359,7 @@ def activities_score(request, entry_id: int, payload: ActivityScoreIn):
         ).select_related("activity"),
         pk=entry_id,
     )
-    row = services.jury_score(
-        actor=request.auth, entry=entry, score=payload.score, comment=payload.comment
-    )
+    row = services.jury_score(actor=request.auth, entry=entry, **service_args(payload))
     return {"entry_id": entry.pk, "score": row.score}
 
 

@@ -7,10 +7,12 @@ import datetime
 
 from django.contrib.auth import get_user_model
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
-from linli.core.permissions import get_visible, require
+from linli.core.actions import service_args
+from linli.core.permissions import get_visible, get_visible_or_none, require
 from linli.implementation import selectors, services
 from linli.implementation.models import (
     Instalment,
@@ -34,7 +36,7 @@ def _user_by_id(user_id: int):
     from linli.core.errors import ServiceError
 
     if user is None:
-        raise ServiceError("用户不存在", code="user")
+        raise ServiceError(_("用户不存在"), code="user")
     return user
 
 
@@ -139,9 +141,7 @@ def group_add(request, project_id: int, payload: ImplMemberIn):
     m = services.group_add(
         actor=request.auth,
         project=project,
-        user=_user_by_id(payload.user_id),
-        role=payload.role,
-        note=payload.note,
+        **service_args(payload, user=_user_by_id(payload.user_id)),
     )
     return Status(
         201,
@@ -301,11 +301,7 @@ def quote_add(request, procurement_id: int, payload: ImplQuoteIn):
     procurement = _procurement(request, procurement_id)
     company = QualifiedCompany.objects.filter(pk=payload.company_id).first()
     q = services.quote_add(
-        actor=request.auth,
-        procurement=procurement,
-        company=company,
-        amount_fen=payload.amount_fen,
-        note=payload.note,
+        actor=request.auth, procurement=procurement, **service_args(payload, company=company)
     )
     return Status(
         201,
@@ -337,23 +333,17 @@ def procurement_decide(request, procurement_id: int, payload: ImplDecideIn):
 
     procurement = _procurement(request, procurement_id)
     project = procurement.project
-    meeting = (
-        get_visible(Meeting.objects.filter(project=project), pk=payload.meeting_id)
-        if payload.meeting_id
-        else None
-    )
-    vote = (
-        get_visible(Vote.objects.filter(project=project), pk=payload.vote_id)
-        if payload.vote_id
-        else None
-    )
     p = services.procurement_decide(
         actor=request.auth,
         procurement=procurement,
-        quote=procurement.quotes.filter(pk=payload.quote_id).first(),
-        reason=payload.reason,
-        meeting=meeting,
-        vote=vote,
+        **service_args(
+            payload,
+            quote=procurement.quotes.filter(pk=payload.quote_id).first(),
+            meeting=get_visible_or_none(
+                Meeting.objects.filter(project=project), payload.meeting_id
+            ),
+            vote=get_visible_or_none(Vote.objects.filter(project=project), payload.vote_id),
+        ),
     )
     return _procurement_out(p)
 
@@ -398,22 +388,12 @@ class ImplContractIn(Schema):
 )
 def contract_create(request, project_id: int, payload: ImplContractIn):
     project = _project(request, project_id)
-    procurement = (
-        get_visible(
-            selectors.procurements_visible_to(request.auth).filter(project=project),
-            pk=payload.procurement_id,
-        )
-        if payload.procurement_id
-        else None
+    procurement = get_visible_or_none(
+        selectors.procurements_visible_to(request.auth).filter(project=project),
+        payload.procurement_id,
     )
     c = services.contract_create(
-        actor=request.auth,
-        project=project,
-        title=payload.title,
-        party=payload.party,
-        amount_fen=payload.amount_fen,
-        signed_on=payload.signed_on,
-        procurement=procurement,
+        actor=request.auth, project=project, **service_args(payload, procurement=procurement)
     )
     return Status(201, _contract_out(c))
 
@@ -512,12 +492,10 @@ def payment_link(request, contract_id: int, payload: ImplPaymentIn):
 
     c = _contract(request, contract_id)
     entry = get_visible(JournalEntry.objects.filter(plan__project=c.project), pk=payload.entry_id)
-    inst = (
-        get_visible(Instalment.objects.filter(contract=c), pk=payload.instalment_id)
-        if payload.instalment_id
-        else None
+    inst = get_visible_or_none(Instalment.objects.filter(contract=c), payload.instalment_id)
+    p = services.payment_link(
+        actor=request.auth, contract=c, **service_args(payload, entry=entry, instalment=inst)
     )
-    p = services.payment_link(actor=request.auth, contract=c, entry=entry, instalment=inst)
     return Status(
         201,
         ImplPaymentOut(id=p.pk, contract_id=c.pk, entry=entry.number, amount_fen=p.amount_fen),
@@ -646,7 +624,7 @@ class ImplAnswerIn(Schema):
 @router.post("/feedback/{int:feedback_id}/answer", response=ImplFeedbackOut, summary="答复意见")
 def feedback_answer(request, feedback_id: int, payload: ImplAnswerIn):
     fb = get_visible(selectors.feedback_visible_to(request.auth), pk=feedback_id)
-    return _fb(services.feedback_answer(actor=request.auth, feedback=fb, answer=payload.answer))
+    return _fb(services.feedback_answer(actor=request.auth, feedback=fb, **service_args(payload)))
 
 
 # ---------------------------------------------------------------- acceptance
@@ -712,7 +690,7 @@ class ImplCloseIn(Schema):
 @router.post("/defects/{int:defect_id}/close", response=ImplDefectOut, summary="确认整改完成")
 def defect_close(request, defect_id: int, payload: ImplCloseIn):
     d = get_visible(selectors.defects_visible_to(request.auth), pk=defect_id)
-    d = services.defect_close(actor=request.auth, defect=d, note=payload.note)
+    d = services.defect_close(actor=request.auth, defect=d, **service_args(payload))
     return ImplDefectOut(id=d.pk, description=d.description, deadline=d.deadline, closed=True)
 
 
@@ -930,20 +908,12 @@ def adoption_add(request, project_id: int, payload: ImplAdoptionIn):
     from linli.places.models import Household
 
     project = _project(request, project_id)
-    household = (
-        get_visible(
-            Household.objects.filter(flat__building__compound__committee_id=project.committee_id),
-            pk=payload.household_id,
-        )
-        if payload.household_id
-        else None
+    household = get_visible_or_none(
+        Household.objects.filter(flat__building__compound__committee_id=project.committee_id),
+        payload.household_id,
     )
-    team = (
-        get_visible(selectors.teams_visible_to(request.auth), pk=payload.team_id)
-        if payload.team_id
-        else None
-    )
+    team = get_visible_or_none(selectors.teams_visible_to(request.auth), payload.team_id)
     a = services.adoption_add(
-        actor=request.auth, project=project, plot=payload.plot, household=household, team=team
+        actor=request.auth, project=project, **service_args(payload, household=household, team=team)
     )
     return Status(201, {"id": a.pk, "plot": a.plot, "household_id": a.household_id})

@@ -8,8 +8,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
+from linli.core.actions import service_args
 from linli.core.masking import mask_mobile
 from linli.core.permissions import get_visible, require
 from linli.partners import selectors, services
@@ -295,9 +297,7 @@ def partners_organisation_create(request, payload: PartnerOrgIn):
     street = get_visible(
         Street.objects.filter(pk__in=streets_seen(request.auth)), pk=payload.street_id
     )
-    org = services.organisation_create(
-        actor=request.auth, street=street, name=payload.name, intro=payload.intro
-    )
+    org = services.organisation_create(actor=request.auth, **service_args(payload, street=street))
     return Status(201, _org_out(org))
 
 
@@ -315,7 +315,7 @@ def partners_partner_list(request, org_id: int, status: str = "active"):
             request.auth,
             "partners.review_application",
             org,
-            "只有秘书处和街道（镇）工作人员可以查看申请",
+            _("只有秘书处和街道（镇）工作人员可以查看申请"),
         )
     if status in Partner.Status.values:
         qs = qs.filter(status=status)
@@ -367,7 +367,7 @@ def partners_partner_approve(request, partner_id: int, payload: PartnerApproveIn
 @router.post("/partners/{int:partner_id}/decline", response=PartnerOut, summary="秘书处审核不通过")
 def partners_partner_decline(request, partner_id: int, payload: PartnerDeclineIn):
     p = services.partner_decline(
-        actor=request.auth, partner=_partner(request, partner_id), reason=payload.reason
+        actor=request.auth, partner=_partner(request, partner_id), **service_args(payload)
     )
     return _partner_out(request.auth, p)
 
@@ -377,11 +377,7 @@ def partners_partner_update(request, partner_id: int, payload: PartnerUpdateIn):
     p = _partner(request, partner_id)
     pc = _opt(p.organisation.committees.all(), payload.partner_committee_id)
     p = services.partner_update(
-        actor=request.auth,
-        partner=p,
-        partner_committee=pc,
-        in_secretariat=payload.in_secretariat,
-        secretariat_title=payload.secretariat_title,
+        actor=request.auth, partner=p, **service_args(payload, partner_committee=pc)
     )
     return _partner_out(request.auth, p)
 
@@ -403,10 +399,11 @@ def partners_team_create(request, org_id: int, payload: PartnerTeamIn):
     team = services.team_create(
         actor=request.auth,
         organisation=org,
-        name=payload.name,
-        purpose=payload.purpose,
-        partner_committee=_opt(org.committees.all(), payload.partner_committee_id),
-        leader=_opt(org.partners.all(), payload.leader_id),
+        **service_args(
+            payload,
+            partner_committee=_opt(org.committees.all(), payload.partner_committee_id),
+            leader=_opt(org.partners.all(), payload.leader_id),
+        ),
     )
     return Status(
         201,
@@ -485,16 +482,14 @@ def partners_contribution_record(request, org_id: int, payload: PartnerContribut
     c = services.contribution_record(
         actor=request.auth,
         organisation=org,
-        kind=payload.kind,
-        description=payload.description,
-        on_date=payload.on_date,
-        partner=_opt(org.partners.all(), payload.partner_id),
-        unit=_opt(org.street.co_building_units.all(), payload.unit_id),
-        hours=payload.hours,
-        amount_fen=payload.amount_fen,
-        project=_opt(
-            Project.objects.filter(committee__street_id=org.street_id), payload.project_id
+        **service_args(
+            payload,
+            partner=_opt(org.partners.all(), payload.partner_id),
+            unit=_opt(org.street.co_building_units.all(), payload.unit_id),
+            project=_opt(
+                Project.objects.filter(committee__street_id=org.street_id), payload.project_id
+            ),
+            activity=_opt(Activity.objects.filter(street_id=org.street_id), payload.activity_id),
         ),
-        activity=_opt(Activity.objects.filter(street_id=org.street_id), payload.activity_id),
     )
     return Status(201, _contribution_out(c))

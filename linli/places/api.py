@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from linli.core.masking import mask_mobile
@@ -160,7 +161,7 @@ FLAT_PREFETCH = ["ownerships__person", "households__residencies__person"]
 @router.get("/buildings/{building_id}/flats", response=list[FlatOut], summary="楼栋户室名册")
 def list_flats(request, building_id: int):
     building = get_visible(selectors.buildings_visible_to(request.auth), pk=building_id)
-    require(request.auth, "places.view_building_roster", building, "您无权查看该楼栋的住户名册")
+    require(request.auth, "places.view_building_roster", building, _("您无权查看该楼栋的住户名册"))
     show = request.auth.has_perm("places.see_contacts", building)
     flats = (
         selectors.flats_visible_to(request.auth)
