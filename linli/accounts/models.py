@@ -11,6 +11,8 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_mobile, validate_no_script
 
@@ -34,12 +36,14 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    mobile = models.CharField("手机号", max_length=11, unique=True, validators=[validate_mobile])
-    name = models.CharField("姓名", max_length=50, validators=[validate_no_script])
-    is_active = models.BooleanField("启用", default=True)
-    is_staff = models.BooleanField("可进入后台", default=False)
-    large_text = models.BooleanField("大字模式", default=False)
-    date_joined = models.DateTimeField("注册时间", default=timezone.now)
+    mobile = models.CharField(
+        gettext_lazy("手机号"), max_length=11, unique=True, validators=[validate_mobile]
+    )
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=[validate_no_script])
+    is_active = models.BooleanField(gettext_lazy("启用"), default=True)
+    is_staff = models.BooleanField(gettext_lazy("可进入后台"), default=False)
+    large_text = models.BooleanField(gettext_lazy("大字模式"), default=False)
+    date_joined = models.DateTimeField(gettext_lazy("注册时间"), default=timezone.now)
 
     objects = UserManager()
 
@@ -47,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["name"]
 
     class Meta:
-        verbose_name = "账号"
+        verbose_name = gettext_lazy("账号")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -61,16 +65,16 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 
 class Role(models.TextChoices):
-    RESIDENT = "resident", "居民"
-    BUILDING_LEADER = "building_leader", "楼组长"
-    COMMITTEE_STAFF = "committee_staff", "居委会工作人员"
-    STREET_STAFF = "street_staff", "街道工作人员"
-    DISTRICT_ADMIN = "district_admin", "区级管理员"
-    PLANNER = "planner", "社区规划师"
-    OWNERS_COMMITTEE = "owners_committee", "业委会成员"
-    PROPERTY_COMPANY = "property_company", "物业服务企业"
-    PARTNER = "partner", "社区合伙人"
-    PARTY_ORG = "party_org", "居民区党组织"
+    RESIDENT = "resident", gettext_lazy("居民")
+    BUILDING_LEADER = "building_leader", gettext_lazy("楼组长")
+    COMMITTEE_STAFF = "committee_staff", gettext_lazy("居委会工作人员")
+    STREET_STAFF = "street_staff", gettext_lazy("街道工作人员")
+    DISTRICT_ADMIN = "district_admin", gettext_lazy("区级管理员")
+    PLANNER = "planner", gettext_lazy("社区规划师")
+    OWNERS_COMMITTEE = "owners_committee", gettext_lazy("业委会成员")
+    PROPERTY_COMPANY = "property_company", gettext_lazy("物业服务企业")
+    PARTNER = "partner", gettext_lazy("社区合伙人")
+    PARTY_ORG = "party_org", gettext_lazy("居民区党组织")
 
 
 # Which hierarchy level each role is scoped to. The scope field named here must be set and
@@ -100,12 +104,12 @@ def _exactly_one_scope() -> models.Q:
 
 class RoleAssignment(models.Model):
     user = models.ForeignKey(
-        User, verbose_name="账号", on_delete=models.CASCADE, related_name="roles"
+        User, verbose_name=gettext_lazy("账号"), on_delete=models.CASCADE, related_name="roles"
     )
-    role = models.CharField("角色", max_length=20, choices=Role.choices)
+    role = models.CharField(gettext_lazy("角色"), max_length=20, choices=Role.choices)
     district = models.ForeignKey(
         "places.District",
-        verbose_name="区",
+        verbose_name=gettext_lazy("区"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -113,7 +117,7 @@ class RoleAssignment(models.Model):
     )
     street = models.ForeignKey(
         "places.Street",
-        verbose_name="街道/镇",
+        verbose_name=gettext_lazy("街道/镇"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -121,7 +125,7 @@ class RoleAssignment(models.Model):
     )
     committee = models.ForeignKey(
         "places.Committee",
-        verbose_name="居委会",
+        verbose_name=gettext_lazy("居委会"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -129,7 +133,7 @@ class RoleAssignment(models.Model):
     )
     compound = models.ForeignKey(
         "places.Compound",
-        verbose_name="小区",
+        verbose_name=gettext_lazy("小区"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -137,7 +141,7 @@ class RoleAssignment(models.Model):
     )
     building = models.ForeignKey(
         "places.Building",
-        verbose_name="楼栋",
+        verbose_name=gettext_lazy("楼栋"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -145,17 +149,19 @@ class RoleAssignment(models.Model):
     )
     flat = models.ForeignKey(
         "places.Flat",
-        verbose_name="户室",
+        verbose_name=gettext_lazy("户室"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
     )
-    title = models.CharField("职务", max_length=40, blank=True, validators=[validate_no_script])
-    created_at = models.DateTimeField("授予时间", default=timezone.now)
+    title = models.CharField(
+        gettext_lazy("职务"), max_length=40, blank=True, validators=[validate_no_script]
+    )
+    created_at = models.DateTimeField(gettext_lazy("授予时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "角色授权"
+        verbose_name = gettext_lazy("角色授权")
         verbose_name_plural = verbose_name
         constraints = [
             models.CheckConstraint(
@@ -181,12 +187,20 @@ class RoleAssignment(models.Model):
             raise ValidationError({"role": "未知角色"})
         if getattr(self, f"{level}_id") is None:
             raise ValidationError(
-                f"角色“{self.get_role_display()}”必须指定所属的{RoleAssignment._meta.get_field(level).verbose_name}"
+                _("角色“%(role)s”必须指定所属的%(verbose_name)s")
+                % {
+                    "role": self.get_role_display(),
+                    "verbose_name": RoleAssignment._meta.get_field(level).verbose_name,
+                }
             )
         others = [f for f in SCOPE_FIELDS if f != level and getattr(self, f"{f}_id") is not None]
         if others:
             raise ValidationError(
-                f"角色“{self.get_role_display()}”只能指定一个范围（{RoleAssignment._meta.get_field(level).verbose_name}）"
+                _("角色“%(role)s”只能指定一个范围（%(verbose_name)s）")
+                % {
+                    "role": self.get_role_display(),
+                    "verbose_name": RoleAssignment._meta.get_field(level).verbose_name,
+                }
             )
 
 
@@ -197,7 +211,7 @@ def hash_secret(value: str) -> str:
 class SmsCode(models.Model):
     """A one-time login code; only its hash is stored."""
 
-    mobile = models.CharField("手机号", max_length=11, db_index=True)
+    mobile = models.CharField(gettext_lazy("手机号"), max_length=11, db_index=True)
     code_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
@@ -205,7 +219,7 @@ class SmsCode(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "短信验证码"
+        verbose_name = gettext_lazy("短信验证码")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -216,9 +230,9 @@ class ApiToken(models.Model):
     """Bearer token for the REST API; the key is shown once and stored hashed."""
 
     user = models.ForeignKey(
-        User, verbose_name="账号", on_delete=models.CASCADE, related_name="api_tokens"
+        User, verbose_name=gettext_lazy("账号"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    name = models.CharField("用途", max_length=60, validators=[validate_no_script])
+    name = models.CharField(gettext_lazy("用途"), max_length=60, validators=[validate_no_script])
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(default=timezone.now)
@@ -226,7 +240,7 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "API 令牌"
+        verbose_name = gettext_lazy("API 令牌")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -245,19 +259,19 @@ class LoginThrottle(models.Model):
     """
 
     class Kind(models.TextChoices):
-        PASSWORD_ACCOUNT = "pw_account", "密码登录失败（按账号）"
-        LOGIN_ADDRESS = "login_addr", "登录失败（按客户端地址）"
-        SMS_NUMBER = "sms_number", "验证码发送（按手机号）"
-        SMS_ADDRESS = "sms_addr", "验证码发送（按客户端地址）"
+        PASSWORD_ACCOUNT = "pw_account", gettext_lazy("密码登录失败（按账号）")
+        LOGIN_ADDRESS = "login_addr", gettext_lazy("登录失败（按客户端地址）")
+        SMS_NUMBER = "sms_number", gettext_lazy("验证码发送（按手机号）")
+        SMS_ADDRESS = "sms_addr", gettext_lazy("验证码发送（按客户端地址）")
 
-    kind = models.CharField("类型", max_length=16, choices=Kind.choices)
-    key_hash = models.CharField("对象摘要", max_length=64)
-    count = models.PositiveIntegerField("次数", default=0)
-    window_started_at = models.DateTimeField("计数起点", default=timezone.now)
-    locked_until = models.DateTimeField("暂停至", null=True, blank=True)
+    kind = models.CharField(gettext_lazy("类型"), max_length=16, choices=Kind.choices)
+    key_hash = models.CharField(gettext_lazy("对象摘要"), max_length=64)
+    count = models.PositiveIntegerField(gettext_lazy("次数"), default=0)
+    window_started_at = models.DateTimeField(gettext_lazy("计数起点"), default=timezone.now)
+    locked_until = models.DateTimeField(gettext_lazy("暂停至"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "登录限制"
+        verbose_name = gettext_lazy("登录限制")
         verbose_name_plural = verbose_name
         constraints = [
             models.UniqueConstraint(fields=["kind", "key_hash"], name="login_throttle_kind_key")

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts import throttle
 from linli.accounts.models import (
@@ -34,9 +35,9 @@ def user_create(
     *, actor, mobile: str, name: str, password: str | None = None, is_staff: bool = False
 ) -> User:
     mobile = (mobile or "").strip()
-    ensure(MOBILE_RE.match(mobile), "手机号格式不正确，应为11位数字并以1开头")
-    ensure(not User.objects.filter(mobile=mobile).exists(), "该手机号已注册")
-    ensure((name or "").strip(), "请填写姓名")
+    ensure(MOBILE_RE.match(mobile), _("手机号格式不正确，应为11位数字并以1开头"))
+    ensure(not User.objects.filter(mobile=mobile).exists(), _("该手机号已注册"))
+    ensure((name or "").strip(), _("请填写姓名"))
     user = User.objects.create_user(
         mobile=mobile, password=password, name=name.strip(), is_staff=is_staff
     )
@@ -70,14 +71,14 @@ def _can_grant(actor, role: str, scope) -> bool:
 
 @transaction.atomic
 def role_assign(*, actor, user: User, role: str, scope, title: str = "") -> RoleAssignment:
-    ensure(role in Role.values, "未知角色")
+    ensure(role in Role.values, _("未知角色"))
     level = ROLE_SCOPE_LEVEL[role]
     ensure(
         scope is not None and scope._meta.model_name == level,
-        f"角色“{Role(role).label}”的范围必须是{level}",
+        _("角色“%(label)s”的范围必须是%(level)s") % {"label": Role(role).label, "level": level},
     )
     if not _can_grant(actor, role, scope):
-        raise ScopeError("您无权在该范围内授予此角色")
+        raise ScopeError(_("您无权在该范围内授予此角色"))
     existing = RoleAssignment.objects.filter(user=user, role=role, **{level: scope}).first()
     if existing:
         return existing
@@ -97,7 +98,7 @@ def role_assign(*, actor, user: User, role: str, scope, title: str = "") -> Role
 @transaction.atomic
 def role_revoke(*, actor, assignment: RoleAssignment) -> None:
     if not _can_grant(actor, assignment.role, assignment.scope):
-        raise ScopeError("您无权撤销此角色")
+        raise ScopeError(_("您无权撤销此角色"))
     before = {
         "user": assignment.user_id,
         "role": assignment.role,
@@ -132,7 +133,7 @@ def sms_code_request(*, mobile: str, client_address: str = "") -> None:
     nothing, neither an SMS row nor an audit event.
     """
     mobile = (mobile or "").strip()
-    ensure(MOBILE_RE.match(mobile), "手机号格式不正确，应为11位数字并以1开头")
+    ensure(MOBILE_RE.match(mobile), _("手机号格式不正确，应为11位数字并以1开头"))
     refusal = throttle.sms_send_refusal(mobile, client_address)
     if refusal is not None:
         raise ServiceError(refusal.message, code="throttled", status=429)
@@ -140,7 +141,7 @@ def sms_code_request(*, mobile: str, client_address: str = "") -> None:
     recent = SmsCode.objects.filter(
         mobile=mobile, created_at__gt=now - timedelta(seconds=SMS_MIN_INTERVAL_SECONDS)
     ).exists()
-    ensure(not recent, "验证码发送过于频繁，请一分钟后再试", status=429, code="throttled")
+    ensure(not recent, _("验证码发送过于频繁，请一分钟后再试"), status=429, code="throttled")
     throttle.sms_send_counted(mobile, client_address)
     user = User.objects.filter(mobile=mobile, is_active=True).first()
     code = f"{secrets.randbelow(1_000_000):06d}"
@@ -196,8 +197,8 @@ def sms_code_consume(*, mobile: str, code: str) -> User | None:
 def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
     """Create a token; the plain key is returned once and never stored."""
     name = (name or "").strip()
-    ensure(name, "请填写令牌用途")
-    ensure(len(name) <= 60, "令牌用途不能超过60字")
+    ensure(name, _("请填写令牌用途"))
+    ensure(len(name) <= 60, _("令牌用途不能超过60字"))
     key = ApiToken.new_key()
     token = ApiToken(user=actor, name=name, key_hash=hash_secret(key), prefix=key[:8])
     token.full_clean()
@@ -211,8 +212,8 @@ def api_token_create(*, actor: User, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def api_token_revoke(*, actor: User, token: ApiToken) -> None:
     if token.user_id != actor.pk and not actor.is_superuser:
-        raise ScopeError("只能撤销自己的令牌")
-    ensure(token.revoked_at is None, "该令牌已撤销")
+        raise ScopeError(_("只能撤销自己的令牌"))
+    ensure(token.revoked_at is None, _("该令牌已撤销"))
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit_record(actor=actor, action="token.revoke", obj=token)

@@ -22,6 +22,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 
@@ -36,59 +37,64 @@ def _new_key() -> str:
 
 
 class ActivityKind(models.TextChoices):
-    WORKSHOP = "workshop", "工作坊"
-    SALON = "salon", "沙龙"
-    CONTEST = "contest", "设计赛"
-    MARKET = "market", "公益市集"
-    WALL_PAINTING = "wall_painting", "墙绘"
-    TRAINING = "training", "培训"
-    CHILDREN = "children", "儿童活动"
-    OTHER = "other", "其他"
+    WORKSHOP = "workshop", gettext_lazy("工作坊")
+    SALON = "salon", gettext_lazy("沙龙")
+    CONTEST = "contest", gettext_lazy("设计赛")
+    MARKET = "market", gettext_lazy("公益市集")
+    WALL_PAINTING = "wall_painting", gettext_lazy("墙绘")
+    TRAINING = "training", gettext_lazy("培训")
+    CHILDREN = "children", gettext_lazy("儿童活动")
+    OTHER = "other", gettext_lazy("其他")
 
 
 class Audience(models.TextChoices):
-    RESIDENTS = "residents", "全体居民"
-    CHILDREN = "children", "儿童及家长"
-    PLANNERS = "planners", "社区规划师"
-    PARTNERS = "partners", "社区合伙人"
-    BUILDING_LEADERS = "building_leaders", "楼组长"
+    RESIDENTS = "residents", gettext_lazy("全体居民")
+    CHILDREN = "children", gettext_lazy("儿童及家长")
+    PLANNERS = "planners", gettext_lazy("社区规划师")
+    PARTNERS = "partners", gettext_lazy("社区合伙人")
+    BUILDING_LEADERS = "building_leaders", gettext_lazy("楼组长")
 
 
 class Activity(models.Model):
     """One place-making activity of a street, with capacity, sign-up and QR check-in."""
 
     class Organiser(models.TextChoices):
-        STREET = "street", "街道/镇"
-        COMMITTEE = "committee", "居委会"
-        PARTNER_COMMITTEE = "partner_committee", "合伙人委员会"
+        STREET = "street", gettext_lazy("街道/镇")
+        COMMITTEE = "committee", gettext_lazy("居委会")
+        PARTNER_COMMITTEE = "partner_committee", gettext_lazy("合伙人委员会")
 
     class Status(models.TextChoices):
-        OPEN = "open", "报名中"
-        CANCELLED = "cancelled", "已取消"
-        FINISHED = "finished", "已结束"
+        OPEN = "open", gettext_lazy("报名中")
+        CANCELLED = "cancelled", gettext_lazy("已取消")
+        FINISHED = "finished", gettext_lazy("已结束")
 
     street = models.ForeignKey(
-        "places.Street", verbose_name="街道/镇", on_delete=models.PROTECT, related_name="activities"
+        "places.Street",
+        verbose_name=gettext_lazy("街道/镇"),
+        on_delete=models.PROTECT,
+        related_name="activities",
     )
-    kind = models.CharField("活动类型", max_length=20, choices=ActivityKind.choices)
-    title = models.CharField("活动名称", max_length=80, validators=TEXT)
-    description = models.TextField("活动介绍", max_length=2000, blank=True, validators=TEXT)
+    kind = models.CharField(gettext_lazy("活动类型"), max_length=20, choices=ActivityKind.choices)
+    title = models.CharField(gettext_lazy("活动名称"), max_length=80, validators=TEXT)
+    description = models.TextField(
+        gettext_lazy("活动介绍"), max_length=2000, blank=True, validators=TEXT
+    )
     audience = models.CharField(
-        "面向", max_length=20, choices=Audience.choices, default=Audience.RESIDENTS
+        gettext_lazy("面向"), max_length=20, choices=Audience.choices, default=Audience.RESIDENTS
     )
-    organiser = models.CharField("主办方", max_length=20, choices=Organiser.choices)
+    organiser = models.CharField(gettext_lazy("主办方"), max_length=20, choices=Organiser.choices)
     committee = models.ForeignKey(
         "places.Committee",
-        verbose_name="居委会",
+        verbose_name=gettext_lazy("居委会"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="activities",
-        help_text="在某个居民区举办或由居委会主办时填写",
+        help_text=gettext_lazy("在某个居民区举办或由居委会主办时填写"),
     )
     partner_committee = models.ForeignKey(
         "partners.PartnerCommittee",
-        verbose_name="主办的合伙人委员会",
+        verbose_name=gettext_lazy("主办的合伙人委员会"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -96,13 +102,13 @@ class Activity(models.Model):
     )
     teams = models.ManyToManyField(
         "partners.PartnerTeam",
-        verbose_name="参与的合伙人团队",
+        verbose_name=gettext_lazy("参与的合伙人团队"),
         blank=True,
         related_name="activities",
     )
     compound = models.ForeignKey(
         "places.Compound",
-        verbose_name="小区",
+        verbose_name=gettext_lazy("小区"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -110,29 +116,34 @@ class Activity(models.Model):
     )
     microspace = models.ForeignKey(
         "places.MicroSpace",
-        verbose_name="小微空间",
+        verbose_name=gettext_lazy("小微空间"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="activities",
     )
-    place = models.CharField("地点", max_length=100, blank=True, validators=TEXT)
-    starts_at = models.DateTimeField("开始时间")
-    ends_at = models.DateTimeField("结束时间")
+    place = models.CharField(gettext_lazy("地点"), max_length=100, blank=True, validators=TEXT)
+    starts_at = models.DateTimeField(gettext_lazy("开始时间"))
+    ends_at = models.DateTimeField(gettext_lazy("结束时间"))
     capacity = models.PositiveIntegerField(
-        "名额", validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
+        gettext_lazy("名额"), validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)]
     )
     projects = models.ManyToManyField(
-        "projects.Project", verbose_name="关联项目", blank=True, related_name="activities"
+        "projects.Project",
+        verbose_name=gettext_lazy("关联项目"),
+        blank=True,
+        related_name="activities",
     )
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.OPEN)
-    voting_open = models.BooleanField("公众投票进行中", default=False)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    voting_open = models.BooleanField(gettext_lazy("公众投票进行中"), default=False)
     checkin_key = models.CharField(max_length=32, default=_new_key, editable=False)
     created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "社区营造活动"
+        verbose_name = gettext_lazy("社区营造活动")
         verbose_name_plural = verbose_name
         ordering = ["-starts_at", "-id"]
         constraints = [
@@ -197,20 +208,27 @@ class ActivitySignup(models.Model):
     """A person's sign-up (报名) for an activity; one per account (cancelling keeps the row)."""
 
     class Status(models.TextChoices):
-        SIGNED = "signed", "已报名"
-        CANCELLED = "cancelled", "已取消"
+        SIGNED = "signed", gettext_lazy("已报名")
+        CANCELLED = "cancelled", gettext_lazy("已取消")
 
     activity = models.ForeignKey(
-        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="signups"
+        Activity,
+        verbose_name=gettext_lazy("活动"),
+        on_delete=models.CASCADE,
+        related_name="signups",
     )
-    user = models.ForeignKey(User, verbose_name="账号", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField("姓名", max_length=50, validators=TEXT)
-    note = models.CharField("备注", max_length=100, blank=True, validators=TEXT)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SIGNED)
-    created_at = models.DateTimeField("报名时间", default=timezone.now)
+    user = models.ForeignKey(
+        User, verbose_name=gettext_lazy("账号"), on_delete=models.CASCADE, related_name="+"
+    )
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=TEXT)
+    note = models.CharField(gettext_lazy("备注"), max_length=100, blank=True, validators=TEXT)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=10, choices=Status.choices, default=Status.SIGNED
+    )
+    created_at = models.DateTimeField(gettext_lazy("报名时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "活动报名"
+        verbose_name = gettext_lazy("活动报名")
         verbose_name_plural = verbose_name
         ordering = ["created_at", "id"]
         constraints = [
@@ -227,15 +245,18 @@ class ActivityCheckin(models.Model):
     channel (online = the person scanned the QR code; offline = staff signed them in), when."""
 
     class Channel(models.TextChoices):
-        ONLINE = "online", "线上（扫码签到）"
-        OFFLINE = "offline", "线下（工作人员代签）"
+        ONLINE = "online", gettext_lazy("线上（扫码签到）")
+        OFFLINE = "offline", gettext_lazy("线下（工作人员代签）")
 
     activity = models.ForeignKey(
-        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="checkins"
+        Activity,
+        verbose_name=gettext_lazy("活动"),
+        on_delete=models.CASCADE,
+        related_name="checkins",
     )
     user = models.ForeignKey(
         User,
-        verbose_name="账号",
+        verbose_name=gettext_lazy("账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -243,25 +264,25 @@ class ActivityCheckin(models.Model):
     )
     person = models.ForeignKey(
         "places.Person",
-        verbose_name="人员",
+        verbose_name=gettext_lazy("人员"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="activity_checkins",
     )
-    name = models.CharField("姓名", max_length=50, validators=TEXT)
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=TEXT)
     birth_year = models.PositiveSmallIntegerField(
-        "出生年份",
+        gettext_lazy("出生年份"),
         null=True,
         blank=True,
         validators=[MinValueValidator(1900), MaxValueValidator(2100)],
     )
-    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    channel = models.CharField(gettext_lazy("渠道"), max_length=10, choices=Channel.choices)
     recorded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
-    at = models.DateTimeField("签到时间", default=timezone.now)
+    at = models.DateTimeField(gettext_lazy("签到时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "活动签到"
+        verbose_name = gettext_lazy("活动签到")
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
         constraints = [
@@ -285,17 +306,17 @@ class ActivityPhoto(models.Model):
     """A photo of an activity (EXIF removed, re-encoded by needs.images.clean_photo)."""
 
     activity = models.ForeignKey(
-        Activity, verbose_name="活动", on_delete=models.CASCADE, related_name="photos"
+        Activity, verbose_name=gettext_lazy("活动"), on_delete=models.CASCADE, related_name="photos"
     )
-    image = models.ImageField("照片", upload_to="activities/photos/%Y/%m/")
-    caption = models.CharField("说明", max_length=100, blank=True, validators=TEXT)
+    image = models.ImageField(gettext_lazy("照片"), upload_to="activities/photos/%Y/%m/")
+    caption = models.CharField(gettext_lazy("说明"), max_length=100, blank=True, validators=TEXT)
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "活动照片"
+        verbose_name = gettext_lazy("活动照片")
         verbose_name_plural = verbose_name
         ordering = ["id"]
 
@@ -307,11 +328,16 @@ class ContestEntry(models.Model):
     """An entry (作品) of a design contest."""
 
     activity = models.ForeignKey(
-        Activity, verbose_name="设计赛", on_delete=models.CASCADE, related_name="entries"
+        Activity,
+        verbose_name=gettext_lazy("设计赛"),
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
-    title = models.CharField("作品名称", max_length=80, validators=TEXT)
-    description = models.TextField("作品说明", max_length=2000, blank=True, validators=TEXT)
-    author = models.CharField("作者", max_length=80, validators=TEXT)
+    title = models.CharField(gettext_lazy("作品名称"), max_length=80, validators=TEXT)
+    description = models.TextField(
+        gettext_lazy("作品说明"), max_length=2000, blank=True, validators=TEXT
+    )
+    author = models.CharField(gettext_lazy("作者"), max_length=80, validators=TEXT)
     author_user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -319,7 +345,7 @@ class ContestEntry(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "参赛作品"
+        verbose_name = gettext_lazy("参赛作品")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -334,15 +360,18 @@ class ContestJuror(models.Model):
     """A juror (评委) of a design contest."""
 
     activity = models.ForeignKey(
-        Activity, verbose_name="设计赛", on_delete=models.CASCADE, related_name="jurors"
+        Activity,
+        verbose_name=gettext_lazy("设计赛"),
+        on_delete=models.CASCADE,
+        related_name="jurors",
     )
     user = models.ForeignKey(
-        User, verbose_name="评委账号", on_delete=models.CASCADE, related_name="+"
+        User, verbose_name=gettext_lazy("评委账号"), on_delete=models.CASCADE, related_name="+"
     )
     added_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "评委"
+        verbose_name = gettext_lazy("评委")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [models.UniqueConstraint(fields=["activity", "user"], name="act_juror_once")]
@@ -355,19 +384,25 @@ class JuryScore(models.Model):
     """One juror's score (1–10) of one entry; a juror may revise it (the row is updated)."""
 
     entry = models.ForeignKey(
-        ContestEntry, verbose_name="作品", on_delete=models.CASCADE, related_name="scores"
+        ContestEntry,
+        verbose_name=gettext_lazy("作品"),
+        on_delete=models.CASCADE,
+        related_name="scores",
     )
     juror = models.ForeignKey(
-        ContestJuror, verbose_name="评委", on_delete=models.CASCADE, related_name="scores"
+        ContestJuror,
+        verbose_name=gettext_lazy("评委"),
+        on_delete=models.CASCADE,
+        related_name="scores",
     )
     score = models.PositiveSmallIntegerField(
-        "评分", validators=[MinValueValidator(1), MaxValueValidator(JURY_MAX)]
+        gettext_lazy("评分"), validators=[MinValueValidator(1), MaxValueValidator(JURY_MAX)]
     )
-    comment = models.CharField("评语", max_length=200, blank=True, validators=TEXT)
+    comment = models.CharField(gettext_lazy("评语"), max_length=200, blank=True, validators=TEXT)
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "评委评分"
+        verbose_name = gettext_lazy("评委评分")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -385,18 +420,24 @@ class PublicVote(models.Model):
     """A resident's vote in a design contest's public vote: one per account and contest."""
 
     activity = models.ForeignKey(
-        Activity, verbose_name="设计赛", on_delete=models.CASCADE, related_name="public_votes"
+        Activity,
+        verbose_name=gettext_lazy("设计赛"),
+        on_delete=models.CASCADE,
+        related_name="public_votes",
     )
     entry = models.ForeignKey(
-        ContestEntry, verbose_name="作品", on_delete=models.CASCADE, related_name="votes"
+        ContestEntry,
+        verbose_name=gettext_lazy("作品"),
+        on_delete=models.CASCADE,
+        related_name="votes",
     )
     user = models.ForeignKey(
-        User, verbose_name="投票人", on_delete=models.CASCADE, related_name="+"
+        User, verbose_name=gettext_lazy("投票人"), on_delete=models.CASCADE, related_name="+"
     )
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "公众投票"
+        verbose_name = gettext_lazy("公众投票")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [

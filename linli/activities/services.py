@@ -12,6 +12,7 @@ import secrets
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.activities.models import (
     JURY_MAX,
@@ -41,8 +42,12 @@ MAX_PHOTOS = 12
 def _text(value, label: str, max_len: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required:
-        ensure(value, f"请填写{label}", code="required")
-    ensure(len(value) <= max_len, f"{label}不能超过{max_len}字", code="too_long")
+        ensure(value, _("请填写%(label)s") % {"label": label}, code="required")
+    ensure(
+        len(value) <= max_len,
+        _("%(label)s不能超过%(max_len)s字") % {"label": label, "max_len": max_len},
+        code="too_long",
+    )
     return value
 
 
@@ -81,40 +86,50 @@ def activity_create(
 ) -> Activity:
     """Create an open activity of ``street``. Committee staff create activities of their
     own 居委会; the street's staff and the partner secretariat any of the street's."""
-    require(actor, "activities.create_activity", street, "您无权在该街道（镇）发起活动")
-    ensure(kind in ActivityKind.values, "请选择活动类型", code="kind")
-    ensure(audience in Audience.values, "请选择面向人群", code="audience")
-    ensure(organiser in Activity.Organiser.values, "请选择主办方", code="organiser")
-    title = _text(title, "活动名称", 80)
-    description = _text(description, "活动介绍", 2000, required=False)
-    place = _text(place, "地点", 100, required=False)
-    ensure(starts_at is not None and ends_at is not None, "请填写开始和结束时间", code="starts_at")
-    ensure(ends_at > starts_at, "结束时间必须晚于开始时间", code="ends_at")
+    require(actor, "activities.create_activity", street, _("您无权在该街道（镇）发起活动"))
+    ensure(kind in ActivityKind.values, _("请选择活动类型"), code="kind")
+    ensure(audience in Audience.values, _("请选择面向人群"), code="audience")
+    ensure(organiser in Activity.Organiser.values, _("请选择主办方"), code="organiser")
+    title = _text(title, _("活动名称"), 80)
+    description = _text(description, _("活动介绍"), 2000, required=False)
+    place = _text(place, _("地点"), 100, required=False)
     ensure(
-        ends_at - starts_at <= datetime.timedelta(days=31), "活动时长不能超过31天", code="ends_at"
+        starts_at is not None and ends_at is not None, _("请填写开始和结束时间"), code="starts_at"
+    )
+    ensure(ends_at > starts_at, _("结束时间必须晚于开始时间"), code="ends_at")
+    ensure(
+        ends_at - starts_at <= datetime.timedelta(days=31),
+        _("活动时长不能超过31天"),
+        code="ends_at",
     )
     try:
         capacity = int(capacity)
     except (TypeError, ValueError) as exc:
-        raise ServiceError("名额必须是整数", code="capacity") from exc
-    ensure(1 <= capacity <= MAX_CAPACITY, f"名额应在1到{MAX_CAPACITY}之间", code="capacity")
+        raise ServiceError(_("名额必须是整数"), code="capacity") from exc
+    ensure(
+        1 <= capacity <= MAX_CAPACITY,
+        _("名额应在1到%(MAX_CAPACITY)s之间") % {"MAX_CAPACITY": MAX_CAPACITY},
+        code="capacity",
+    )
     if microspace is not None and compound is None:
         compound = microspace.compound
     ensure(
         compound is not None or microspace is not None or place,
-        "请选择小区/小微空间或填写地点",
+        _("请选择小区/小微空间或填写地点"),
         code="place",
     )
     if organiser == Activity.Organiser.COMMITTEE:
-        ensure(committee is not None, "居委会主办的活动请选择居委会", code="committee")
+        ensure(committee is not None, _("居委会主办的活动请选择居委会"), code="committee")
     if organiser == Activity.Organiser.PARTNER_COMMITTEE:
-        ensure(partner_committee is not None, "请选择主办的合伙人委员会", code="partner_committee")
+        ensure(
+            partner_committee is not None, _("请选择主办的合伙人委员会"), code="partner_committee"
+        )
     street_wide = actor.has_perm("partners.manage_organisation", street)
     if not street_wide:
         # committee staff: only activities of a 居委会 they run
         ensure(
             committee is not None and actor.has_perm("places.manage_committee", committee),
-            "居委会工作人员只能发起本居委会的活动",
+            _("居委会工作人员只能发起本居委会的活动"),
             code="committee",
             status=403,
         )
@@ -122,10 +137,12 @@ def activity_create(
         committee = compound.committee
     teams = list(teams or [])
     for team in teams:
-        ensure(team.organisation.street_id == street.pk, "所选团队不属于本街道（镇）", code="teams")
+        ensure(
+            team.organisation.street_id == street.pk, _("所选团队不属于本街道（镇）"), code="teams"
+        )
     projects = list(projects or [])
     for p in projects:
-        ensure(p.committee.street_id == street.pk, "所选项目不属于本街道（镇）", code="projects")
+        ensure(p.committee.street_id == street.pk, _("所选项目不属于本街道（镇）"), code="projects")
     activity = Activity(
         street=street,
         kind=kind,
@@ -167,10 +184,10 @@ def activity_create(
 
 @transaction.atomic
 def activity_link_project(*, actor, activity: Activity, project) -> Activity:
-    require(actor, "activities.manage_activity", activity, "您无权管理该活动")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该活动"))
     ensure(
         project.committee.street_id == activity.street_id,
-        "所选项目不属于本街道（镇）",
+        _("所选项目不属于本街道（镇）"),
         code="project",
     )
     activity.projects.add(project)
@@ -182,12 +199,15 @@ def activity_link_project(*, actor, activity: Activity, project) -> Activity:
 
 @transaction.atomic
 def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
-    require(actor, "activities.manage_activity", activity, "您无权管理该活动")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该活动"))
     activity = _lock(activity)
     ensure(
-        activity.status == Activity.Status.OPEN, "只能取消报名中的活动", code="status", status=409
+        activity.status == Activity.Status.OPEN,
+        _("只能取消报名中的活动"),
+        code="status",
+        status=409,
     )
-    reason = _text(reason, "取消原因", 200)
+    reason = _text(reason, _("取消原因"), 200)
     activity.status = Activity.Status.CANCELLED
     activity.voting_open = False
     activity.save(update_fields=["status", "voting_open"])
@@ -203,9 +223,11 @@ def activity_cancel(*, actor, activity: Activity, reason: str) -> Activity:
 
 @transaction.atomic
 def activity_finish(*, actor, activity: Activity) -> Activity:
-    require(actor, "activities.manage_activity", activity, "您无权管理该活动")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该活动"))
     activity = _lock(activity)
-    ensure(activity.status == Activity.Status.OPEN, "活动已结束或已取消", code="status", status=409)
+    ensure(
+        activity.status == Activity.Status.OPEN, _("活动已结束或已取消"), code="status", status=409
+    )
     activity.status = Activity.Status.FINISHED
     activity.voting_open = False
     activity.save(update_fields=["status", "voting_open"])
@@ -229,23 +251,23 @@ def _signed(activity) -> int:
 @transaction.atomic
 def activity_signup(*, actor, activity: Activity, note: str = "", now=None) -> ActivitySignup:
     """Sign up the logged-in user: before the start, within capacity, once."""
-    require(actor, "activities.sign_up", activity, "您不在该活动的街道（镇）范围内")
+    require(actor, "activities.sign_up", activity, _("您不在该活动的街道（镇）范围内"))
     activity = _lock(activity)
     now = now or timezone.now()
     ensure(
         activity.status == Activity.Status.OPEN,
-        "活动已结束或已取消，不能报名",
+        _("活动已结束或已取消，不能报名"),
         code="closed",
         status=409,
     )
-    ensure(now < activity.starts_at, "活动已开始，报名已截止", code="started", status=409)
-    note = _text(note, "备注", 100, required=False)
+    ensure(now < activity.starts_at, _("活动已开始，报名已截止"), code="started", status=409)
+    note = _text(note, _("备注"), 100, required=False)
     signup = ActivitySignup.objects.filter(activity=activity, user=actor).first()
     if signup is not None and signup.status == ActivitySignup.Status.SIGNED:
-        raise ServiceError("您已报名该活动，无需重复报名", code="duplicate", status=409)
+        raise ServiceError(_("您已报名该活动，无需重复报名"), code="duplicate", status=409)
     ensure(
         _signed(activity) < activity.capacity,
-        f"名额已满（共{activity.capacity}个名额）",
+        _("名额已满（共%(capacity)s个名额）") % {"capacity": activity.capacity},
         code="full",
         status=409,
     )
@@ -258,7 +280,7 @@ def activity_signup(*, actor, activity: Activity, note: str = "", now=None) -> A
         with transaction.atomic():
             _save(signup)
     except IntegrityError as exc:
-        raise ServiceError("您已报名该活动，无需重复报名", code="duplicate", status=409) from exc
+        raise ServiceError(_("您已报名该活动，无需重复报名"), code="duplicate", status=409) from exc
     audit_record(actor=actor, action="activities.signup", obj=activity, after={"user": actor.pk})
     return signup
 
@@ -270,8 +292,8 @@ def activity_cancel_signup(*, actor, activity: Activity, now=None) -> ActivitySi
     signup = ActivitySignup.objects.filter(
         activity=activity, user=actor, status=ActivitySignup.Status.SIGNED
     ).first()
-    ensure(signup is not None, "您没有报名该活动", code="not_signed", status=404)
-    ensure(now < activity.starts_at, "活动已开始，不能取消报名", code="started", status=409)
+    ensure(signup is not None, _("您没有报名该活动"), code="not_signed", status=404)
+    ensure(now < activity.starts_at, _("活动已开始，不能取消报名"), code="started", status=409)
     signup.status = ActivitySignup.Status.CANCELLED
     signup.save(update_fields=["status"])
     audit_record(
@@ -297,11 +319,13 @@ def checkin_window(activity: Activity) -> tuple[datetime.datetime, datetime.date
 
 
 def _check_window(activity: Activity, now) -> None:
-    ensure(activity.status != Activity.Status.CANCELLED, "活动已取消", code="cancelled", status=409)
+    ensure(
+        activity.status != Activity.Status.CANCELLED, _("活动已取消"), code="cancelled", status=409
+    )
     opens, closes = checkin_window(activity)
     ensure(
         opens <= now <= closes,
-        "不在签到时间内：签到从活动开始前1小时开放，到结束后1小时关闭",
+        _("不在签到时间内：签到从活动开始前1小时开放，到结束后1小时关闭"),
         code="window",
         status=409,
     )
@@ -320,12 +344,12 @@ def activity_checkin(*, actor, activity: Activity, token: str, now=None) -> Acti
     now = now or timezone.now()
     ensure(
         checkin_token_valid(activity, token),
-        "签到二维码无效或已过期，请扫描现场最新的二维码",
+        _("签到二维码无效或已过期，请扫描现场最新的二维码"),
         code="bad_token",
         status=403,
     )
     _check_window(activity, now)
-    require(actor, "activities.check_in", activity, "您不在该活动的街道（镇）范围内")
+    require(actor, "activities.check_in", activity, _("您不在该活动的街道（镇）范围内"))
     existing = ActivityCheckin.objects.filter(activity=activity, user=actor).first()
     if existing is not None:
         return existing
@@ -365,20 +389,22 @@ def activity_sign_in_offline(
     now=None,
 ) -> ActivityCheckin:
     """Staff sign in someone without a phone (offline channel)."""
-    require(actor, "activities.manage_activity", activity, "您无权为该活动代签")
+    require(actor, "activities.manage_activity", activity, _("您无权为该活动代签"))
     activity = _lock(activity)
     now = now or timezone.now()
     _check_window(activity, now)
-    name = _text(name, "签到人姓名", 50)
+    name = _text(name, _("签到人姓名"), 50)
     if birth_year not in (None, ""):
         birth_year = int(birth_year)
-        ensure(1900 <= birth_year <= timezone.localdate().year, "出生年份不正确", code="birth_year")
+        ensure(
+            1900 <= birth_year <= timezone.localdate().year, _("出生年份不正确"), code="birth_year"
+        )
     else:
         birth_year = None
     if person is not None:
         ensure(
             not ActivityCheckin.objects.filter(activity=activity, person=person).exists(),
-            f"“{person.name}”已签到",
+            _("“%(name)s”已签到") % {"name": person.name},
             code="duplicate",
             status=409,
         )
@@ -388,7 +414,7 @@ def activity_sign_in_offline(
             not ActivityCheckin.objects.filter(
                 activity=activity, name=name, user__isnull=True, person__isnull=True
             ).exists(),
-            f"“{name}”已签到",
+            _("“%(name)s”已签到") % {"name": name},
             code="duplicate",
             status=409,
         )
@@ -414,7 +440,7 @@ def activity_sign_in_offline(
 @transaction.atomic
 def activity_rotate_code(*, actor, activity: Activity) -> Activity:
     """A new QR code: every earlier code of the activity stops working."""
-    require(actor, "activities.manage_activity", activity, "您无权管理该活动")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该活动"))
     activity = _lock(activity)
     activity.checkin_key = secrets.token_hex(8)
     activity.save(update_fields=["checkin_key"])
@@ -429,10 +455,14 @@ def activity_rotate_code(*, actor, activity: Activity) -> Activity:
 def activity_photo_add(*, actor, activity: Activity, image, caption: str = "") -> ActivityPhoto:
     from linli.needs.images import clean_photo
 
-    require(actor, "activities.manage_activity", activity, "您无权为该活动上传照片")
-    ensure(image is not None, "请选择照片", code="image")
-    caption = _text(caption, "照片说明", 100, required=False)
-    ensure(activity.photos.count() < MAX_PHOTOS, f"每个活动最多{MAX_PHOTOS}张照片", code="too_many")
+    require(actor, "activities.manage_activity", activity, _("您无权为该活动上传照片"))
+    ensure(image is not None, _("请选择照片"), code="image")
+    caption = _text(caption, _("照片说明"), 100, required=False)
+    ensure(
+        activity.photos.count() < MAX_PHOTOS,
+        _("每个活动最多%(MAX_PHOTOS)s张照片") % {"MAX_PHOTOS": MAX_PHOTOS},
+        code="too_many",
+    )
     clean = clean_photo(image)
     photo = ActivityPhoto(
         activity=activity,
@@ -455,7 +485,7 @@ def activity_photo_add(*, actor, activity: Activity, image, caption: str = "") -
 def _contest(activity: Activity) -> None:
     ensure(
         activity.kind == ActivityKind.CONTEST,
-        "只有设计赛有作品、评委和公众投票",
+        _("只有设计赛有作品、评委和公众投票"),
         code="not_contest",
     )
 
@@ -470,24 +500,27 @@ def entry_add(
     description: str = "",
     author_user=None,
 ) -> ContestEntry:
-    require(actor, "activities.manage_activity", activity, "您无权管理该设计赛")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该设计赛"))
     activity = _lock(activity)
     _contest(activity)
     ensure(
-        activity.status == Activity.Status.OPEN, "设计赛已结束或已取消", code="closed", status=409
+        activity.status == Activity.Status.OPEN,
+        _("设计赛已结束或已取消"),
+        code="closed",
+        status=409,
     )
-    title = _text(title, "作品名称", 80)
+    title = _text(title, _("作品名称"), 80)
     ensure(
         not activity.entries.filter(title=title).exists(),
-        f"已有名为“{title}”的作品",
+        _("已有名为“%(title)s”的作品") % {"title": title},
         code="duplicate",
         status=409,
     )
     entry = ContestEntry(
         activity=activity,
         title=title,
-        author=_text(author, "作者", 80),
-        description=_text(description, "作品说明", 2000, required=False),
+        author=_text(author, _("作者"), 80),
+        description=_text(description, _("作品说明"), 2000, required=False),
         author_user=author_user,
         submitted_by=actor,
     )
@@ -503,12 +536,12 @@ def entry_add(
 
 @transaction.atomic
 def juror_add(*, actor, activity: Activity, user) -> ContestJuror:
-    require(actor, "activities.manage_activity", activity, "您无权管理该设计赛")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该设计赛"))
     _contest(activity)
-    ensure(user is not None, "请填写评委的手机号（须已注册）", code="user")
+    ensure(user is not None, _("请填写评委的手机号（须已注册）"), code="user")
     ensure(
         not ContestJuror.objects.filter(activity=activity, user=user).exists(),
-        f"{user.name}已是评委",
+        _("%(name)s已是评委") % {"name": user.name},
         code="duplicate",
         status=409,
     )
@@ -521,20 +554,26 @@ def juror_add(*, actor, activity: Activity, user) -> ContestJuror:
 def jury_score(*, actor, entry: ContestEntry, score, comment: str = "") -> JuryScore:
     """A juror scores an entry 1–10; scoring again revises the juror's score."""
     activity = entry.activity
-    require(actor, "activities.score", activity, "只有本设计赛的评委可以评分")
+    require(actor, "activities.score", activity, _("只有本设计赛的评委可以评分"))
     activity = _lock(activity)
     ensure(
         activity.status == Activity.Status.OPEN,
-        "设计赛已结束，评分已关闭",
+        _("设计赛已结束，评分已关闭"),
         code="closed",
         status=409,
     )
     try:
         score = int(score)
     except (TypeError, ValueError) as exc:
-        raise ServiceError(f"评分必须是1到{JURY_MAX}的整数", code="score") from exc
-    ensure(1 <= score <= JURY_MAX, f"评分必须是1到{JURY_MAX}的整数", code="score")
-    comment = _text(comment, "评语", 200, required=False)
+        raise ServiceError(
+            _("评分必须是1到%(JURY_MAX)s的整数") % {"JURY_MAX": JURY_MAX}, code="score"
+        ) from exc
+    ensure(
+        1 <= score <= JURY_MAX,
+        _("评分必须是1到%(JURY_MAX)s的整数") % {"JURY_MAX": JURY_MAX},
+        code="score",
+    )
+    comment = _text(comment, _("评语"), 200, required=False)
     juror = ContestJuror.objects.get(activity=activity, user=actor)
     row = JuryScore.objects.filter(entry=entry, juror=juror).first()
     before = {"score": row.score} if row else None
@@ -554,17 +593,17 @@ def jury_score(*, actor, entry: ContestEntry, score, comment: str = "") -> JuryS
 
 @transaction.atomic
 def voting_set(*, actor, activity: Activity, open: bool) -> Activity:  # noqa: A002
-    require(actor, "activities.manage_activity", activity, "您无权管理该设计赛")
+    require(actor, "activities.manage_activity", activity, _("您无权管理该设计赛"))
     activity = _lock(activity)
     _contest(activity)
     if open:
         ensure(
             activity.status == Activity.Status.OPEN,
-            "设计赛已结束或已取消",
+            _("设计赛已结束或已取消"),
             code="closed",
             status=409,
         )
-        ensure(activity.entries.exists(), "还没有参赛作品，不能开启投票", code="no_entries")
+        ensure(activity.entries.exists(), _("还没有参赛作品，不能开启投票"), code="no_entries")
     before = {"voting_open": activity.voting_open}
     activity.voting_open = bool(open)
     _save(activity)
@@ -581,14 +620,14 @@ def voting_set(*, actor, activity: Activity, open: bool) -> Activity:  # noqa: A
 @transaction.atomic
 def public_vote(*, actor, activity: Activity, entry: ContestEntry) -> PublicVote:
     """One public vote per account and contest, while the organiser keeps the vote open."""
-    require(actor, "activities.vote", activity, "您不在该设计赛的街道（镇）范围内")
+    require(actor, "activities.vote", activity, _("您不在该设计赛的街道（镇）范围内"))
     activity = _lock(activity)
     _contest(activity)
-    ensure(activity.voting_open, "公众投票未开放", code="closed", status=409)
-    ensure(entry.activity_id == activity.pk, "该作品不属于本设计赛", code="entry")
+    ensure(activity.voting_open, _("公众投票未开放"), code="closed", status=409)
+    ensure(entry.activity_id == activity.pk, _("该作品不属于本设计赛"), code="entry")
     ensure(
         not PublicVote.objects.filter(activity=activity, user=actor).exists(),
-        "您已投过票，每人限投一票",
+        _("您已投过票，每人限投一票"),
         code="duplicate",
         status=409,
     )
@@ -596,7 +635,7 @@ def public_vote(*, actor, activity: Activity, entry: ContestEntry) -> PublicVote
         with transaction.atomic():
             vote = PublicVote.objects.create(activity=activity, entry=entry, user=actor)
     except IntegrityError as exc:
-        raise ServiceError("您已投过票，每人限投一票", code="duplicate", status=409) from exc
+        raise ServiceError(_("您已投过票，每人限投一票"), code="duplicate", status=409) from exc
     audit_record(
         actor=actor, action="activities.public_vote", obj=activity, after={"entry": entry.pk}
     )

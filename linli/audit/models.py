@@ -13,6 +13,7 @@ import json
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 PLATFORM_CHAIN = "platform"
 
@@ -32,12 +33,12 @@ def genesis_hash(chain: str) -> str:
 class AuditChainHead(models.Model):
     """The head of one chain, locked while appending so that its writers extend it in turn."""
 
-    chain = models.CharField("审计链", max_length=40, unique=True)
+    chain = models.CharField(gettext_lazy("审计链"), max_length=40, unique=True)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "审计链头"
+        verbose_name = gettext_lazy("审计链头")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -45,10 +46,10 @@ class AuditChainHead(models.Model):
 
 
 class AuditEvent(models.Model):
-    at = models.DateTimeField("时间", db_index=True)
+    at = models.DateTimeField(gettext_lazy("时间"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="操作人",
+        verbose_name=gettext_lazy("操作人"),
         null=True,
         blank=True,
         # an account with audit events is kept: the event's hash covers its actor id and
@@ -56,21 +57,21 @@ class AuditEvent(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    actor_label = models.CharField("操作人（快照）", max_length=100, blank=True)
-    action = models.CharField("动作", max_length=80, db_index=True)
-    object_type = models.CharField("对象类型", max_length=80, db_index=True)
-    object_id = models.CharField("对象编号", max_length=64, db_index=True)
-    object_repr = models.CharField("对象", max_length=200, blank=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    chain = models.CharField("审计链", max_length=40, default=PLATFORM_CHAIN)
-    seq = models.BigIntegerField("链内序号")
+    actor_label = models.CharField(gettext_lazy("操作人（快照）"), max_length=100, blank=True)
+    action = models.CharField(gettext_lazy("动作"), max_length=80, db_index=True)
+    object_type = models.CharField(gettext_lazy("对象类型"), max_length=80, db_index=True)
+    object_id = models.CharField(gettext_lazy("对象编号"), max_length=64, db_index=True)
+    object_repr = models.CharField(gettext_lazy("对象"), max_length=200, blank=True)
+    before = models.JSONField(gettext_lazy("变更前"), null=True, blank=True)
+    after = models.JSONField(gettext_lazy("变更后"), null=True, blank=True)
+    chain = models.CharField(gettext_lazy("审计链"), max_length=40, default=PLATFORM_CHAIN)
+    seq = models.BigIntegerField(gettext_lazy("链内序号"))
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "审计事件"
+        verbose_name = gettext_lazy("审计事件")
         verbose_name_plural = verbose_name
         constraints = [
             # one event per position of a chain: two writers can never fork a chain
@@ -126,17 +127,17 @@ class AuditCheckpoint(models.Model):
     on its notice board or a third party keeps.
     """
 
-    chain = models.CharField("审计链", max_length=40)
-    count = models.BigIntegerField("事件数")
-    head_hash = models.CharField("链头哈希", max_length=64)
-    at = models.DateTimeField("签署时间")
-    key_id = models.CharField("签名密钥指纹", max_length=16)
-    signature = models.CharField("签名", max_length=100)
-    reason = models.CharField("原因", max_length=80, blank=True)
+    chain = models.CharField(gettext_lazy("审计链"), max_length=40)
+    count = models.BigIntegerField(gettext_lazy("事件数"))
+    head_hash = models.CharField(gettext_lazy("链头哈希"), max_length=64)
+    at = models.DateTimeField(gettext_lazy("签署时间"))
+    key_id = models.CharField(gettext_lazy("签名密钥指纹"), max_length=16)
+    signature = models.CharField(gettext_lazy("签名"), max_length=100)
+    reason = models.CharField(gettext_lazy("原因"), max_length=80, blank=True)
 
     class Meta:
         ordering = ["id"]
-        verbose_name = "审计检查点"
+        verbose_name = gettext_lazy("审计检查点")
         verbose_name_plural = verbose_name
         indexes = [models.Index(fields=["chain", "-count"], name="audit_ckpt_chain_count")]
 

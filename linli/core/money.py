@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext as _
+
 from linli.core.errors import ServiceError
 
 # No community project moves more than this in one line: 1 亿元. Anything larger is a typo
@@ -28,29 +30,34 @@ def yuan_to_fen(
     ``positive`` refuses zero too (a cost line, a quote); ``allow_negative`` lets a
     correction through; more than two decimals and more than ``max_fen`` are refused."""
     if isinstance(text, float):
-        raise ServiceError("金额不能使用浮点数", code="amount")
+        raise ServiceError(_("金额不能使用浮点数"), code="amount")
     s = str(text if text is not None else "").strip()
     for mark in (",", "，", "¥", "￥", "元"):
         s = s.replace(mark, "")
     s = s.strip()
     if not s:
-        raise ServiceError("请填写金额", code="amount")
+        raise ServiceError(_("请填写金额"), code="amount")
     try:
         amount = Decimal(s)
     except InvalidOperation:
-        raise ServiceError(f"金额“{text}”不是有效的数字", code="amount") from None
+        raise ServiceError(
+            _("金额“%(text)s”不是有效的数字") % {"text": text}, code="amount"
+        ) from None
     if not amount.is_finite():
-        raise ServiceError(f"金额“{text}”不是有效的数字", code="amount")
+        raise ServiceError(_("金额“%(text)s”不是有效的数字") % {"text": text}, code="amount")
     fen = amount * 100
     if fen != fen.to_integral_value():
-        raise ServiceError(f"金额“{text}”最多保留两位小数（精确到分）", code="amount")
+        raise ServiceError(
+            _("金额“%(text)s”最多保留两位小数（精确到分）") % {"text": text}, code="amount"
+        )
     if positive and fen <= 0:
-        raise ServiceError(f"金额“{text}”必须大于0", code="amount")
+        raise ServiceError(_("金额“%(text)s”必须大于0") % {"text": text}, code="amount")
     if fen < 0 and not allow_negative:
-        raise ServiceError("金额不能为负数", code="amount")
+        raise ServiceError(_("金额不能为负数"), code="amount")
     if abs(fen) > max_fen:
         raise ServiceError(
-            f"金额“{text}”超出合理范围（单笔不超过 {fen_to_yuan(max_fen)} 元），请核对后重新填写",
+            _("金额“%(text)s”超出合理范围（单笔不超过 %(fen_to_yuan)s 元），请核对后重新填写")
+            % {"text": text, "fen_to_yuan": fen_to_yuan(max_fen)},
             code="amount",
         )
     return int(fen)

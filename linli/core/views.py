@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 
@@ -59,16 +60,16 @@ def _error(request, status: int, message: str):
 
 
 def bad_request(request, exception=None):
-    return _error(request, 400, "请求有误，请检查后重试")
+    return _error(request, 400, _("请求有误，请检查后重试"))
 
 
 def permission_denied(request, exception=None):
-    message = str(exception) if exception and str(exception) else "您无权访问此页面"
+    message = str(exception) if exception and str(exception) else _("您无权访问此页面")
     return _error(request, 403, message)
 
 
 def page_not_found(request, exception=None):
-    return _error(request, 404, "页面不存在，或您无权查看")
+    return _error(request, 404, _("页面不存在，或您无权查看"))
 
 
 def server_error(request):
@@ -77,7 +78,7 @@ def server_error(request):
     from django.http import HttpResponseServerError
     from django.template.loader import render_to_string
 
-    html = render_to_string("error.html", {"status": 500, "message": "服务器出错了，请稍后再试"})
+    html = render_to_string("error.html", {"status": 500, "message": _("服务器出错了，请稍后再试")})
     return HttpResponseServerError(html)
 
 

@@ -44,6 +44,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 ONLINE = "online"
 OFFLINE = "offline"
@@ -241,7 +242,7 @@ def _const(value):
 SOURCES: list[Source] = [
     Source(
         key="meeting_signin",
-        label="会议签到",
+        label=gettext_lazy("会议签到"),
         step="deliberation",
         model="deliberation.Attendance",
         committee="meeting__committee",
@@ -255,7 +256,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="ballot",
-        label="投票表决",
+        label=gettext_lazy("投票表决"),
         step="voting",
         model="voting.Ballot",
         committee="vote__committee",
@@ -276,7 +277,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="survey_response",
-        label="问卷填答",
+        label=gettext_lazy("问卷填答"),
         step="surveys",
         model="surveys.Response",
         committee="survey__committee",
@@ -290,7 +291,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="need",
-        label="需求与“我也需要”",
+        label=gettext_lazy("需求与“我也需要”"),
         step="needs",
         model="needs.NeedSupport",
         committee="need__committee",
@@ -301,7 +302,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="design_rating",
-        label="方案评分",
+        label=gettext_lazy("方案评分"),
         step="planning",
         model="planning.OptionRating",
         committee="option__round__project__committee",
@@ -312,7 +313,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="design_comment",
-        label="方案意见",
+        label=gettext_lazy("方案意见"),
         step="planning",
         model="planning.OptionComment",
         committee="option__round__project__committee",
@@ -323,7 +324,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="opinion_vote",
-        label="议题观点表态",
+        label=gettext_lazy("议题观点表态"),
         step="opinions",
         model="opinions.OpinionVote",
         committee="statement__conversation__committee",
@@ -334,7 +335,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="patrol",
-        label="巡查值守",
+        label=gettext_lazy("巡查值守"),
         step="implementation",
         model="implementation.PatrolRecord",
         committee="site__project__committee",
@@ -345,7 +346,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="evaluation_score",
-        label="项目评议评分",
+        label=gettext_lazy("项目评议评分"),
         step="evaluation",
         model="evaluation.Score",
         committee="evaluation__project__committee",
@@ -356,7 +357,7 @@ SOURCES: list[Source] = [
     ),
     Source(
         key="endorsement",
-        label="公约签署",
+        label=gettext_lazy("公约签署"),
         step="evaluation",
         model="evaluation.Endorsement",
         committee="convention__committee",
@@ -371,7 +372,7 @@ SOURCES: list[Source] = [
 SOURCES += [
     Source(
         key="activity_checkin",
-        label="营造活动签到",
+        label=gettext_lazy("营造活动签到"),
         step="activities",
         model="activities.ActivityCheckin",
         committee="activity__committee",
@@ -386,7 +387,7 @@ SOURCES += [
     ),
     Source(
         key="contest_vote",
-        label="设计赛公众投票",
+        label=gettext_lazy("设计赛公众投票"),
         step="activities",
         model="activities.PublicVote",
         committee="activity__committee",

@@ -19,6 +19,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 from linli.engine import lifecircle
@@ -177,14 +178,15 @@ def map_layers(user, committee_ids: list[int], *, with_buildings: bool | None = 
                     {
                         "kind": "building",
                         "name": f"{compound_name.get(b['compound_id'], '')}{b['number']}",
-                        "label": f"{b['floors']}层" + ("，有电梯" if b["has_elevator"] else ""),
+                        "label": _("%(n)s层") % {"n": b["floors"]}
+                        + (_("，有电梯") if b["has_elevator"] else ""),
                         "gaps": gaps,
                     },
                 )
             )
 
-    micro_labels = dict(MicroSpace.Kind.choices)
-    cond_labels = dict(MicroSpace.Condition.choices)
+    micro_labels = {k: str(v) for k, v in MicroSpace.Kind.choices}
+    cond_labels = {k: str(v) for k, v in MicroSpace.Condition.choices}
     microspaces, micro_at = [], {}
     for m in (
         MicroSpace.objects.filter(compound__committee_id__in=committee_ids)
@@ -215,7 +217,7 @@ def map_layers(user, committee_ids: list[int], *, with_buildings: bool | None = 
     needs = _needs(user, committee_ids, compound_at, building_at, micro_at)
     projects = _projects(user, committee_ids, compound_at, building_at, micro_at)
 
-    facility_labels = dict(Facility.Kind.choices)
+    facility_labels = {k: str(v) for k, v in Facility.Kind.choices}
     street_ids = set(
         Committee.objects.filter(id__in=committee_ids).values_list("street_id", flat=True)
     )
@@ -252,7 +254,7 @@ def map_layers(user, committee_ids: list[int], *, with_buildings: bool | None = 
             "by_kind": lc["by_kind"],
             "gap_points": _collection(lc["gap_points"]),
         },
-        "stages": [{"stage": s.value, "label": s.label} for s in Stage],
+        "stages": [{"stage": s.value, "label": str(s.label)} for s in Stage],
         "bounds": _bounds(located + [p for p in building_at.values() if p]),
         "committees": len(committee_ids),
         "buildings_shown": with_buildings,
@@ -288,7 +290,7 @@ def _life_circle(committee_ids, buildings, building_at) -> dict:
         "id", "kind", "lat", "lng", "street_id"
     ):
         facilities[f["street_id"]].append(f)
-    labels = dict(Facility.Kind.choices)
+    labels = {k: str(v) for k, v in Facility.Kind.choices}
     gaps_all: dict[int, list[str]] = {}
     gap_points = []
     missing: dict[str, int] = defaultdict(int)
@@ -313,7 +315,7 @@ def _life_circle(committee_ids, buildings, building_at) -> dict:
                     _feature(
                         br.building.lng,
                         br.building.lat,
-                        {"kind": "gap", "name": "，".join(names), "gaps": len(names)},
+                        {"kind": "gap", "name": _("，").join(names), "gaps": len(names)},
                     )
                 )
     total = len(gaps_all)
@@ -339,8 +341,8 @@ def _needs(user, committee_ids, compound_at, building_at, micro_at) -> list[dict
     """Needs as the committee's residents see them: what and where, never who."""
     from linli.needs.selectors import needs_visible_to
 
-    cats = dict(Category.choices)
-    statuses = dict(Need.Status.choices)
+    cats = {k: str(v) for k, v in Category.choices}
+    statuses = {k: str(v) for k, v in Need.Status.choices}
     features = []
     rows = (
         needs_visible_to(user)
@@ -411,8 +413,8 @@ def _projects(user, committee_ids, compound_at, building_at, micro_at) -> list[d
             sum(p[0] for p in pts) / len(pts),
             sum(p[1] for p in pts) / len(pts),
         )
-    stages = dict(Stage.choices)
-    kinds = dict(ProjectKind.choices)
+    stages = {k: str(v) for k, v in Stage.choices}
+    kinds = {k: str(v) for k, v in ProjectKind.choices}
     features = []
     for p in rows:
         pid = p["id"]

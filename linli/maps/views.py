@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from linli.maps import scope
 
@@ -30,7 +31,7 @@ def committee_map(request, committee_id: int):
     committee = scope.visible_committee(request.user, committee_id)
     return _page(
         request,
-        title=f"{committee.name} · 地图",
+        title=_("%(name)s · 地图") % {"name": committee.name},
         crumbs=[(committee.street.name, None), (committee.name, None)],
         data_url=reverse("api:committee_layers", args=[committee.pk]),
         scale="committee",
@@ -42,7 +43,7 @@ def street_map(request, street_id: int):
     street = scope.visible_street(request.user, street_id)
     return _page(
         request,
-        title=f"{street.name} · 地图",
+        title=_("%(name)s · 地图") % {"name": street.name},
         crumbs=[(street.name, reverse("places:street", args=[street.pk]))],
         data_url=reverse("api:street_layers", args=[street.pk]),
         scale="street",
@@ -54,7 +55,7 @@ def district_map(request, district_id: int):
     district = scope.managed_district(request.user, district_id)
     return _page(
         request,
-        title=f"{district.name} · 地图",
+        title=_("%(name)s · 地图") % {"name": district.name},
         crumbs=[(district.name, reverse("places:district", args=[district.pk]))],
         data_url=reverse("api:district_layers", args=[district.pk]),
         scale="district",

@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from linli.core.validators import validate_no_script
 from linli.notices.validators import validate_attachment
@@ -128,9 +128,9 @@ class Notice(models.Model):
         """The status as residents should read it: a published notice past its end is 期满."""
         now = timezone.now()
         if self.status == self.Status.PUBLISHED and self.starts_at and now < self.starts_at:
-            return "待公示"
+            return gettext("待公示")
         if self.status == self.Status.PUBLISHED and self.ends_at and now > self.ends_at:
-            return "公示期满"
+            return gettext("公示期满")
         return self.get_status_display()
 
     def is_open_for_objections(self, now=None) -> bool:

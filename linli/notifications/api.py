@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.core.errors import ServiceError
@@ -218,10 +219,10 @@ def _record(request, subject_type, subject_id, building_id, payload: DoorContact
         else None
     )
     if flat is None:
-        raise ServiceError("请选择本楼栋的住户", code="flat")
+        raise ServiceError(_("请选择本楼栋的住户"), code="flat")
     person = Person.objects.filter(pk=payload.person_id).first() if payload.person_id else None
     if payload.person_id and person is None:
-        raise ServiceError("所选告知对象不是该户的居民或业主", code="person")
+        raise ServiceError(_("所选告知对象不是该户的居民或业主"), code="person")
     contact = services.door_contact_record(
         actor=request.auth,
         subject_type=subject_type,

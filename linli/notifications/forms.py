@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.notifications.models import EXTERNAL_CHANNELS, Channel, DoorContact, Kind
 
@@ -43,25 +45,27 @@ class PreferencesForm(forms.Form):
 
 
 class DoorContactForm(forms.Form):
-    flat = forms.TypedChoiceField(label="住户", coerce=int)
-    person = forms.TypedChoiceField(label="告知对象", coerce=int, required=False, empty_value=None)
-    method = forms.ChoiceField(label="告知方式", choices=DoorContact.Method.choices)
-    method_note = forms.CharField(label="其他方式说明", max_length=60, required=False)
-    told_by_name = forms.CharField(label="告知人", max_length=50, required=False)
+    flat = forms.TypedChoiceField(label=gettext_lazy("住户"), coerce=int)
+    person = forms.TypedChoiceField(
+        label=gettext_lazy("告知对象"), coerce=int, required=False, empty_value=None
+    )
+    method = forms.ChoiceField(label=gettext_lazy("告知方式"), choices=DoorContact.Method.choices)
+    method_note = forms.CharField(label=gettext_lazy("其他方式说明"), max_length=60, required=False)
+    told_by_name = forms.CharField(label=gettext_lazy("告知人"), max_length=50, required=False)
     told_at = forms.DateTimeField(
-        label="告知时间",
+        label=gettext_lazy("告知时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
     )
-    note = forms.CharField(label="备注", max_length=200, required=False)
+    note = forms.CharField(label=gettext_lazy("备注"), max_length=200, required=False)
 
     def __init__(self, *args, door_list, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["flat"].choices = [
-            (r.flat.pk, f"{r.flat}{'（老人）' if r.elderly else ''}") for r in door_list.rows
+            (r.flat.pk, str(r.flat) + (_("（老人）") if r.elderly else "")) for r in door_list.rows
         ]
-        self.fields["person"].choices = [("", "（不指定）")] + [
+        self.fields["person"].choices = [("", _("（不指定）"))] + [
             (p.pk, p.name) for r in door_list.rows for p, _age in r.members
         ]
         self.fields["told_by_name"].initial = actor.name

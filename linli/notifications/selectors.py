@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 from linli.notifications.models import DoorContact, Notification
@@ -70,7 +71,7 @@ def door_subject(subject_type: str, subject_id: int):
     else:
         subject = None
     if subject is None:
-        raise Http404("事项不存在")
+        raise Http404(_("事项不存在"))
     return subject
 
 
@@ -78,9 +79,9 @@ def door_building(user, subject_type: str, subject, building_id: int):
     """One of the user's buildings that the subject covers, else 404."""
     building = buildings_for_door_lists(user).filter(pk=building_id).first()
     if building is None or building.compound.committee_id != subject.committee_id:
-        raise Http404("楼栋不存在")
+        raise Http404(_("楼栋不存在"))
     if not subject_flats(subject_type, subject).filter(building_id=building.pk).exists():
-        raise Http404("该事项不涉及此楼栋")
+        raise Http404(_("该事项不涉及此楼栋"))
     return building
 
 
@@ -99,7 +100,7 @@ class DoorRow:
 
     @property
     def reason(self) -> str:
-        return "未读" if self.has_account else "无账号"
+        return _("未读") if self.has_account else _("无账号")
 
     @property
     def told(self):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Router
 
 from linli.opendata import exports, selectors
@@ -50,5 +51,5 @@ def open_street_year(request, street_id: int, year: int):
 def open_street_year_csv(request, street_id: int, year: int, dataset: str):
     street = selectors.street_or_404(street_id)
     if dataset not in selectors.DATASET_KEYS:
-        raise Http404("没有这个数据集")
+        raise Http404(_("没有这个数据集"))
     return exports.csv_response(street, _export_year(year), dataset)

@@ -7,6 +7,7 @@ import csv
 import io
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
 
 from linli.opendata import selectors
 
@@ -18,22 +19,24 @@ LICENCE = (
 def dictionary() -> dict:
     return {
         "suppression": (
-            f"人数、户数、票数小于 {selectors.min_count()} 的单元格显示为"
-            f"“{selectors.suppressed_label()}”，以免识别到具体住户；可投票户数小于该数时，"
-            "该表决的比例也不公开；出资户少于该数的居民自筹金额不公开。"
+            _(
+                "人数、户数、票数小于 %(n)s 的单元格显示为“%(label)s”，以免识别到具体住户；"
+                "可投票户数小于该数时，该表决的比例也不公开；出资户少于该数的居民自筹金额不公开。"
+            )
+            % {"n": selectors.min_count(), "label": selectors.suppressed_label()}
         ),
         "licence": LICENCE,
         "datasets": [
             {
                 "key": d.key,
-                "title": d.title,
-                "description": d.description,
+                "title": str(d.title),
+                "description": str(d.description),
                 "columns": [
                     {
                         "key": c.key,
-                        "label": c.label,
-                        "type": c.kind,
-                        "description": c.description,
+                        "label": str(c.label),
+                        "type": str(c.kind),
+                        "description": str(c.description),
                         "suppressed": c.suppressed,
                     }
                     for c in d.columns

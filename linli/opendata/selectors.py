@@ -23,6 +23,8 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.funding.models import Account, FundingPlan, JournalLine, SourceKind
 from linli.needs.models import Category, Need, NeedsList
@@ -127,7 +129,7 @@ def streets_overview() -> list[dict]:
 def street_or_404(street_id: int) -> Street:
     street = Street.objects.select_related("district").filter(pk=street_id).first()
     if street is None:
-        raise Http404("街道不存在")
+        raise Http404(_("街道不存在"))
     return street
 
 
@@ -177,21 +179,21 @@ def street_page(street: Street, year: int | None) -> dict:
 def notice_or_404(notice_id: int) -> Notice:
     notice = public_notices().filter(pk=notice_id).first()
     if notice is None:
-        raise Http404("公示不存在或未公开")
+        raise Http404(_("公示不存在或未公开"))
     return notice
 
 
 def vote_or_404(vote_id: int) -> Vote:
     vote = closed_votes().filter(pk=vote_id).first()
     if vote is None:
-        raise Http404("表决不存在或尚未结束")
+        raise Http404(_("表决不存在或尚未结束"))
     return vote
 
 
 def plan_or_404(project_id: int) -> FundingPlan:
     plan = plans_with_books().filter(project_id=project_id).first()
     if plan is None:
-        raise Http404("该项目没有公开的账目")
+        raise Http404(_("该项目没有公开的账目"))
     return plan
 
 
@@ -205,7 +207,7 @@ def vote_summary(vote: Vote) -> dict:
     electors = int(c.get("electors", 0))
     small = electors < min_count()
     choices = c.get("choices") or {}
-    labels = dict(Choice.choices)
+    labels = {k: str(v) for k, v in Choice.choices}
     pct = lambda v: None if small or v is None else v  # noqa: E731
     out = {
         "electors": suppress(electors),
@@ -239,7 +241,7 @@ def accounts_summary(plan: FundingPlan, *, year: int | None = None) -> dict:
     lines = JournalLine.objects.filter(entry__plan=plan, entry__posted_at__isnull=False)
     if year is not None:
         lines = lines.filter(entry__date__year=year)
-    kinds = dict(SourceKind.choices)
+    kinds = {k: str(v) for k, v in SourceKind.choices}
     income: dict[str, int] = defaultdict(int)
     small_sources = _small_resident_sources([plan.pk])
     hidden: set[str] = set()
@@ -314,77 +316,236 @@ _C = Column
 DATASETS: tuple[Dataset, ...] = (
     Dataset(
         "projects",
-        "社区规划项目",
-        "当年立项或当年仍在进行（未完成，或当年完成）的项目，每行一个项目。",
+        gettext_lazy("社区规划项目"),
+        gettext_lazy("当年立项或当年仍在进行（未完成，或当年完成）的项目，每行一个项目。"),
         (
-            _C("project_id", "项目编号", "整数", "平台内的项目编号"),
-            _C("committee", "居委会", "文字", "项目所属居委会"),
-            _C("title", "项目名称", "文字", "项目名称"),
-            _C("kind", "项目类型", "文字", "口袋花园、睦邻客厅、车库、楼道、加装电梯等"),
-            _C("stage", "所处阶段", "文字", "导出时项目所处的阶段（需求征集 … 完成）"),
-            _C("created", "立项日期", "日期", "项目在平台上创建的日期"),
+            _C(
+                "project_id",
+                gettext_lazy("项目编号"),
+                gettext_lazy("整数"),
+                gettext_lazy("平台内的项目编号"),
+            ),
+            _C(
+                "committee",
+                gettext_lazy("居委会"),
+                gettext_lazy("文字"),
+                gettext_lazy("项目所属居委会"),
+            ),
+            _C("title", gettext_lazy("项目名称"), gettext_lazy("文字"), gettext_lazy("项目名称")),
+            _C(
+                "kind",
+                gettext_lazy("项目类型"),
+                gettext_lazy("文字"),
+                gettext_lazy("口袋花园、睦邻客厅、车库、楼道、加装电梯等"),
+            ),
+            _C(
+                "stage",
+                gettext_lazy("所处阶段"),
+                gettext_lazy("文字"),
+                gettext_lazy("导出时项目所处的阶段（需求征集 … 完成）"),
+            ),
+            _C(
+                "created",
+                gettext_lazy("立项日期"),
+                gettext_lazy("日期"),
+                gettext_lazy("项目在平台上创建的日期"),
+            ),
         ),
     ),
     Dataset(
         "needs",
-        "居民需求（按类别汇总）",
-        "当年提出的居民需求，按居委会和类别汇总，不含需求原文和提出人。",
+        gettext_lazy("居民需求（按类别汇总）"),
+        gettext_lazy("当年提出的居民需求，按居委会和类别汇总，不含需求原文和提出人。"),
         (
-            _C("committee", "居委会", "文字", "需求所属居委会"),
-            _C("category", "类别", "文字", "需求类别"),
-            _C("received", "收到需求数", "整数", "当年提出的需求条数（合并前）", True),
-            _C("answered", "已回应数", "整数", "其中已合并、已转为项目或已办结的条数", True),
-            _C("became_project", "转为项目数", "整数", "其中已转为项目的条数", True),
+            _C(
+                "committee",
+                gettext_lazy("居委会"),
+                gettext_lazy("文字"),
+                gettext_lazy("需求所属居委会"),
+            ),
+            _C("category", gettext_lazy("类别"), gettext_lazy("文字"), gettext_lazy("需求类别")),
+            _C(
+                "received",
+                gettext_lazy("收到需求数"),
+                gettext_lazy("整数"),
+                gettext_lazy("当年提出的需求条数（合并前）"),
+                True,
+            ),
+            _C(
+                "answered",
+                gettext_lazy("已回应数"),
+                gettext_lazy("整数"),
+                gettext_lazy("其中已合并、已转为项目或已办结的条数"),
+                True,
+            ),
+            _C(
+                "became_project",
+                gettext_lazy("转为项目数"),
+                gettext_lazy("整数"),
+                gettext_lazy("其中已转为项目的条数"),
+                True,
+            ),
         ),
     ),
     Dataset(
         "notices",
-        "公示",
-        "当年开始的网上公示（公示中或公示结束），不含草稿和已撤回的公示。",
+        gettext_lazy("公示"),
+        gettext_lazy("当年开始的网上公示（公示中或公示结束），不含草稿和已撤回的公示。"),
         (
-            _C("notice_id", "公示编号", "整数", "平台内的公示编号"),
-            _C("committee", "居委会", "文字", "发布公示的居委会"),
-            _C("kind", "公示类型", "文字", "方案公示、结果公示、账目公示等"),
-            _C("title", "标题", "文字", "公示标题"),
-            _C("starts", "公示开始", "日期", "公示开始日期"),
-            _C("ends", "公示截止", "日期", "公示截止日期（未设定则为空）"),
-            _C("project_id", "项目编号", "整数", "所属项目的编号（无则为空）"),
+            _C(
+                "notice_id",
+                gettext_lazy("公示编号"),
+                gettext_lazy("整数"),
+                gettext_lazy("平台内的公示编号"),
+            ),
+            _C(
+                "committee",
+                gettext_lazy("居委会"),
+                gettext_lazy("文字"),
+                gettext_lazy("发布公示的居委会"),
+            ),
+            _C(
+                "kind",
+                gettext_lazy("公示类型"),
+                gettext_lazy("文字"),
+                gettext_lazy("方案公示、结果公示、账目公示等"),
+            ),
+            _C("title", gettext_lazy("标题"), gettext_lazy("文字"), gettext_lazy("公示标题")),
+            _C(
+                "starts",
+                gettext_lazy("公示开始"),
+                gettext_lazy("日期"),
+                gettext_lazy("公示开始日期"),
+            ),
+            _C(
+                "ends",
+                gettext_lazy("公示截止"),
+                gettext_lazy("日期"),
+                gettext_lazy("公示截止日期（未设定则为空）"),
+            ),
+            _C(
+                "project_id",
+                gettext_lazy("项目编号"),
+                gettext_lazy("整数"),
+                gettext_lazy("所属项目的编号（无则为空）"),
+            ),
         ),
     ),
     Dataset(
         "votes",
-        "表决结果",
-        "当年结束并签署结果的表决，只含合计数；可投票户数少于阈值时，人数与比例均不公开。",
+        gettext_lazy("表决结果"),
+        gettext_lazy(
+            "当年结束并签署结果的表决，只含合计数；可投票户数少于阈值时，人数与比例均不公开。"
+        ),
         (
-            _C("vote_id", "表决编号", "整数", "平台内的表决编号"),
-            _C("committee", "居委会", "文字", "组织表决的居委会"),
-            _C("kind", "表决类型", "文字", "业主共同决定、居民表决、方案选择、参与式预算"),
-            _C("title", "表决事项", "文字", "表决事项"),
-            _C("closed", "结束日期", "日期", "结果签署日期"),
-            _C("electors", "可投票户数", "整数", "选民名册中的户数", True),
-            _C("ballots", "投票数", "整数", "有效投票数", True),
-            _C("agree", "同意票数", "整数", "选“同意”的票数（是非表决）", True),
-            _C("disagree", "反对票数", "整数", "选“反对”的票数（是非表决）", True),
-            _C("abstain", "弃权票数", "整数", "选“弃权”的票数（是非表决）", True),
-            _C("participation_pct", "参与率（%）", "百分比", "按人数计的参与比例", True),
-            _C("agree_pct", "同意率（%）", "百分比", "按人数计的同意比例", True),
-            _C("passed", "是否通过", "是否", "按适用规则是否通过（方案选择类为空）"),
+            _C(
+                "vote_id",
+                gettext_lazy("表决编号"),
+                gettext_lazy("整数"),
+                gettext_lazy("平台内的表决编号"),
+            ),
+            _C(
+                "committee",
+                gettext_lazy("居委会"),
+                gettext_lazy("文字"),
+                gettext_lazy("组织表决的居委会"),
+            ),
+            _C(
+                "kind",
+                gettext_lazy("表决类型"),
+                gettext_lazy("文字"),
+                gettext_lazy("业主共同决定、居民表决、方案选择、参与式预算"),
+            ),
+            _C("title", gettext_lazy("表决事项"), gettext_lazy("文字"), gettext_lazy("表决事项")),
+            _C(
+                "closed",
+                gettext_lazy("结束日期"),
+                gettext_lazy("日期"),
+                gettext_lazy("结果签署日期"),
+            ),
+            _C(
+                "electors",
+                gettext_lazy("可投票户数"),
+                gettext_lazy("整数"),
+                gettext_lazy("选民名册中的户数"),
+                True,
+            ),
+            _C(
+                "ballots",
+                gettext_lazy("投票数"),
+                gettext_lazy("整数"),
+                gettext_lazy("有效投票数"),
+                True,
+            ),
+            _C(
+                "agree",
+                gettext_lazy("同意票数"),
+                gettext_lazy("整数"),
+                gettext_lazy("选“同意”的票数（是非表决）"),
+                True,
+            ),
+            _C(
+                "disagree",
+                gettext_lazy("反对票数"),
+                gettext_lazy("整数"),
+                gettext_lazy("选“反对”的票数（是非表决）"),
+                True,
+            ),
+            _C(
+                "abstain",
+                gettext_lazy("弃权票数"),
+                gettext_lazy("整数"),
+                gettext_lazy("选“弃权”的票数（是非表决）"),
+                True,
+            ),
+            _C(
+                "participation_pct",
+                gettext_lazy("参与率（%）"),
+                gettext_lazy("百分比"),
+                gettext_lazy("按人数计的参与比例"),
+                True,
+            ),
+            _C(
+                "agree_pct",
+                gettext_lazy("同意率（%）"),
+                gettext_lazy("百分比"),
+                gettext_lazy("按人数计的同意比例"),
+                True,
+            ),
+            _C(
+                "passed",
+                gettext_lazy("是否通过"),
+                gettext_lazy("是否"),
+                gettext_lazy("按适用规则是否通过（方案选择类为空）"),
+            ),
         ),
     ),
     Dataset(
         "accounts",
-        "项目账目（按来源与用途汇总）",
-        "当年记账的项目收入（按资金来源类型）与支出（按费用项目），不含任何一户的出资。",
+        gettext_lazy("项目账目（按来源与用途汇总）"),
+        gettext_lazy(
+            "当年记账的项目收入（按资金来源类型）与支出（按费用项目），不含任何一户的出资。"
+        ),
         (
-            _C("project_id", "项目编号", "整数", "项目编号"),
-            _C("project", "项目名称", "文字", "项目名称"),
-            _C("direction", "收支", "文字", "收入或支出"),
-            _C("category", "来源/用途", "文字", "收入为资金来源类型，支出为费用项目"),
+            _C(
+                "project_id",
+                gettext_lazy("项目编号"),
+                gettext_lazy("整数"),
+                gettext_lazy("项目编号"),
+            ),
+            _C("project", gettext_lazy("项目名称"), gettext_lazy("文字"), gettext_lazy("项目名称")),
+            _C("direction", gettext_lazy("收支"), gettext_lazy("文字"), gettext_lazy("收入或支出")),
+            _C(
+                "category",
+                gettext_lazy("来源/用途"),
+                gettext_lazy("文字"),
+                gettext_lazy("收入为资金来源类型，支出为费用项目"),
+            ),
             _C(
                 "yuan",
-                "金额（元）",
-                "金额（元）",
-                "当年已记账金额；出资户少于阈值的居民自筹金额不公开",
+                gettext_lazy("金额（元）"),
+                gettext_lazy("金额（元）"),
+                gettext_lazy("当年已记账金额；出资户少于阈值的居民自筹金额不公开"),
                 True,
             ),
         ),
@@ -397,7 +558,7 @@ def dataset(key: str) -> Dataset:
     for d in DATASETS:
         if d.key == key:
             return d
-    raise Http404("没有这个数据集")
+    raise Http404(_("没有这个数据集"))
 
 
 def export(street: Street, year: int) -> dict[str, list[dict]]:
@@ -413,7 +574,8 @@ def export(street: Street, year: int) -> dict[str, list[dict]]:
 
 
 def _projects_rows(street, year, committees) -> list[dict]:
-    stages, kinds = dict(Stage.choices), dict(ProjectKind.choices)
+    stages = {k: str(v) for k, v in Stage.choices}
+    kinds = {k: str(v) for k, v in ProjectKind.choices}
     qs = (
         Project.objects.filter(committee__street=street, created_at__year__lte=year)
         .exclude(stage=Stage.DONE, stage_changed_at__year__lt=year)
@@ -434,7 +596,7 @@ def _projects_rows(street, year, committees) -> list[dict]:
 
 
 def _needs_rows(street, year, committees) -> list[dict]:
-    cats = dict(Category.choices)
+    cats = {k: str(v) for k, v in Category.choices}
     answered = ~Q(status=Need.Status.OPEN) | Q(merged_into__isnull=False)
     qs = (
         Need.objects.filter(committee__street=street, created_at__year=year)
@@ -461,7 +623,7 @@ def _needs_rows(street, year, committees) -> list[dict]:
 def _notices_rows(street, year, committees) -> list[dict]:
     from linli.notices.models import NoticeKind
 
-    kinds = dict(NoticeKind.choices)
+    kinds = {k: str(v) for k, v in NoticeKind.choices}
     qs = (
         public_notices()
         .filter(committee__street=street, starts_at__year=year)
@@ -482,7 +644,7 @@ def _notices_rows(street, year, committees) -> list[dict]:
 
 
 def _votes_rows(street, year, committees) -> list[dict]:
-    kinds = dict(Vote.Kind.choices)
+    kinds = {k: str(v) for k, v in Vote.Kind.choices}
     rows = []
     for v in (
         closed_votes()

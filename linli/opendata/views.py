@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from linli.opendata import exports, selectors
@@ -17,13 +18,13 @@ def _year(request, street) -> int | None:
     if not raw:
         return None
     if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
-        raise Http404("年份不正确")
+        raise Http404(_("年份不正确"))
     return int(raw)
 
 
 def _export_year(year: int) -> int:
     if not 2000 <= year <= 2100:
-        raise Http404("年份不正确")
+        raise Http404(_("年份不正确"))
     return year
 
 

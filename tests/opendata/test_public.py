@@ -166,7 +166,7 @@ def test_data_dictionary_lists_every_column(client):
     for d in selectors.DATASETS:
         assert d.title in page
         for c in d.columns:
-            assert f"<code>{c.key}</code>" in page and c.label in page
+            assert f"<code>{c.key}</code>" in page and str(c.label) in page
             assert (d.key, c.key) in listed
 
 
