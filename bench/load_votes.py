@@ -411,7 +411,11 @@ def main(argv: list[str] | None = None) -> int:
         status, recount = api(args.port, "POST", f"/api/votes/{vote_id}/recount", staff_key)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:  # on a busy machine the workers may take longer than gunicorn's grace to exit
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
         log.close()
 
     from django.db.models import Count, Max

@@ -2,10 +2,12 @@
 
     .venv/bin/python -m bench.profile_cast             # 300 casts through the full stack
     .venv/bin/python -m bench.profile_cast --service   # the service function alone
+    .venv/bin/python -m bench.profile_cast --ninja     # without the short cast path
 
 Builds the same estate as ``bench.load_votes`` in its own database (``--db``), then casts
 ``--casts`` ballots through Django's test client (every middleware, django-ninja, token
-auth, the service, the JSON answer) under cProfile. Prints application CPU per cast
+auth, the service, the JSON answer) under cProfile, timed by CPU time (``--wall`` for wall
+time: on a busy machine that mostly measures waiting). Prints application CPU per cast
 (``time.process_time``), SQL statements per cast and the top functions by cumulative time.
 PostgreSQL's own CPU is not in these figures (``bench.load_votes`` measures both).
 """
@@ -29,6 +31,10 @@ def main() -> int:
     p.add_argument("--service", action="store_true", help="profile ballot_cast only")
     p.add_argument("--top", type=int, default=30)
     p.add_argument(
+        "--ninja", action="store_true", help="without FastCastMiddleware (the django-ninja path)"
+    )
+    p.add_argument("--wall", action="store_true", help="profile wall time instead of CPU time")
+    p.add_argument(
         "--pg", default=os.environ.get("DATABASE_URL", "postgres://root@127.0.0.1:5432/linli")
     )
     args = p.parse_args()
@@ -47,6 +53,13 @@ def main() -> int:
     voters = data["voters"]
     vote_id = data["vote_id"]
     path = f"/api/votes/{vote_id}/ballots"
+    if args.ninja:
+        from django.conf import settings
+        from django.test.utils import override_settings
+
+        override_settings(
+            MIDDLEWARE=[m for m in settings.MIDDLEWARE if not m.endswith("FastCastMiddleware")]
+        ).enable()
     client = Client(SERVER_NAME="127.0.0.1")
 
     def one(i: int) -> None:
@@ -74,7 +87,7 @@ def main() -> int:
     with CaptureQueriesContext(connection) as ctx:
         one(20_000)
     queries = [q["sql"] for q in ctx.captured_queries]
-    prof = cProfile.Profile()
+    prof = cProfile.Profile() if args.wall else cProfile.Profile(time.process_time)
     cpu0, wall0 = time.process_time(), time.perf_counter()
     prof.enable()
     for i in range(args.casts):
@@ -96,7 +109,7 @@ def main() -> int:
     for q in queries:
         print("   ", q[:160])
     print(
-        f"cast ({'service' if args.service else 'full request'}): "
+        f"cast ({'service' if args.service else 'ninja' if args.ninja else 'full request'}): "
         f"app_cpu_ms={cpu_plain:.2f} (profiled {cpu:.2f}) wall_ms={wall:.2f} "
         f"queries={len(queries)} load={os.getloadavg()[0]:.2f}"
     )

@@ -108,6 +108,8 @@ MIDDLEWARE = [
     "linli.core.middleware.RequestSizeLimitMiddleware",
     "linli.core.middleware.RejectNulBytesMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # POST /api/votes/{id}/ballots with a bearer token: the short path (voting/fastcast.py)
+    "linli.voting.fastcast.FastCastMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "linli.core.middleware.ChineseFirstLocaleMiddleware",

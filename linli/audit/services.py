@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
@@ -96,44 +96,91 @@ def audit_record(
     object_id: str | int | None = None,
     before: dict | None = None,
     after: dict | None = None,
+    chain: str | None = None,
+    object_repr: str | None = None,
 ) -> AuditEvent:
     """Append one event to its committee's hash chain, inside the caller's transaction.
 
     The head row of that chain is locked (``select_for_update``) until the caller commits,
     so concurrent writers of one committee append one after another instead of forking the
     chain, while writers of other committees go on undisturbed.
+
+    ``chain`` and ``object_repr`` may be given by a caller that already knows them (the
+    ballot cast: ``committee:<vote.committee_id>`` and the ballot's text), which spares the
+    walk up the object's foreign keys; ``chain`` must be what :func:`chain_for` gives.
     """
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
-    chain = chain_for(obj)
+    if chain is None:
+        chain = chain_for(obj)
+    if object_repr is None:
+        object_repr = str(obj) if obj is not None else ""
+    actor_obj = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+    event = AuditEvent(
+        actor=actor_obj,
+        actor_label=(str(actor_obj) if actor_obj else "系统")[:100],
+        action=action,
+        object_type=object_type or "",
+        object_id=str(object_id if object_id is not None else ""),
+        object_repr=object_repr[:200],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        chain=chain,
+    )
     # No savepoint inside the caller's transaction (two round trips saved per event): an
     # error here rolls the caller's whole transaction back, which is what it must do anyway.
     with transaction.atomic(savepoint=False):
-        head = _locked_head(chain)
-        actor_obj = (
-            actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-        )
-        event = AuditEvent(
-            at=timezone.now(),
-            actor=actor_obj,
-            actor_label=(str(actor_obj) if actor_obj else "系统")[:100],
-            action=action,
-            object_type=object_type or "",
-            object_id=str(object_id if object_id is not None else ""),
-            object_repr=(str(obj) if obj is not None else "")[:200],
-            before=_jsonable(before) if before is not None else None,
-            after=_jsonable(after) if after is not None else None,
-            chain=chain,
-            seq=head.count + 1,
-            prev_hash=head.last_hash,
-        )
-        event.hash = event.compute_hash()
-        event.save()
-        head.last_hash = event.hash
-        head.count += 1
-        head.save(update_fields=["last_hash", "count"])
+        if connection.vendor == "postgresql":
+            _append_pg(event)
+        else:
+            head = _locked_head(chain)
+            event.at = timezone.now()  # after the lock: times never step back along a chain
+            event.seq = head.count + 1
+            event.prev_hash = head.last_hash
+            event.hash = event.compute_hash()
+            event.save()
+            head.last_hash = event.hash
+            head.count += 1
+            head.save(update_fields=["last_hash", "count"])
     return event
+
+
+_EVENT_COLUMNS = (
+    "at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr",
+    "before", "after", "chain", "seq", "prev_hash", "hash",
+)  # fmt: skip
+
+
+def _append_pg(event: AuditEvent) -> None:
+    """The append in two statements (PostgreSQL): lock the chain's head, then insert the
+    event and move the head in one statement. Same rows as the ORM path, three round trips
+    and the ORM's query compilation fewer."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT last_hash, count FROM audit_auditchainhead WHERE chain = %s FOR UPDATE",
+            [event.chain],
+        )
+        row = cursor.fetchone()
+        if row is None:
+            head = _locked_head(event.chain)
+            row = (head.last_hash, head.count)
+        event.prev_hash, event.seq = row[0], row[1] + 1
+        event.at = timezone.now()
+        event.hash = event.compute_hash()
+        fields = [AuditEvent._meta.get_field(name) for name in _EVENT_COLUMNS]
+        params = [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+        columns = ", ".join(f.column for f in fields)
+        cursor.execute(
+            f"WITH ev AS (INSERT INTO audit_auditevent ({columns}) "
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING id), "
+            "head AS (UPDATE audit_auditchainhead SET last_hash = %s, count = %s "
+            "WHERE chain = %s) SELECT id FROM ev",
+            [*params, event.hash, event.seq, event.chain],
+        )
+        event.pk = cursor.fetchone()[0]
+    event._state.adding = False
+    event._state.db = "default"
 
 
 def snapshot(instance: Model, fields: list[str]) -> dict:

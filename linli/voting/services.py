@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -430,51 +430,30 @@ def _count_ballot(
             "choice", "option_ids", "channel", "proxy_name", "proxy_authorisation",
             "cast_by", "cast_at", "revision",
         ])  # fmt: skip
-    audit_record(
-        actor=actor,
-        action="ballot.cast" if before is None else "ballot.change",
-        obj=ballot,
-        before=before,
-        after={
-            "vote": vote.pk,
-            "flat": elector.flat_id,
-            "choice": choice,
-            "option_ids": option_ids,
-            "channel": channel,
-            "proxy_name": proxy_name,
-            "proxy_authorisation": proxy_authorisation,
-            "revision": ballot.revision,
-        },
-    )
+    _audit_ballot(actor=actor, vote=vote, elector=elector, ballot=ballot, before=before)
     return ballot
 
 
 def _cast_target(vote_id: int, flat_id: int, actor) -> tuple[Vote, Elector]:
-    """The vote and the flat's elector row for a cast, each in one indexed lookup.
+    """The vote and the flat's elector row for a cast.
 
-    On PostgreSQL the vote row is read ``FOR SHARE``: casts never wait for one another on
-    it, but closing the vote (``FOR UPDATE``) waits for the casts in flight, and a cast that
-    arrives after the close reads the closed state. The elector row is locked ``FOR NO KEY
-    UPDATE``: casts for the same flat take turns (its counted ballot is always its last
-    recorded cast), casts for other flats do not wait. SQLite runs one writer at a time.
+    On PostgreSQL both come in one statement: the vote row is read ``FOR SHARE`` (casts
+    never wait for one another on it, but closing the vote, ``FOR UPDATE``, waits for the
+    casts in flight, and a cast that arrives after the close reads the closed state); the
+    elector row is locked ``FOR NO KEY UPDATE`` (casts for the same flat take turns, so its
+    counted ballot is always its last recorded cast; casts for other flats do not wait), and
+    whether the caster is registered for the flat is read with it. SQLite runs one writer
+    at a time: two ORM lookups.
     """
     from django.db import connection
     from django.db.models import Exists, OuterRef
 
-    if connection.vendor == "postgresql":
-        locked = list(
-            Vote.objects.raw("SELECT * FROM voting_vote WHERE id = %s FOR SHARE", [vote_id])
-        )
-        if not locked:
-            raise Vote.DoesNotExist
-        vote = locked[0]
-        electors = Elector.objects.select_for_update(no_key=True)
-    else:
-        vote = Vote.objects.get(pk=vote_id)
-        electors = Elector.objects.all()
     user_id = actor.pk if getattr(actor, "is_authenticated", False) else None
+    if connection.vendor == "postgresql":
+        return _cast_target_pg(vote_id, flat_id, user_id)
+    vote = Vote.objects.get(pk=vote_id)
     elector = (
-        electors.filter(vote_id=vote_id, flat_id=flat_id)
+        Elector.objects.filter(vote_id=vote_id, flat_id=flat_id)
         .annotate(
             registered=Exists(
                 ElectorVoter.objects.filter(elector_id=OuterRef("pk"), person__user_id=user_id)
@@ -483,6 +462,53 @@ def _cast_target(vote_id: int, flat_id: int, actor) -> tuple[Vote, Elector]:
         .first()
     )
     return vote, elector
+
+
+_VOTE_FIELDS = [f.attname for f in Vote._meta.concrete_fields]
+_ELECTOR_FIELDS = ["id", "vote_id", "flat_id", "label"]
+_CAST_TARGET_SQL = (
+    "WITH v AS (SELECT {vote} FROM voting_vote WHERE id = %s FOR SHARE), "
+    "e AS (SELECT {elector} FROM voting_elector WHERE vote_id = %s AND flat_id = %s "
+    "FOR NO KEY UPDATE) "
+    "SELECT v.*, {e_elector}, EXISTS (SELECT 1 FROM voting_electorvoter ev "
+    "JOIN places_person p ON p.id = ev.person_id WHERE ev.elector_id = e.id AND p.user_id = %s) "
+    "FROM v LEFT JOIN e ON true"
+).format(
+    vote=", ".join(_VOTE_FIELDS),
+    elector=", ".join(_ELECTOR_FIELDS),
+    e_elector=", ".join(f"e.{name}" for name in _ELECTOR_FIELDS),
+)
+
+
+def _cast_target_pg(vote_id: int, flat_id: int, user_id: int | None) -> tuple[Vote, Elector]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(_CAST_TARGET_SQL, [vote_id, vote_id, flat_id, user_id])
+        row = cursor.fetchone()
+    if row is None:
+        raise Vote.DoesNotExist
+    n = len(_VOTE_FIELDS)
+    vote = Vote.from_db("default", _VOTE_FIELDS, _converted(Vote, _VOTE_FIELDS, row[:n]))
+    elector = None
+    if row[n] is not None:
+        elector = Elector.from_db("default", _ELECTOR_FIELDS, row[n : n + len(_ELECTOR_FIELDS)])
+        elector.registered = row[-1]
+        elector.vote = vote
+    return vote, elector
+
+
+def _converted(model, names, values) -> list:
+    """Values of a raw row as the ORM hands them over (jsonb arrives as text on psycopg 3)."""
+    from django.db import connection
+
+    out = []
+    for name, value in zip(names, values, strict=True):
+        field = model._meta.get_field(name)
+        if value is not None and hasattr(field, "from_db_value"):
+            value = field.from_db_value(value, None, connection)
+        out.append(value)
+    return out
 
 
 def _record_cast(*, vote: Vote, elector: Elector, key: str, choice, option_ids, channel, actor, at):
@@ -504,6 +530,118 @@ def _record_cast(*, vote: Vote, elector: Elector, key: str, choice, option_ids, 
         )
         row = cursor.fetchone()
     return row[0] if row else None
+
+
+_BALLOT_COLUMNS = (
+    "vote_id", "elector_id", "choice", "option_ids", "channel", "proxy_name",
+    "proxy_authorisation", "cast_by_id", "cast_at",
+)  # fmt: skip
+_CAST_AND_COUNT_SQL = (
+    "WITH c AS (INSERT INTO voting_ballotcast (vote_id, elector_id, idempotency_key, choice, "
+    "option_ids, channel, cast_by_id, at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (vote_id, idempotency_key) DO NOTHING RETURNING id), "
+    "old AS (SELECT choice, option_ids, channel, revision FROM voting_ballot "
+    "WHERE vote_id = %s AND elector_id = %s), "
+    "up AS (INSERT INTO voting_ballot ({columns}, revision) SELECT {values}, 1 FROM c "
+    "ON CONFLICT (vote_id, elector_id) DO UPDATE SET {updates}, "
+    "revision = voting_ballot.revision + 1 RETURNING id, revision) "
+    "SELECT (SELECT id FROM c), (SELECT id FROM up), (SELECT revision FROM up), "
+    "old.choice, old.option_ids, old.channel, old.revision FROM (SELECT 1) AS one "
+    "LEFT JOIN old ON true"
+).format(
+    columns=", ".join(_BALLOT_COLUMNS),
+    values=", ".join(["%s"] * len(_BALLOT_COLUMNS)),
+    updates=", ".join(f"{c} = EXCLUDED.{c}" for c in _BALLOT_COLUMNS[2:]),
+)
+_RESENT_SQL = (
+    "SELECT c.elector_id, b.id, b.choice, b.option_ids, b.channel, b.revision, b.cast_at "
+    "FROM voting_ballotcast c LEFT JOIN voting_ballot b "
+    "ON b.vote_id = c.vote_id AND b.elector_id = %s "
+    "WHERE c.vote_id = %s AND c.idempotency_key = %s"
+)
+
+
+def _cast_online_pg(*, actor, vote: Vote, elector: Elector, key: str, choice: str, ids, at):
+    """An online cast on PostgreSQL in two statements after the target lookup: (1) the cast
+    goes in with ``ON CONFLICT DO NOTHING`` on its idempotency key and, only if it went in,
+    the flat's counted ballot is inserted or moved on one revision (``ON CONFLICT (vote,
+    elector) DO UPDATE``), returning the ballot as it was for the audit record; (2) the audit
+    append. A resend reads the flat's ballot in one statement and records nothing. The
+    elector row is already locked (:func:`_cast_target`), so the ballot read here is the one
+    the upsert replaces."""
+    from django.db import connection
+
+    user_id = getattr(actor, "pk", None)
+    marks = Ballot._meta.get_field("option_ids").get_db_prep_save(ids, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CAST_AND_COUNT_SQL,
+            [
+                vote.pk, elector.pk, key, choice, marks, Channel.ONLINE, user_id, at,
+                vote.pk, elector.pk,
+                vote.pk, elector.pk, choice, marks, Channel.ONLINE, "", "", user_id, at,
+            ],
+        )  # fmt: skip
+        cast_id, ballot_id, revision, *old = cursor.fetchone()
+        if cast_id is None:  # a resent request: answer with the flat's ballot, record nothing
+            cursor.execute(_RESENT_SQL, [elector.pk, vote.pk, key])
+            row = cursor.fetchone()
+            ensure(
+                row is not None and row[0] == elector.pk and row[1] is not None,
+                "该幂等键已用于其他户的投票",
+                code="idempotency",
+                status=409,
+            )
+            _, ballot_id, choice, marks_text, channel, revision, at = row
+            ids = Ballot._meta.get_field("option_ids").from_db_value(marks_text, None, connection)
+            return _ballot_row(vote, elector, ballot_id, choice, ids, channel, revision, at, None)
+    ballot = _ballot_row(vote, elector, ballot_id, choice, ids, Channel.ONLINE, revision, at, actor)
+    before = None
+    if old[0] is not None:
+        before = {
+            "choice": old[0],
+            "option_ids": Ballot._meta.get_field("option_ids").from_db_value(
+                old[1], None, connection
+            ),
+            "channel": old[2],
+            "revision": old[3],
+        }
+    _audit_ballot(actor=actor, vote=vote, elector=elector, ballot=ballot, before=before)
+    return ballot
+
+
+def _ballot_row(vote, elector, ballot_id, choice, ids, channel, revision, at, actor) -> Ballot:
+    ballot = Ballot(
+        id=ballot_id, vote=vote, elector=elector, choice=choice, option_ids=ids, channel=channel,
+        revision=revision, cast_at=at,
+    )  # fmt: skip
+    if actor is not None:
+        ballot.cast_by = actor
+    ballot._state.adding = False
+    return ballot
+
+
+def _audit_ballot(*, actor, vote: Vote, elector: Elector, ballot: Ballot, before) -> None:
+    """The ballot's audit event, on the chain of the vote's committee (what chain_for gives
+    for a ballot, without walking its foreign keys)."""
+    audit_record(
+        actor=actor,
+        action="ballot.cast" if before is None else "ballot.change",
+        obj=ballot,
+        before=before,
+        after={
+            "vote": vote.pk,
+            "flat": elector.flat_id,
+            "choice": ballot.choice,
+            "option_ids": ballot.option_ids,
+            "channel": ballot.channel,
+            "proxy_name": ballot.proxy_name,
+            "proxy_authorisation": ballot.proxy_authorisation,
+            "revision": ballot.revision,
+        },
+        chain=f"committee:{vote.committee_id}",
+        object_repr=f"{vote.title} · {elector.label}",
+    )
 
 
 @transaction.atomic
@@ -556,6 +694,10 @@ def ballot_cast(
             proxy_name = proxy_authorisation = ""
     choice, ids = _clean_marks(vote, choice, option_ids)
     now = timezone.now()
+    if channel == Channel.ONLINE and connection.vendor == "postgresql":
+        return _cast_online_pg(
+            actor=actor, vote=vote, elector=elector, key=key, choice=choice, ids=ids, at=now
+        )
     cast_id = _record_cast(
         vote=vote,
         elector=elector,
