@@ -143,7 +143,15 @@ def pages() -> list[tuple[str, str | None, str]]:
     project = Project.objects.filter(committee_id=committee_id).order_by("id").first()
     if project:
         out.append(("project:page", staff, f"/projects/{project.pk}/"))
-        out.append(("transparency:funding", None, f"/funding/project/{project.pk}/public/"))
+        # the residents' money page needs a login (a resident of the project's committee or
+        # its staff); the open-data pages below are the anonymous transparency pages
+        out.append(("transparency:funding", staff, f"/funding/project/{project.pk}/public/"))
+        out.append(("open:project_accounts", None, f"/open/projects/{project.pk}/accounts/"))
+    out.append(("open:landing", None, "/open/"))
+    if street_id:
+        out.append(("open:street", None, f"/open/streets/{street_id}/"))
+    if vote:
+        out.append(("open:vote", None, f"/open/votes/{vote.pk}/"))
     need_list = NeedsList.objects.filter(committee_id=committee_id).order_by("id").first()
     published = (
         NeedsList.objects.filter(public_token__isnull=False)
@@ -167,7 +175,7 @@ def pages() -> list[tuple[str, str | None, str]]:
 
 def measure(
     name: str, mobile: str | None, url: str, repeat: int
-) -> tuple[float, float, int, int, str]:
+) -> tuple[float, float, int, int, str, float]:
     from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -176,13 +184,21 @@ def measure(
     if mobile:
         client.force_login(user(mobile))
     # homes redirect to the role's own page: measure the page the user lands on
+    # ``first``: the first request of the page in this process (cold caches: the
+    # dashboards compute their figures here, later requests read them from the cache)
+    t0 = time.perf_counter()
     response = client.get(url)
+    first = (time.perf_counter() - t0) * 1000
     hops = 0
     while response.status_code in (301, 302) and hops < 5:
         url = response["Location"]
+        t0 = time.perf_counter()
         response = client.get(url)
+        first = (time.perf_counter() - t0) * 1000
         hops += 1
     status = response.status_code
+    if mobile is None and "/accounts/login" in url:
+        status = 302  # an anonymous page that sends to the login page is not measured
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
     queries = len(ctx.captured_queries)  # read now: reset_queries() below empties the log
@@ -195,7 +211,7 @@ def measure(
     times.sort()
     p50 = statistics.median(times)
     p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-    return p50, p95, queries, status, url
+    return p50, p95, queries, status, url, first
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -221,12 +237,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.only and args.only not in name:
             continue
         repeat = args.export_repeat if name.startswith("export:") else args.repeat
-        p50, p95, queries, status, final = measure(name, mobile, url, repeat)
+        p50, p95, queries, status, final, first = measure(name, mobile, url, repeat)
         load = os.getloadavg()[0]
         flag = "" if status == 200 else f" status={status}"
         print(
             f"page: {name} p50_ms={p50:.0f} p95_ms={p95:.0f} queries={queries} "
-            f"load={load:.1f} url={final}{flag}",
+            f"first_ms={first:.0f} load={load:.1f} url={final}{flag}",
             flush=True,
         )
         worst.append((p95, name))

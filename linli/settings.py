@@ -196,6 +196,14 @@ for _i, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), 1):
     DATABASES[_alias]["TEST"] = {"MIRROR": "default"}  # tests read the test database
     DATABASE_REPLICAS.append(_alias)
 DATABASE_ROUTERS = ["linli.core.db_routers.ReplicaRouter"]
+# PostgreSQL's JIT compiles any query whose estimated cost passes jit_above_cost; the
+# dashboards' aggregates (UNION ALL of every participation source, LEFT JOINs to persons)
+# are estimated at ~10^5 rows and spent 4.5 s compiling to read 230 rows (157 ms without
+# it, docs/scaling.md). Short OLTP queries never gain from it: off on every connection.
+for _db in DATABASES.values():
+    if _db["ENGINE"] == "django.db.backends.postgresql":
+        _opts = _db.setdefault("OPTIONS", {})
+        _opts["options"] = (_opts.get("options", "") + " -c jit=off").strip()
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"),
     "linli.core.db_routers.ReplicaReadsMiddleware",

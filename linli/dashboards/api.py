@@ -30,10 +30,10 @@ def _year(value: int | None) -> int:
 @router.get("/street/{street_id}", summary="街道/镇数据看板（某一年）", response=dict)
 def street_dashboard(request, street_id: int, filters: Query[DashboardYearIn]):
     area = area_for(request.user, "street", street_id)
-    return selectors.dashboard(area, _year(filters.year))
+    return selectors.dashboard_cached(area, _year(filters.year))[0]
 
 
 @router.get("/district/{district_id}", summary="区级数据看板（某一年）", response=dict)
 def district_dashboard(request, district_id: int, filters: Query[DashboardYearIn]):
     area = area_for(request.user, "district", district_id)
-    return selectors.dashboard(area, _year(filters.year))
+    return selectors.dashboard_cached(area, _year(filters.year))[0]

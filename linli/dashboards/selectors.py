@@ -357,6 +357,64 @@ def dashboard(area: Area, year: int) -> dict:
     }
 
 
+# ---------------------------------------------------------------- the cache
+
+# A street's or a district's figures are a few seconds of aggregates over the whole
+# registry at district scale (1.24 M residents), the same for every viewer of the area:
+# they are computed once per (area, year, language) and kept in Django's cache (Redis
+# when REDIS_URL is set, so every server process shares them). A copy younger than
+# LINLI_DASHBOARD_CACHE_SECONDS is served as it is; an older one is recomputed by one
+# request while the others keep getting the older copy (never a queue of requests all
+# recomputing the same figures). The page says when the figures were computed.
+STALE_KEEP_SECONDS = 24 * 3600
+
+
+def _fresh_seconds() -> int:
+    from django.conf import settings
+
+    return int(getattr(settings, "LINLI_DASHBOARD_CACHE_SECONDS", 60))
+
+
+def _cache_key(area: Area, year: int, language: str | None = None) -> str:
+    from django.utils.translation import get_language
+
+    language = language or get_language() or ""
+    return f"dashboards:v1:{area.kind}:{area.obj.pk}:{year}:{language}"
+
+
+def dashboard_cached(area: Area, year: int) -> tuple[dict, datetime.datetime]:
+    """``dashboard(area, year)`` through the cache, and when those figures were computed."""
+    from django.core.cache import cache
+
+    fresh = _fresh_seconds()
+    if fresh <= 0:
+        return dashboard(area, year), timezone.now()
+    key = _cache_key(area, year)
+    entry = cache.get(key)
+    if entry is not None:
+        age = (timezone.now() - entry["at"]).total_seconds()
+        if age < fresh:
+            return entry["data"], entry["at"]
+        # stale: one request recomputes (the one that gets the lock), the others serve
+        # the stale copy meanwhile
+        if not cache.add(f"{key}:lock", 1, timeout=max(fresh, 30)):
+            return entry["data"], entry["at"]
+    at = timezone.now()
+    data = dashboard(area, year)
+    cache.set(key, {"at": at, "data": data}, timeout=STALE_KEEP_SECONDS)
+    cache.delete(f"{key}:lock")
+    return data, at
+
+
+def dashboard_forget(area: Area, year: int) -> None:
+    """Drop the cached figures of one area and year in every language (the next view
+    recomputes them)."""
+    from django.conf import settings
+    from django.core.cache import cache
+
+    cache.delete_many([_cache_key(area, year, code) for code, _name in settings.LANGUAGES])
+
+
 def period_of(year: int) -> Period:
     return Period(year)
 
@@ -374,4 +432,12 @@ def parse_year(value) -> int | None:
     return y if y in years() else None
 
 
-__all__ = ["Area", "dashboard", "years", "parse_year", "default_year", "datetime"]
+__all__ = [
+    "Area",
+    "dashboard",
+    "dashboard_cached",
+    "years",
+    "parse_year",
+    "default_year",
+    "datetime",
+]

@@ -89,7 +89,7 @@ def _base(area: selectors.Area) -> str:
 
 
 def _context(request, area: selectors.Area, year: int) -> dict:
-    data = selectors.dashboard(area, year)
+    data, as_of = selectors.dashboard_cached(area, year)
     home = (
         reverse("places:street", args=[area.obj.pk])
         if area.kind == "street"
@@ -104,6 +104,7 @@ def _context(request, area: selectors.Area, year: int) -> dict:
         "records": _base(area) + "records/",
         "home_url": home,
         "pdf_url": _base(area) + f"report.pdf?year={year}",
+        "as_of": as_of,
     }
 
 
