@@ -164,7 +164,7 @@ def test_data_dictionary_lists_every_column(client):
     )
     listed = {(r[0], r[1]) for r in rows[1:]}
     for d in selectors.DATASETS:
-        assert d.title in page
+        assert str(d.title) in page
         for c in d.columns:
             assert f"<code>{c.key}</code>" in page and str(c.label) in page
             assert (d.key, c.key) in listed
