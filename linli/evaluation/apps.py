@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class EvaluationConfig(AppConfig):
     name = "linli.evaluation"
-    verbose_name = "跟踪评议"
+    verbose_name = gettext_lazy("跟踪评议")
 
     def ready(self):
         from linli.evaluation import rules  # noqa: F401  (registers the permissions)

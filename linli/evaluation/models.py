@@ -13,16 +13,18 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 
 
 class Criterion(models.TextChoices):
-    NEED = "need", "需求满足"
-    QUALITY = "quality", "建设质量"
-    COST = "cost", "投入合理"
-    PROCESS = "process", "过程参与"
-    UPKEEP = "upkeep", "长效运维"
+    NEED = "need", gettext_lazy("需求满足")
+    QUALITY = "quality", gettext_lazy("建设质量")
+    COST = "cost", gettext_lazy("投入合理")
+    PROCESS = "process", gettext_lazy("过程参与")
+    UPKEEP = "upkeep", gettext_lazy("长效运维")
 
 
 CRITERIA = [c.value for c in Criterion]
@@ -30,23 +32,26 @@ SCORE_FIELDS = [f"score_{c}" for c in CRITERIA]
 
 
 class Channel(models.TextChoices):
-    ONLINE = "online", "线上"
-    PAPER = "paper", "纸质录入"
+    ONLINE = "online", gettext_lazy("线上")
+    PAPER = "paper", gettext_lazy("纸质录入")
 
 
 class Evaluation(models.Model):
     """The evaluation 评议 of one project: one per project."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "评议中"
-        CLOSED = "closed", "评议已完成"
+        OPEN = "open", gettext_lazy("评议中")
+        CLOSED = "closed", gettext_lazy("评议已完成")
 
     project = models.OneToOneField(
-        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="evaluation"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.PROTECT,
+        related_name="evaluation",
     )
     meeting = models.ForeignKey(
         "deliberation.Meeting",
-        verbose_name="评议会",
+        verbose_name=gettext_lazy("评议会"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -54,7 +59,7 @@ class Evaluation(models.Model):
     )
     survey = models.OneToOneField(
         "surveys.Survey",
-        verbose_name="满意度调查问卷",
+        verbose_name=gettext_lazy("满意度调查问卷"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -62,29 +67,33 @@ class Evaluation(models.Model):
     )
     completion_notice = models.ForeignKey(
         "notices.Notice",
-        verbose_name="完工公示",
+        verbose_name=gettext_lazy("完工公示"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     status = models.CharField(
-        "状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+        gettext_lazy("状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
     )
     conclusion = models.TextField(
-        "评议结论", max_length=4000, blank=True, validators=[validate_no_script]
+        gettext_lazy("评议结论"), max_length=4000, blank=True, validators=[validate_no_script]
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), default=timezone.now)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    closed_at = models.DateTimeField("完成时间", null=True, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("完成时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "项目评议"
+        verbose_name = gettext_lazy("项目评议")
         verbose_name_plural = verbose_name
         constraints = [
             models.CheckConstraint(
@@ -95,7 +104,7 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} · 评议"
+        return _("%(project)s · 评议") % {"project": self.project}
 
     @property
     def committee_id(self) -> int:
@@ -115,36 +124,41 @@ class Score(models.Model):
     sheet entered by staff."""
 
     evaluation = models.ForeignKey(
-        Evaluation, verbose_name="评议", on_delete=models.CASCADE, related_name="scores"
+        Evaluation,
+        verbose_name=gettext_lazy("评议"),
+        on_delete=models.CASCADE,
+        related_name="scores",
     )
-    channel = models.CharField("渠道", max_length=10, choices=Channel.choices)
+    channel = models.CharField(gettext_lazy("渠道"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="评分人账号",
+        verbose_name=gettext_lazy("评分人账号"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     participant = models.CharField(
-        "评分人", max_length=50, blank=True, validators=[validate_no_script]
+        gettext_lazy("评分人"), max_length=50, blank=True, validators=[validate_no_script]
     )
     sheet_no = models.CharField(
-        "纸质评分表编号", max_length=20, blank=True, validators=[validate_no_script]
+        gettext_lazy("纸质评分表编号"), max_length=20, blank=True, validators=[validate_no_script]
     )
     score_need = _score_field(Criterion.NEED.label)
     score_quality = _score_field(Criterion.QUALITY.label)
     score_cost = _score_field(Criterion.COST.label)
     score_process = _score_field(Criterion.PROCESS.label)
     score_upkeep = _score_field(Criterion.UPKEEP.label)
-    comment = models.TextField("意见", max_length=1000, blank=True, validators=[validate_no_script])
+    comment = models.TextField(
+        gettext_lazy("意见"), max_length=1000, blank=True, validators=[validate_no_script]
+    )
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField("时间", default=timezone.now)
+    at = models.DateTimeField(gettext_lazy("时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "评议评分"
+        verbose_name = gettext_lazy("评议评分")
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
         constraints = [
@@ -183,22 +197,27 @@ class EvaluatorAssignment(models.Model):
     """A third-party evaluator (第三方评估机构) asked to evaluate one project."""
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="+"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="评估人",
+        verbose_name=gettext_lazy("评估人"),
         on_delete=models.PROTECT,
         related_name="evaluator_assignments",
     )
-    organisation = models.CharField("评估机构", max_length=80, validators=[validate_no_script])
+    organisation = models.CharField(
+        gettext_lazy("评估机构"), max_length=80, validators=[validate_no_script]
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    assigned_at = models.DateTimeField("委托时间", default=timezone.now)
+    assigned_at = models.DateTimeField(gettext_lazy("委托时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "第三方评估委托"
+        verbose_name = gettext_lazy("第三方评估委托")
         verbose_name_plural = verbose_name
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="uniq_evaluator_assignment")
@@ -212,29 +231,36 @@ class Audit(models.Model):
     """The audit 审计 of one project's money and documents."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "审计中"
-        CLOSED = "closed", "审计已结束"
+        OPEN = "open", gettext_lazy("审计中")
+        CLOSED = "closed", gettext_lazy("审计已结束")
 
     project = models.OneToOneField(
-        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="audit"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.PROTECT,
+        related_name="audit",
     )
     status = models.CharField(
-        "状态", max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True
+        gettext_lazy("状态"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.OPEN,
+        db_index=True,
     )
     opinion = models.TextField(
-        "审计意见", max_length=4000, blank=True, validators=[validate_no_script]
+        gettext_lazy("审计意见"), max_length=4000, blank=True, validators=[validate_no_script]
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), default=timezone.now)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    closed_at = models.DateTimeField("结束时间", null=True, blank=True)
+    closed_at = models.DateTimeField(gettext_lazy("结束时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "项目审计"
+        verbose_name = gettext_lazy("项目审计")
         verbose_name_plural = verbose_name
         constraints = [
             models.CheckConstraint(
@@ -245,7 +271,7 @@ class Audit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} · 审计"
+        return _("%(project)s · 审计") % {"project": self.project}
 
     @property
     def committee_id(self) -> int:
@@ -258,22 +284,27 @@ class Audit(models.Model):
 
 class AuditorAssignment(models.Model):
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="+"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="审计人",
+        verbose_name=gettext_lazy("审计人"),
         on_delete=models.PROTECT,
         related_name="auditor_assignments",
     )
-    organisation = models.CharField("审计机构", max_length=80, validators=[validate_no_script])
+    organisation = models.CharField(
+        gettext_lazy("审计机构"), max_length=80, validators=[validate_no_script]
+    )
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    assigned_at = models.DateTimeField("委托时间", default=timezone.now)
+    assigned_at = models.DateTimeField(gettext_lazy("委托时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "审计委托"
+        verbose_name = gettext_lazy("审计委托")
         verbose_name_plural = verbose_name
         constraints = [
             models.UniqueConstraint(fields=["project", "user"], name="uniq_auditor_assignment")
@@ -284,21 +315,21 @@ class AuditorAssignment(models.Model):
 
 
 class Severity(models.TextChoices):
-    LOW = "low", "一般"
-    MEDIUM = "medium", "较重"
-    HIGH = "high", "严重"
+    LOW = "low", gettext_lazy("一般")
+    MEDIUM = "medium", gettext_lazy("较重")
+    HIGH = "high", gettext_lazy("严重")
 
 
 class Finding(models.Model):
     audit = models.ForeignKey(
-        Audit, verbose_name="审计", on_delete=models.CASCADE, related_name="findings"
+        Audit, verbose_name=gettext_lazy("审计"), on_delete=models.CASCADE, related_name="findings"
     )
-    severity = models.CharField("严重程度", max_length=10, choices=Severity.choices)
-    title = models.CharField("问题", max_length=100, validators=[validate_no_script])
-    text = models.TextField("说明", max_length=4000, validators=[validate_no_script])
+    severity = models.CharField(gettext_lazy("严重程度"), max_length=10, choices=Severity.choices)
+    title = models.CharField(gettext_lazy("问题"), max_length=100, validators=[validate_no_script])
+    text = models.TextField(gettext_lazy("说明"), max_length=4000, validators=[validate_no_script])
     entry = models.ForeignKey(
         "funding.JournalEntry",
-        verbose_name="相关凭证",
+        verbose_name=gettext_lazy("相关凭证"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -307,17 +338,17 @@ class Finding(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("提出时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("提出时间"), default=timezone.now)
     response = models.TextField(
-        "居委会答复", max_length=4000, blank=True, validators=[validate_no_script]
+        gettext_lazy("居委会答复"), max_length=4000, blank=True, validators=[validate_no_script]
     )
     responded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    responded_at = models.DateTimeField("答复时间", null=True, blank=True)
+    responded_at = models.DateTimeField(gettext_lazy("答复时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "审计发现"
+        verbose_name = gettext_lazy("审计发现")
         verbose_name_plural = verbose_name
         ordering = ["created_at", "id"]
         constraints = [
@@ -334,15 +365,20 @@ class Finding(models.Model):
 
 class ProjectPhoto(models.Model):
     class Kind(models.TextChoices):
-        BEFORE = "before", "改造前"
-        AFTER = "after", "改造后"
+        BEFORE = "before", gettext_lazy("改造前")
+        AFTER = "after", gettext_lazy("改造后")
 
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="+"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
-    image = models.ImageField("照片", upload_to="evaluation/photos/%Y/%m/")
-    caption = models.CharField("说明", max_length=100, blank=True, validators=[validate_no_script])
+    kind = models.CharField(gettext_lazy("类别"), max_length=10, choices=Kind.choices)
+    image = models.ImageField(gettext_lazy("照片"), upload_to="evaluation/photos/%Y/%m/")
+    caption = models.CharField(
+        gettext_lazy("说明"), max_length=100, blank=True, validators=[validate_no_script]
+    )
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
     uploaded_by = models.ForeignKey(
@@ -351,7 +387,7 @@ class ProjectPhoto(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "改造前后照片"
+        verbose_name = gettext_lazy("改造前后照片")
         verbose_name_plural = verbose_name
         ordering = ["kind", "id"]
 
@@ -367,30 +403,37 @@ class Convention(models.Model):
     row (``version`` + 1, ``previous`` pointing at the one it replaces)."""
 
     class Scope(models.TextChoices):
-        BUILDING = "building", "楼栋"
-        COMPOUND = "compound", "小区"
-        MICROSPACE = "microspace", "设施/小微空间"
+        BUILDING = "building", gettext_lazy("楼栋")
+        COMPOUND = "compound", gettext_lazy("小区")
+        MICROSPACE = "microspace", gettext_lazy("设施/小微空间")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草案"
-        DISCUSSING = "discussing", "讨论中"
-        ADOPTED = "adopted", "已通过"
-        SUPERSEDED = "superseded", "已被新版本取代"
+        DRAFT = "draft", gettext_lazy("草案")
+        DISCUSSING = "discussing", gettext_lazy("讨论中")
+        ADOPTED = "adopted", gettext_lazy("已通过")
+        SUPERSEDED = "superseded", gettext_lazy("已被新版本取代")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="+"
+        "places.Committee",
+        verbose_name=gettext_lazy("居委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="相关项目",
+        verbose_name=gettext_lazy("相关项目"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="conventions",
     )
-    title = models.CharField("公约名称", max_length=80, validators=[validate_no_script])
-    text = models.TextField("公约条文", max_length=10000, validators=[validate_no_script])
-    scope = models.CharField("适用范围", max_length=12, choices=Scope.choices)
+    title = models.CharField(
+        gettext_lazy("公约名称"), max_length=80, validators=[validate_no_script]
+    )
+    text = models.TextField(
+        gettext_lazy("公约条文"), max_length=10000, validators=[validate_no_script]
+    )
+    scope = models.CharField(gettext_lazy("适用范围"), max_length=12, choices=Scope.choices)
     building = models.ForeignKey(
         "places.Building", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -400,23 +443,27 @@ class Convention(models.Model):
     microspace = models.ForeignKey(
         "places.MicroSpace", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    version = models.PositiveSmallIntegerField("版本", default=1)
+    version = models.PositiveSmallIntegerField(gettext_lazy("版本"), default=1)
     previous = models.OneToOneField(
         "self",
-        verbose_name="上一版本",
+        verbose_name=gettext_lazy("上一版本"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="next_version",
     )
     status = models.CharField(
-        "状态", max_length=12, choices=Status.choices, default=Status.DRAFT, db_index=True
+        gettext_lazy("状态"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
     )
-    in_force_from = models.DateField("生效日期", null=True, blank=True)
-    in_force_to = models.DateField("失效日期", null=True, blank=True)
+    in_force_from = models.DateField(gettext_lazy("生效日期"), null=True, blank=True)
+    in_force_to = models.DateField(gettext_lazy("失效日期"), null=True, blank=True)
     adopted_meeting = models.ForeignKey(
         "deliberation.Meeting",
-        verbose_name="通过的会议",
+        verbose_name=gettext_lazy("通过的会议"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -424,26 +471,26 @@ class Convention(models.Model):
     )
     adopted_vote = models.ForeignKey(
         "voting.Vote",
-        verbose_name="通过的表决",
+        verbose_name=gettext_lazy("通过的表决"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     discussion_note = models.TextField(
-        "讨论记录", max_length=4000, blank=True, validators=[validate_no_script]
+        gettext_lazy("讨论记录"), max_length=4000, blank=True, validators=[validate_no_script]
     )
     change_note = models.CharField(
-        "修订说明", max_length=300, blank=True, validators=[validate_no_script]
+        gettext_lazy("修订说明"), max_length=300, blank=True, validators=[validate_no_script]
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("起草时间", default=timezone.now)
-    adopted_at = models.DateTimeField("通过时间", null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("起草时间"), default=timezone.now)
+    adopted_at = models.DateTimeField(gettext_lazy("通过时间"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "公约"
+        verbose_name = gettext_lazy("公约")
         verbose_name_plural = verbose_name
         ordering = ["-id"]
         constraints = [
@@ -483,11 +530,11 @@ class Convention(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title}（第{self.version}版）"
+        return _("%(title)s（第%(version)s版）") % {"title": self.title, "version": self.version}
 
     def clean(self):
         if self.in_force_from and self.in_force_to and self.in_force_to <= self.in_force_from:
-            raise ValidationError({"in_force_to": "失效日期必须晚于生效日期"})
+            raise ValidationError({"in_force_to": _("失效日期必须晚于生效日期")})
 
     @property
     def scope_label(self) -> str:
@@ -513,15 +560,21 @@ class Endorsement(models.Model):
     """One household's endorsement 签署 of one convention version (a DB-unique pair)."""
 
     convention = models.ForeignKey(
-        Convention, verbose_name="公约", on_delete=models.PROTECT, related_name="endorsements"
+        Convention,
+        verbose_name=gettext_lazy("公约"),
+        on_delete=models.PROTECT,
+        related_name="endorsements",
     )
     household = models.ForeignKey(
-        "places.Household", verbose_name="住户", on_delete=models.PROTECT, related_name="+"
+        "places.Household",
+        verbose_name=gettext_lazy("住户"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
-    channel = models.CharField("方式", max_length=10, choices=Channel.choices)
+    channel = models.CharField(gettext_lazy("方式"), max_length=10, choices=Channel.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="签署人账号",
+        verbose_name=gettext_lazy("签署人账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -530,10 +583,10 @@ class Endorsement(models.Model):
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    at = models.DateTimeField("签署时间", default=timezone.now)
+    at = models.DateTimeField(gettext_lazy("签署时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "公约签署"
+        verbose_name = gettext_lazy("公约签署")
         verbose_name_plural = verbose_name
         ordering = ["at", "id"]
         constraints = [
@@ -550,36 +603,45 @@ class Endorsement(models.Model):
 
 
 class ProjectType(models.TextChoices):
-    GARAGE = "garage", "车库/停车"
-    GARDEN = "garden", "花园/绿化"
-    LIVING_ROOM = "living_room", "睦邻客厅"
-    CORRIDOR = "corridor", "楼道"
-    ELEVATOR = "elevator", "加装电梯"
-    OTHER = "other", "其他"
+    GARAGE = "garage", gettext_lazy("车库/停车")
+    GARDEN = "garden", gettext_lazy("花园/绿化")
+    LIVING_ROOM = "living_room", gettext_lazy("睦邻客厅")
+    CORRIDOR = "corridor", gettext_lazy("楼道")
+    ELEVATOR = "elevator", gettext_lazy("加装电梯")
+    OTHER = "other", gettext_lazy("其他")
 
 
 class Case(models.Model):
     """A finished project as a case of the public library (published only when done)."""
 
     project = models.OneToOneField(
-        "projects.Project", verbose_name="项目", on_delete=models.PROTECT, related_name="case"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.PROTECT,
+        related_name="case",
     )
-    project_type = models.CharField("项目类型", max_length=12, choices=ProjectType.choices)
-    problem = models.TextField("问题与需求", max_length=4000, validators=[validate_no_script])
+    project_type = models.CharField(
+        gettext_lazy("项目类型"), max_length=12, choices=ProjectType.choices
+    )
+    problem = models.TextField(
+        gettext_lazy("问题与需求"), max_length=4000, validators=[validate_no_script]
+    )
     upkeep = models.TextField(
-        "运维安排", max_length=2000, blank=True, validators=[validate_no_script]
+        gettext_lazy("运维安排"), max_length=2000, blank=True, validators=[validate_no_script]
     )
     lessons = models.TextField(
-        "经验与启示", max_length=4000, blank=True, validators=[validate_no_script]
+        gettext_lazy("经验与启示"), max_length=4000, blank=True, validators=[validate_no_script]
     )
-    published_at = models.DateTimeField("公开时间", null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        gettext_lazy("公开时间"), null=True, blank=True, db_index=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField("创建时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("创建时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "案例"
+        verbose_name = gettext_lazy("案例")
         verbose_name_plural = verbose_name
         ordering = ["-published_at", "-id"]
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 from linli.evaluation.models import (
@@ -151,16 +152,21 @@ def audit_status_label(project) -> tuple[str, str]:
     """(status key, Chinese sentence) of the project's audit, for residents."""
     audit = Audit.objects.filter(project_id=project.pk).first()
     if audit is None:
-        return "none", "尚未开展审计"
+        return "none", _("尚未开展审计")
     n = audit.findings.count()
     open_n = audit.findings.filter(responded_at__isnull=True).count()
     if audit.status == Audit.Status.CLOSED:
         return "closed", (
-            f"审计已结束（{timezone.localtime(audit.closed_at):%Y-%m-%d}），发现问题{n}项，均已答复"
+            _("审计已结束（%(localtime)s），发现问题%(n)s项，均已答复")
+            % {"localtime": format(timezone.localtime(audit.closed_at), "%Y-%m-%d"), "n": n}
             if n
-            else f"审计已结束（{timezone.localtime(audit.closed_at):%Y-%m-%d}），未发现问题"
+            else _("审计已结束（%(localtime)s），未发现问题")
+            % {"localtime": format(timezone.localtime(audit.closed_at), "%Y-%m-%d")}
         )
-    return "open", f"审计进行中：已提出问题{n}项，待答复{open_n}项"
+    return "open", _("审计进行中：已提出问题%(n)s项，待答复%(open_n)s项") % {
+        "n": n,
+        "open_n": open_n,
+    }
 
 
 def pending_entries(project):
@@ -325,29 +331,29 @@ def participation(project) -> Participation:
         supports.exclude(user__isnull=True).values("user_id").distinct().count()
         + supports.filter(user__isnull=True).count()
     )
-    rows.append(("需求提出与附议", people, n))
+    rows.append((_("需求提出与附议"), people, n))
     evaluation = Evaluation.objects.filter(project_id=project.pk).first()
     if evaluation is not None and evaluation.survey_id:
         responses = evaluation.survey.responses.all()
         n = responses.count()
-        rows.append(("满意度调查答卷", responses.values("respondent_key").distinct().count(), n))
+        rows.append((_("满意度调查答卷"), responses.values("respondent_key").distinct().count(), n))
     else:
-        rows.append(("满意度调查答卷", 0, 0))
+        rows.append((_("满意度调查答卷"), 0, 0))
     ballots = Ballot.objects.filter(vote__project_id=project.pk)
     n = ballots.count()
-    rows.append(("表决投票", ballots.values("elector_id").distinct().count(), n))
+    rows.append((_("表决投票"), ballots.values("elector_id").distinct().count(), n))
     signins = Attendance.objects.filter(meeting__project_id=project.pk)
     n = signins.count()
     people = (
         signins.exclude(user__isnull=True).values("user_id").distinct().count()
         + signins.filter(user__isnull=True).values("name").distinct().count()
     )
-    rows.append(("会议签到", people, n))
+    rows.append((_("会议签到"), people, n))
     scores = Score.objects.filter(evaluation__project_id=project.pk).count()
-    rows.append(("评议评分", scores, scores))
+    rows.append((_("评议评分"), scores, scores))
     endorsements = Endorsement.objects.filter(convention__project_id=project.pk)
     n = endorsements.count()
-    rows.append(("公约签署（户）", endorsements.values("household_id").distinct().count(), n))
+    rows.append((_("公约签署（户）"), endorsements.values("household_id").distinct().count(), n))
     return Participation(rows)
 
 

@@ -7,6 +7,7 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
@@ -54,8 +55,12 @@ def _clean_save(obj, **kwargs) -> None:
 def _text(value, label: str, max_len: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required:
-        ensure(value, f"请填写{label}", code="required")
-    ensure(len(value) <= max_len, f"{label}不能超过{max_len}字", code="too_long")
+        ensure(value, _("请填写%(label)s") % {"label": label}, code="required")
+    ensure(
+        len(value) <= max_len,
+        _("%(label)s不能超过%(max_len)s字") % {"label": label, "max_len": max_len},
+        code="too_long",
+    )
     return value
 
 
@@ -67,8 +72,14 @@ def _scores(scores: dict) -> dict[str, int]:
         try:
             v = int(raw)
         except (TypeError, ValueError):
-            raise ServiceError(f"请为“{Criterion(c).label}”打分（1–5分）", code="score") from None
-        ensure(1 <= v <= 5, f"“{Criterion(c).label}”的分数应为1到5分", code="score")
+            raise ServiceError(
+                _("请为“%(label)s”打分（1–5分）") % {"label": Criterion(c).label}, code="score"
+            ) from None
+        ensure(
+            1 <= v <= 5,
+            _("“%(label)s”的分数应为1到5分") % {"label": Criterion(c).label},
+            code="score",
+        )
         cleaned[c] = v
     return cleaned
 
@@ -83,10 +94,10 @@ def _lock_evaluation(evaluation: Evaluation) -> Evaluation:
 def _check_meeting(project, meeting) -> None:
     if meeting is None:
         return
-    ensure(meeting.project_id == project.pk, "所选会议不属于该项目", code="meeting")
+    ensure(meeting.project_id == project.pk, _("所选会议不属于该项目"), code="meeting")
     ensure(
         meeting.kind in EVALUATION_MEETING_KINDS,
-        "评议应在“评议会”或“验收评估会”上进行，请选择此类会议",
+        _("评议应在“评议会”或“验收评估会”上进行，请选择此类会议"),
         code="meeting_kind",
     )
 
@@ -94,16 +105,16 @@ def _check_meeting(project, meeting) -> None:
 @transaction.atomic
 def evaluation_open(*, actor, project, meeting=None) -> Evaluation:
     if not actor.has_perm("evaluation.manage_evaluation", project):
-        raise ScopeError("您无权为该项目组织评议")
+        raise ScopeError(_("您无权为该项目组织评议"))
     ensure(
         project.stage in EVALUATION_STAGES,
-        "项目进入“验收与运维”或“评议”阶段后才能组织评议",
+        _("项目进入“验收与运维”或“评议”阶段后才能组织评议"),
         code="stage",
         status=409,
     )
     ensure(
         not Evaluation.objects.filter(project=project).exists(),
-        "该项目已有评议",
+        _("该项目已有评议"),
         code="exists",
         status=409,
     )
@@ -123,9 +134,9 @@ def evaluation_open(*, actor, project, meeting=None) -> Evaluation:
 def evaluation_set_meeting(*, actor, evaluation: Evaluation, meeting) -> Evaluation:
     evaluation = _lock_evaluation(evaluation)
     if not actor.has_perm("evaluation.manage_evaluation", evaluation):
-        raise ScopeError("您无权修改该评议")
-    ensure(evaluation.is_open, "评议已完成，不能修改", code="closed", status=409)
-    ensure(meeting is not None, "请选择评议会", code="meeting")
+        raise ScopeError(_("您无权修改该评议"))
+    ensure(evaluation.is_open, _("评议已完成，不能修改"), code="closed", status=409)
+    ensure(meeting is not None, _("请选择评议会"), code="meeting")
     _check_meeting(evaluation.project, meeting)
     before = evaluation.meeting_id
     evaluation.meeting = meeting
@@ -143,12 +154,14 @@ def evaluation_set_meeting(*, actor, evaluation: Evaluation, meeting) -> Evaluat
 @transaction.atomic
 def evaluator_assign(*, actor, project, user, organisation: str) -> EvaluatorAssignment:
     if not actor.has_perm("evaluation.assign_evaluator", project):
-        raise ScopeError("您无权为该项目委托第三方评估")
-    ensure(user is not None and user.is_active, "找不到该账号，请先为评估人开通账号", code="user")
-    organisation = _text(organisation, "评估机构名称", 80)
+        raise ScopeError(_("您无权为该项目委托第三方评估"))
+    ensure(
+        user is not None and user.is_active, _("找不到该账号，请先为评估人开通账号"), code="user"
+    )
+    organisation = _text(organisation, _("评估机构名称"), 80)
     ensure(
         not EvaluatorAssignment.objects.filter(project=project, user=user).exists(),
-        "该评估人已受托评估本项目",
+        _("该评估人已受托评估本项目"),
         code="exists",
         status=409,
     )
@@ -175,9 +188,9 @@ def satisfaction_survey_create(*, actor, evaluation: Evaluation, title: str = ""
 
     evaluation = _lock_evaluation(evaluation)
     if not actor.has_perm("evaluation.manage_evaluation", evaluation):
-        raise ScopeError("您无权为该项目发起满意度调查")
-    ensure(evaluation.is_open, "评议已完成，不能再发起调查", code="closed", status=409)
-    ensure(evaluation.survey_id is None, "该项目已有满意度调查", code="exists", status=409)
+        raise ScopeError(_("您无权为该项目发起满意度调查"))
+    ensure(evaluation.is_open, _("评议已完成，不能再发起调查"), code="closed", status=409)
+    ensure(evaluation.survey_id is None, _("该项目已有满意度调查"), code="exists", status=409)
     project = evaluation.project
     compounds = list(project.compounds.all()[:2])
     scope, compound = (
@@ -222,27 +235,33 @@ def satisfaction_survey_set_status(*, actor, evaluation: Evaluation, status: str
 
     evaluation = _lock_evaluation(evaluation)
     if not actor.has_perm("evaluation.run_survey", evaluation):
-        raise ScopeError("只有居委会工作人员和受托的第三方评估人可以开启或结束本项目的满意度调查")
+        raise ScopeError(
+            _("只有居委会工作人员和受托的第三方评估人可以开启或结束本项目的满意度调查")
+        )
     ensure(
-        evaluation.survey_id is not None, "该项目尚未发起满意度调查", code="no_survey", status=409
+        evaluation.survey_id is not None,
+        _("该项目尚未发起满意度调查"),
+        code="no_survey",
+        status=409,
     )
     survey = Survey.objects.select_for_update().get(pk=evaluation.survey_id)
     allowed = {"draft": {"open"}, "open": {"closed"}, "closed": {"open"}}
-    ensure(status in Survey.Status.values, "状态不正确")
+    ensure(status in Survey.Status.values, _("状态不正确"))
     ensure(
         evaluation.is_open or status == Survey.Status.CLOSED,
-        "评议已完成，不能重新开启调查",
+        _("评议已完成，不能重新开启调查"),
         code="closed",
         status=409,
     )
     ensure(
         status in allowed[survey.status],
-        f"不能从“{survey.get_status_display()}”改为“{Survey.Status(status).label}”",
+        _("不能从“%(status)s”改为“%(label)s”")
+        % {"status": survey.get_status_display(), "label": Survey.Status(status).label},
         code="transition",
         status=409,
     )
     if status == Survey.Status.OPEN:
-        ensure(survey.questions.exists(), "问卷还没有题目，不能发布", code="no_questions")
+        ensure(survey.questions.exists(), _("问卷还没有题目，不能发布"), code="no_questions")
     before = survey.status
     survey.status = status
     survey.full_clean()
@@ -270,13 +289,13 @@ def _insert_score(score: Score, message: str) -> Score:
 @transaction.atomic
 def score_submit(*, actor, evaluation: Evaluation, scores: dict, comment: str = "") -> Score:
     """A participant scores the project online, once (a DB-unique pair)."""
-    ensure(getattr(actor, "is_authenticated", False), "请先登录后再评分", status=401)
+    ensure(getattr(actor, "is_authenticated", False), _("请先登录后再评分"), status=401)
     evaluation = Evaluation.objects.select_related("project").get(pk=evaluation.pk)
-    ensure(evaluation.is_open, "评议已完成，不能再评分", code="closed", status=409)
+    ensure(evaluation.is_open, _("评议已完成，不能再评分"), code="closed", status=409)
     if not actor.has_perm("evaluation.score_online", evaluation):
-        raise ScopeError("只有本居委会范围内的居民和相关人员可以参与评分")
+        raise ScopeError(_("只有本居委会范围内的居民和相关人员可以参与评分"))
     values = _scores(scores)
-    comment = _text(comment, "意见", 1000, required=False)
+    comment = _text(comment, _("意见"), 1000, required=False)
     score = Score(
         evaluation=evaluation,
         channel=Channel.ONLINE,
@@ -286,7 +305,7 @@ def score_submit(*, actor, evaluation: Evaluation, scores: dict, comment: str = 
         entered_by=actor,
         **{f"score_{c}": v for c, v in values.items()},
     )
-    _insert_score(score, "您已经为本项目评过分，每人只能评一次")
+    _insert_score(score, _("您已经为本项目评过分，每人只能评一次"))
     audit_record(
         actor=actor,
         action="evaluation.score",
@@ -308,13 +327,13 @@ def score_enter_paper(
 ) -> Score:
     """Staff enter one paper score sheet collected at the evaluation meeting."""
     evaluation = Evaluation.objects.select_related("project").get(pk=evaluation.pk)
-    ensure(evaluation.is_open, "评议已完成，不能再录入评分", code="closed", status=409)
+    ensure(evaluation.is_open, _("评议已完成，不能再录入评分"), code="closed", status=409)
     if not actor.has_perm("evaluation.enter_paper_scores", evaluation):
-        raise ScopeError("只有居委会工作人员可以录入纸质评分表")
-    sheet_no = _text(sheet_no, "评分表编号", 20)
-    participant = _text(participant, "评分人姓名", 50)
+        raise ScopeError(_("只有居委会工作人员可以录入纸质评分表"))
+    sheet_no = _text(sheet_no, _("评分表编号"), 20)
+    participant = _text(participant, _("评分人姓名"), 50)
     values = _scores(scores)
-    comment = _text(comment, "意见", 1000, required=False)
+    comment = _text(comment, _("意见"), 1000, required=False)
     score = Score(
         evaluation=evaluation,
         channel=Channel.PAPER,
@@ -324,7 +343,7 @@ def score_enter_paper(
         entered_by=actor,
         **{f"score_{c}": v for c, v in values.items()},
     )
-    _insert_score(score, f"编号为“{sheet_no}”的评分表已经录入过")
+    _insert_score(score, _("编号为“%(sheet_no)s”的评分表已经录入过") % {"sheet_no": sheet_no})
     audit_record(
         actor=actor,
         action="evaluation.score",
@@ -340,19 +359,19 @@ def evaluation_close(*, actor, evaluation: Evaluation, conclusion: str) -> Evalu
 
     evaluation = _lock_evaluation(evaluation)
     if not actor.has_perm("evaluation.manage_evaluation", evaluation):
-        raise ScopeError("您无权完成该评议")
-    ensure(evaluation.is_open, "评议已经完成", code="closed", status=409)
-    conclusion = _text(conclusion, "评议结论", 4000)
+        raise ScopeError(_("您无权完成该评议"))
+    ensure(evaluation.is_open, _("评议已经完成"), code="closed", status=409)
+    conclusion = _text(conclusion, _("评议结论"), 4000)
     ensure(
         evaluation.scores.exists(),
-        "尚无任何评分：请先收集评议会上的评分（线上或纸质），再完成评议",
+        _("尚无任何评分：请先收集评议会上的评分（线上或纸质），再完成评议"),
         code="no_scores",
         status=409,
     )
     if evaluation.survey_id:
         ensure(
             evaluation.survey.status == Survey.Status.CLOSED,
-            "满意度调查仍在进行：请第三方评估人结束调查后再完成评议",
+            _("满意度调查仍在进行：请第三方评估人结束调查后再完成评议"),
             code="survey_open",
             status=409,
         )
@@ -385,13 +404,13 @@ def photo_add(*, actor, project, kind: str, image, caption: str = "") -> Project
     from linli.needs.images import clean_photo
 
     if not actor.has_perm("evaluation.manage_photos", project):
-        raise ScopeError("您无权为该项目上传照片")
-    ensure(kind in ProjectPhoto.Kind.values, "请选择改造前或改造后", code="kind")
-    ensure(image is not None, "请选择照片", code="image")
-    caption = _text(caption, "照片说明", 100, required=False)
+        raise ScopeError(_("您无权为该项目上传照片"))
+    ensure(kind in ProjectPhoto.Kind.values, _("请选择改造前或改造后"), code="kind")
+    ensure(image is not None, _("请选择照片"), code="image")
+    caption = _text(caption, _("照片说明"), 100, required=False)
     ensure(
         ProjectPhoto.objects.filter(project=project, kind=kind).count() < 6,
-        "每类照片最多6张",
+        _("每类照片最多6张"),
         code="too_many",
     )
     clean = clean_photo(image)
@@ -442,10 +461,10 @@ def completion_notice_publish(
 
     evaluation = _lock_evaluation(evaluation)
     if not actor.has_perm("evaluation.manage_evaluation", evaluation):
-        raise ScopeError("您无权发布该项目的完工公示")
+        raise ScopeError(_("您无权发布该项目的完工公示"))
     ensure(
         evaluation.completion_notice_id is None,
-        "该项目的完工公示已发布",
+        _("该项目的完工公示已发布"),
         code="exists",
         status=409,
     )
@@ -453,11 +472,11 @@ def completion_notice_publish(
     photos = selectors.photos_of(project)
     ensure(
         photos["before"] and photos["after"],
-        "请先上传改造前和改造后的照片，再发布完工公示",
+        _("请先上传改造前和改造后的照片，再发布完工公示"),
         code="photos",
         status=409,
     )
-    body = _text(body, "公示说明", 4000, required=False)
+    body = _text(body, _("公示说明"), 4000, required=False)
     text = "\n".join(
         part
         for part in (
@@ -502,12 +521,14 @@ def completion_notice_publish(
 @transaction.atomic
 def auditor_assign(*, actor, project, user, organisation: str) -> AuditorAssignment:
     if not actor.has_perm("evaluation.assign_auditor", project):
-        raise ScopeError("您无权为该项目委托审计")
-    ensure(user is not None and user.is_active, "找不到该账号，请先为审计人开通账号", code="user")
-    organisation = _text(organisation, "审计机构名称", 80)
+        raise ScopeError(_("您无权为该项目委托审计"))
+    ensure(
+        user is not None and user.is_active, _("找不到该账号，请先为审计人开通账号"), code="user"
+    )
+    organisation = _text(organisation, _("审计机构名称"), 80)
     ensure(
         not AuditorAssignment.objects.filter(project=project, user=user).exists(),
-        "该审计人已受托审计本项目",
+        _("该审计人已受托审计本项目"),
         code="exists",
         status=409,
     )
@@ -516,7 +537,7 @@ def auditor_assign(*, actor, project, user, organisation: str) -> AuditorAssignm
         audit = Audit(project=project, created_by=actor)
         _clean_save(audit)
         audit_record(actor=actor, action="audit.open", obj=audit, after={"project": project.pk})
-    ensure(audit.is_open, "该项目的审计已结束", code="closed", status=409)
+    ensure(audit.is_open, _("该项目的审计已结束"), code="closed", status=409)
     assignment = AuditorAssignment(
         project=project, user=user, organisation=organisation, assigned_by=actor
     )
@@ -540,14 +561,14 @@ def finding_add(
     *, actor, audit: Audit, severity: str, title: str, text: str, entry=None
 ) -> Finding:
     audit = _lock_audit(audit)
-    ensure(audit.is_open, "审计已结束，不能再提出问题", code="closed", status=409)
+    ensure(audit.is_open, _("审计已结束，不能再提出问题"), code="closed", status=409)
     if not actor.has_perm("evaluation.add_finding", audit):
-        raise ScopeError("只有受托的审计人可以提出审计发现")
-    ensure(severity in Severity.values, "请选择严重程度", code="severity")
-    title = _text(title, "问题标题", 100)
-    text = _text(text, "问题说明", 4000)
+        raise ScopeError(_("只有受托的审计人可以提出审计发现"))
+    ensure(severity in Severity.values, _("请选择严重程度"), code="severity")
+    title = _text(title, _("问题标题"), 100)
+    text = _text(text, _("问题说明"), 4000)
     if entry is not None:
-        ensure(entry.plan.project_id == audit.project_id, "所选凭证不属于该项目", code="entry")
+        ensure(entry.plan.project_id == audit.project_id, _("所选凭证不属于该项目"), code="entry")
     finding = Finding(
         audit=audit, severity=severity, title=title, text=text, entry=entry, created_by=actor
     )
@@ -571,11 +592,11 @@ def finding_respond(*, actor, finding: Finding, response: str) -> Finding:
     finding = (
         Finding.objects.select_for_update().select_related("audit__project").get(pk=finding.pk)
     )
-    ensure(finding.audit.is_open, "审计已结束，不能再答复", code="closed", status=409)
+    ensure(finding.audit.is_open, _("审计已结束，不能再答复"), code="closed", status=409)
     if not actor.has_perm("evaluation.respond_finding", finding.audit):
-        raise ScopeError("只有居委会工作人员可以答复审计发现")
-    ensure(finding.responded_at is None, "该问题已答复", code="answered", status=409)
-    response = _text(response, "答复内容", 4000)
+        raise ScopeError(_("只有居委会工作人员可以答复审计发现"))
+    ensure(finding.responded_at is None, _("该问题已答复"), code="answered", status=409)
+    response = _text(response, _("答复内容"), 4000)
     finding.response = response
     finding.responded_by = actor
     finding.responded_at = timezone.now()
@@ -593,14 +614,14 @@ def finding_respond(*, actor, finding: Finding, response: str) -> Finding:
 @transaction.atomic
 def audit_close(*, actor, audit: Audit, opinion: str) -> Audit:
     audit = _lock_audit(audit)
-    ensure(audit.is_open, "审计已经结束", code="closed", status=409)
+    ensure(audit.is_open, _("审计已经结束"), code="closed", status=409)
     if not actor.has_perm("evaluation.close_audit", audit):
-        raise ScopeError("只有受托的审计人可以出具审计意见")
-    opinion = _text(opinion, "审计意见", 4000)
+        raise ScopeError(_("只有受托的审计人可以出具审计意见"))
+    opinion = _text(opinion, _("审计意见"), 4000)
     unanswered = audit.findings.filter(responded_at__isnull=True).count()
     ensure(
         unanswered == 0,
-        f"尚有{unanswered}项审计发现未获居委会答复，不能结束审计",
+        _("尚有%(unanswered)s项审计发现未获居委会答复，不能结束审计") % {"unanswered": unanswered},
         code="unanswered",
         status=409,
     )
@@ -623,17 +644,17 @@ def audit_close(*, actor, audit: Audit, opinion: str) -> Audit:
 
 
 def _scope_target(committee, scope, building, compound, microspace):
-    ensure(scope in Convention.Scope.values, "请选择公约的适用范围", code="scope")
+    ensure(scope in Convention.Scope.values, _("请选择公约的适用范围"), code="scope")
     if scope == Convention.Scope.BUILDING:
-        ensure(building is not None, "请选择楼栋", code="building")
-        ensure(building.compound.committee_id == committee.pk, "所选楼栋不属于该居委会")
+        ensure(building is not None, _("请选择楼栋"), code="building")
+        ensure(building.compound.committee_id == committee.pk, _("所选楼栋不属于该居委会"))
         return building, None, None
     if scope == Convention.Scope.COMPOUND:
-        ensure(compound is not None, "请选择小区", code="compound")
-        ensure(compound.committee_id == committee.pk, "所选小区不属于该居委会")
+        ensure(compound is not None, _("请选择小区"), code="compound")
+        ensure(compound.committee_id == committee.pk, _("所选小区不属于该居委会"))
         return None, compound, None
-    ensure(microspace is not None, "请选择设施或小微空间", code="microspace")
-    ensure(microspace.compound.committee_id == committee.pk, "所选设施不属于该居委会")
+    ensure(microspace is not None, _("请选择设施或小微空间"), code="microspace")
+    ensure(microspace.compound.committee_id == committee.pk, _("所选设施不属于该居委会"))
     return None, None, microspace
 
 
@@ -651,11 +672,11 @@ def convention_draft(
     project=None,
 ) -> Convention:
     if not actor.has_perm("evaluation.manage_convention", committee):
-        raise ScopeError("您无权在该居委会起草公约")
-    title = _text(title, "公约名称", 80)
-    text = _text(text, "公约条文", 10000)
+        raise ScopeError(_("您无权在该居委会起草公约"))
+    title = _text(title, _("公约名称"), 80)
+    text = _text(text, _("公约条文"), 10000)
     building, compound, microspace = _scope_target(committee, scope, building, compound, microspace)
-    ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
+    ensure(project is None or project.committee_id == committee.pk, _("所选项目不属于该居委会"))
     convention = Convention(
         committee=committee,
         project=project,
@@ -691,18 +712,18 @@ def convention_discuss(*, actor, convention: Convention, note: str) -> Conventio
     """Put the draft up for discussion, recording where and how it is discussed."""
     convention = _lock_convention(convention)
     if not actor.has_perm("evaluation.manage_convention", convention):
-        raise ScopeError("您无权修改该公约")
+        raise ScopeError(_("您无权修改该公约"))
     ensure(
         convention.status in (Convention.Status.DRAFT, Convention.Status.DISCUSSING),
-        "只有草案或讨论中的公约可以记录讨论",
+        _("只有草案或讨论中的公约可以记录讨论"),
         code="status",
         status=409,
     )
-    note = _text(note, "讨论记录", 1000)
+    note = _text(note, _("讨论记录"), 1000)
     before = convention.status
     stamp = timezone.localtime().strftime("%Y-%m-%d")
     joined = "\n".join(p for p in (convention.discussion_note, f"{stamp} {note}") if p)
-    ensure(len(joined) <= 4000, "讨论记录已满4000字", code="too_long")
+    ensure(len(joined) <= 4000, _("讨论记录已满4000字"), code="too_long")
     convention.discussion_note = joined
     convention.status = Convention.Status.DISCUSSING
     _clean_save(convention)
@@ -730,34 +751,34 @@ def convention_adopt(
     stops being in force the day the new one starts."""
     convention = _lock_convention(convention)
     if not actor.has_perm("evaluation.manage_convention", convention):
-        raise ScopeError("您无权修改该公约")
+        raise ScopeError(_("您无权修改该公约"))
     ensure(
         convention.status in (Convention.Status.DRAFT, Convention.Status.DISCUSSING),
-        "该公约已通过或已被取代",
+        _("该公约已通过或已被取代"),
         code="status",
         status=409,
     )
     ensure(
         meeting is not None or vote is not None,
-        "请选择通过该公约的会议或表决",
+        _("请选择通过该公约的会议或表决"),
         code="decision",
     )
     if meeting is not None:
-        ensure(meeting.committee_id == convention.committee_id, "所选会议不属于该居委会")
+        ensure(meeting.committee_id == convention.committee_id, _("所选会议不属于该居委会"))
     if vote is not None:
-        ensure(vote.committee_id == convention.committee_id, "所选表决不属于该居委会")
-        ensure(vote.status == "closed", "所选表决尚未结束，不能作为通过依据", code="vote_open")
-    ensure(in_force_from is not None, "请填写生效日期", code="in_force_from")
+        ensure(vote.committee_id == convention.committee_id, _("所选表决不属于该居委会"))
+        ensure(vote.status == "closed", _("所选表决尚未结束，不能作为通过依据"), code="vote_open")
+    ensure(in_force_from is not None, _("请填写生效日期"), code="in_force_from")
     ensure(
         in_force_to is None or in_force_to > in_force_from,
-        "失效日期必须晚于生效日期",
+        _("失效日期必须晚于生效日期"),
         code="in_force_to",
     )
     if convention.previous_id:
         previous = _lock_convention(convention.previous)
         ensure(
             previous.in_force_from is None or in_force_from > previous.in_force_from,
-            "新版本的生效日期必须晚于上一版本的生效日期",
+            _("新版本的生效日期必须晚于上一版本的生效日期"),
             code="in_force_from",
         )
         previous.status = Convention.Status.SUPERSEDED
@@ -794,22 +815,22 @@ def convention_amend(
     force until the new version is adopted."""
     convention = _lock_convention(convention)
     if not actor.has_perm("evaluation.manage_convention", convention):
-        raise ScopeError("您无权修订该公约")
+        raise ScopeError(_("您无权修订该公约"))
     ensure(
         convention.status == Convention.Status.ADOPTED,
-        "只有已通过的公约可以修订",
+        _("只有已通过的公约可以修订"),
         code="status",
         status=409,
     )
     ensure(
         not Convention.objects.filter(previous=convention).exists(),
-        "该公约已有待通过的新版本",
+        _("该公约已有待通过的新版本"),
         code="exists",
         status=409,
     )
-    text = _text(text, "公约条文", 10000)
-    change_note = _text(change_note, "修订说明", 300)
-    title = _text(title, "公约名称", 80, required=False) or convention.title
+    text = _text(text, _("公约条文"), 10000)
+    change_note = _text(change_note, _("修订说明"), 300)
+    title = _text(title, _("公约名称"), 80, required=False) or convention.title
     new = Convention(
         committee_id=convention.committee_id,
         project_id=convention.project_id,
@@ -838,18 +859,18 @@ def convention_amend(
 def endorse_online(*, actor, convention: Convention) -> tuple[Endorsement, bool]:
     """A resident endorses for their household. Endorsing again returns the household's
     endorsement unchanged (idempotent): ``(endorsement, created)``."""
-    ensure(getattr(actor, "is_authenticated", False), "请先登录后再签署", status=401)
+    ensure(getattr(actor, "is_authenticated", False), _("请先登录后再签署"), status=401)
     convention = Convention.objects.get(pk=convention.pk)
     ensure(
         convention.status == Convention.Status.ADOPTED,
-        "该公约尚未通过或已被新版本取代，不能签署",
+        _("该公约尚未通过或已被新版本取代，不能签署"),
         code="status",
         status=409,
     )
     if not actor.has_perm("evaluation.endorse_convention", convention):
-        raise ScopeError("只有公约适用范围内的住户可以签署")
+        raise ScopeError(_("只有公约适用范围内的住户可以签署"))
     household = selectors.household_of_user_for(actor, convention)
-    ensure(household is not None, "您的住户不在该公约的适用范围内", code="household", status=403)
+    ensure(household is not None, _("您的住户不在该公约的适用范围内"), code="household", status=403)
     existing = Endorsement.objects.filter(convention=convention, household=household).first()
     if existing is not None:
         return existing, False
@@ -882,15 +903,18 @@ def endorse_paper(*, actor, convention: Convention, households: list) -> int:
     convention = Convention.objects.get(pk=convention.pk)
     ensure(
         convention.status == Convention.Status.ADOPTED,
-        "该公约尚未通过或已被新版本取代，不能录入签署",
+        _("该公约尚未通过或已被新版本取代，不能录入签署"),
         code="status",
         status=409,
     )
     if not actor.has_perm("evaluation.enter_paper_endorsements", convention):
-        raise ScopeError("只有居委会工作人员可以录入纸质签署表")
+        raise ScopeError(_("只有居委会工作人员可以录入纸质签署表"))
     households = list(dict.fromkeys(h for h in households or [] if h is not None))
-    ensure(households, "请选择签署的住户", code="households")
-    ensure(len(households) <= MAX_ENDORSE_BATCH, f"每次最多录入{MAX_ENDORSE_BATCH}户")
+    ensure(households, _("请选择签署的住户"), code="households")
+    ensure(
+        len(households) <= MAX_ENDORSE_BATCH,
+        _("每次最多录入%(MAX_ENDORSE_BATCH)s户") % {"MAX_ENDORSE_BATCH": MAX_ENDORSE_BATCH},
+    )
     in_scope = set(
         selectors.scope_households(convention)
         .filter(pk__in=[h.pk for h in households])
@@ -899,7 +923,7 @@ def endorse_paper(*, actor, convention: Convention, households: list) -> int:
     outside = [h for h in households if h.pk not in in_scope]
     ensure(
         not outside,
-        f"住户“{outside[0]}”不在该公约的适用范围内" if outside else "",
+        _("住户“%(value)s”不在该公约的适用范围内") % {"value": outside[0]} if outside else "",
         code="household",
     )
     done = set(
@@ -930,11 +954,11 @@ def case_save(
     *, actor, project, project_type: str, problem: str, upkeep: str = "", lessons: str = ""
 ) -> Case:
     if not actor.has_perm("evaluation.manage_case", project):
-        raise ScopeError("您无权编辑该项目的案例")
-    ensure(project_type in ProjectType.values, "请选择项目类型", code="project_type")
-    problem = _text(problem, "问题与需求", 4000)
-    upkeep = _text(upkeep, "运维安排", 2000, required=False)
-    lessons = _text(lessons, "经验与启示", 4000, required=False)
+        raise ScopeError(_("您无权编辑该项目的案例"))
+    ensure(project_type in ProjectType.values, _("请选择项目类型"), code="project_type")
+    problem = _text(problem, _("问题与需求"), 4000)
+    upkeep = _text(upkeep, _("运维安排"), 2000, required=False)
+    lessons = _text(lessons, _("经验与启示"), 4000, required=False)
     case = Case.objects.select_for_update().filter(project=project).first()
     before = None
     if case is None:
@@ -962,11 +986,11 @@ def case_save(
 def case_publish(*, actor, case: Case) -> Case:
     case = Case.objects.select_for_update().select_related("project").get(pk=case.pk)
     if not actor.has_perm("evaluation.manage_case", case.project):
-        raise ScopeError("您无权公开该案例")
-    ensure(case.published_at is None, "该案例已公开", code="published", status=409)
+        raise ScopeError(_("您无权公开该案例"))
+    ensure(case.published_at is None, _("该案例已公开"), code="published", status=409)
     ensure(
         case.project.stage == Stage.DONE,
-        "项目完成后才能作为案例公开",
+        _("项目完成后才能作为案例公开"),
         code="stage",
         status=409,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from linli.core.errors import ScopeError
@@ -238,7 +239,7 @@ def pay(request, source_id: int, data: PayIn):
 def contributions(request, source_id: int):
     source = get_visible(selectors.sources_visible_to(request.auth), pk=source_id)
     if not request.auth.has_perm("funding.view_contributions", source.plan):
-        raise ScopeError("只有本楼工作小组和居委会可以查看缴款情况")
+        raise ScopeError(_("只有本楼工作小组和居委会可以查看缴款情况"))
     return [
         {
             "household_id": r["household"].pk,
@@ -299,7 +300,7 @@ def split(request, source_id: int, data: SplitIn):
         Building.objects.filter(pk__in=data.building_ids, compound__committee_id=committee_id)
     )
     if len(buildings) != len(set(data.building_ids)):
-        raise ServiceError("所选楼栋不在本项目范围内（或没有登记住户）", code="out_of_scope")
+        raise ServiceError(_("所选楼栋不在本项目范围内（或没有登记住户）"), code="out_of_scope")
     exempt = list(
         Household.objects.filter(
             pk__in=data.exempt_household_ids,
@@ -309,7 +310,7 @@ def split(request, source_id: int, data: SplitIn):
     try:
         coefficients = {int(k): Decimal(v) for k, v in data.floor_coefficients.items()}
     except (InvalidOperation, ValueError) as exc:
-        raise ServiceError("楼层系数格式不正确") from exc
+        raise ServiceError(_("楼层系数格式不正确")) from exc
     rows = services.contributions_split(
         actor=request.auth,
         source=source,
@@ -493,7 +494,7 @@ def bot_create(request, project_id: int, data: BotIn):
         start = datetime.date.fromisoformat(data.start_date)
         percent = Decimal(data.owners_share_percent)
     except (ValueError, InvalidOperation) as exc:
-        raise ServiceError("开始日期或分成比例格式不正确") from exc
+        raise ServiceError(_("开始日期或分成比例格式不正确")) from exc
     contract = services.bot_contract_create(
         actor=request.auth,
         project=project,

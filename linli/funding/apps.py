@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class FundingConfig(AppConfig):
     name = "linli.funding"
-    verbose_name = "筹资与账目"
+    verbose_name = gettext_lazy("筹资与账目")
 
     def ready(self):
         from linli.funding import rules  # noqa: F401

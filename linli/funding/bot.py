@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.translation import gettext_lazy
+
 
 @dataclass(frozen=True)
 class YearRow:
@@ -32,7 +34,7 @@ class Projection:
     transfer_after_year: int
 
 
-PHASE_LABELS = {"recovery": "成本回收期", "sharing": "利润分成期"}
+PHASE_LABELS = {"recovery": gettext_lazy("成本回收期"), "sharing": gettext_lazy("利润分成期")}
 
 
 def project_bot(

@@ -12,6 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_no_script
 
@@ -19,9 +21,9 @@ User = settings.AUTH_USER_MODEL
 
 
 class Duty(models.TextChoices):
-    ACCOUNTANT = "accountant", "会计"
-    CASHIER = "cashier", "出纳"
-    SUPERVISOR = "supervisor", "监事"
+    ACCOUNTANT = "accountant", gettext_lazy("会计")
+    CASHIER = "cashier", gettext_lazy("出纳")
+    SUPERVISOR = "supervisor", gettext_lazy("监事")
 
 
 class FundingDuty(models.Model):
@@ -38,11 +40,11 @@ class FundingDuty(models.Model):
         on_delete=models.CASCADE,
         related_name="funding_duties",
     )
-    duty = models.CharField("职责", max_length=12, choices=Duty.choices)
+    duty = models.CharField(gettext_lazy("职责"), max_length=12, choices=Duty.choices)
     assigned_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "财务职责"
+        verbose_name = gettext_lazy("财务职责")
         verbose_name_plural = verbose_name
         constraints = [
             models.UniqueConstraint(
@@ -63,11 +65,11 @@ class FundingPlan(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "筹资方案"
+        verbose_name = gettext_lazy("筹资方案")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
-        return f"{self.project} · 筹资方案"
+        return _("%(project)s · 筹资方案") % {"project": self.project}
 
     @property
     def committee_id(self) -> int:
@@ -76,12 +78,12 @@ class FundingPlan(models.Model):
 
 class CostItem(models.Model):
     plan = models.ForeignKey(FundingPlan, on_delete=models.CASCADE, related_name="items")
-    name = models.CharField("费用项目", max_length=80, validators=[validate_no_script])
-    amount_fen = models.BigIntegerField("金额（分）", validators=[MinValueValidator(1)])
-    note = models.CharField("说明", max_length=200, blank=True, validators=[validate_no_script])
+    name = models.CharField(gettext_lazy("费用项目"), max_length=80, validators=[validate_no_script])
+    amount_fen = models.BigIntegerField(gettext_lazy("金额（分）"), validators=[MinValueValidator(1)])
+    note = models.CharField(gettext_lazy("说明"), max_length=200, blank=True, validators=[validate_no_script])
 
     class Meta:
-        verbose_name = "费用明细"
+        verbose_name = gettext_lazy("费用明细")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -93,36 +95,36 @@ class CostItem(models.Model):
 
 
 class SourceKind(models.TextChoices):
-    PROPERTY_OWNER = "property_owner", "产权单位出资"
-    SELF_GOVERNANCE = "self_governance", "自治金"
-    FOUNDATION = "foundation", "社区基金会资助"
-    MAINTENANCE_FUND = "maintenance_fund", "维修资金"
-    CO_BUILDING = "co_building", "共建单位"
-    RESIDENTS = "residents", "居民自筹"
-    STREET_MATCHING = "street_matching", "街道配套"
-    GUIDANCE = "guidance", "引导资金（按费用比例）"
-    GOVERNMENT = "government", "政府资金"
-    ENTERPRISE = "enterprise", "企业投入（BOT）"
+    PROPERTY_OWNER = "property_owner", gettext_lazy("产权单位出资")
+    SELF_GOVERNANCE = "self_governance", gettext_lazy("自治金")
+    FOUNDATION = "foundation", gettext_lazy("社区基金会资助")
+    MAINTENANCE_FUND = "maintenance_fund", gettext_lazy("维修资金")
+    CO_BUILDING = "co_building", gettext_lazy("共建单位")
+    RESIDENTS = "residents", gettext_lazy("居民自筹")
+    STREET_MATCHING = "street_matching", gettext_lazy("街道配套")
+    GUIDANCE = "guidance", gettext_lazy("引导资金（按费用比例）")
+    GOVERNMENT = "government", gettext_lazy("政府资金")
+    ENTERPRISE = "enterprise", gettext_lazy("企业投入（BOT）")
 
 
 class SourceStatus(models.TextChoices):
-    PLEDGED = "pledged", "已承诺"
-    APPROVED = "approved", "已批准"
-    RECEIVED = "received", "已到账"
+    PLEDGED = "pledged", gettext_lazy("已承诺")
+    APPROVED = "approved", gettext_lazy("已批准")
+    RECEIVED = "received", gettext_lazy("已到账")
 
 
 class FundingSource(models.Model):
     plan = models.ForeignKey(FundingPlan, on_delete=models.CASCADE, related_name="sources")
-    kind = models.CharField("来源类型", max_length=20, choices=SourceKind.choices)
-    name = models.CharField("出资方", max_length=80, validators=[validate_no_script])
+    kind = models.CharField(gettext_lazy("来源类型"), max_length=20, choices=SourceKind.choices)
+    name = models.CharField(gettext_lazy("出资方"), max_length=80, validators=[validate_no_script])
     amount_fen = models.BigIntegerField(
-        "金额（分）", validators=[MinValueValidator(0)], help_text="配套资金为上限"
+        gettext_lazy("金额（分）"), validators=[MinValueValidator(0)], help_text=gettext_lazy("配套资金为上限")
     )
     conditions = models.CharField(
-        "条件", max_length=300, blank=True, validators=[validate_no_script]
+        gettext_lazy("条件"), max_length=300, blank=True, validators=[validate_no_script]
     )
     status = models.CharField(
-        "状态", max_length=10, choices=SourceStatus.choices, default=SourceStatus.PLEDGED
+        gettext_lazy("状态"), max_length=10, choices=SourceStatus.choices, default=SourceStatus.PLEDGED
     )
     # maintenance fund: the owners' decision that allows it
     vote_result = models.ForeignKey(
@@ -131,7 +133,7 @@ class FundingSource(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name="业主共同决定",
+        verbose_name=gettext_lazy("业主共同决定"),
     )
     # street matching: which residents' source it matches, and at what ratio
     matches = models.ForeignKey(
@@ -140,14 +142,14 @@ class FundingSource(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="matched_by",
-        verbose_name="配套对象",
+        verbose_name=gettext_lazy("配套对象"),
     )
     match_ratio = models.DecimalField(
-        "配套比例", max_digits=6, decimal_places=3, null=True, blank=True
+        gettext_lazy("配套比例"), max_digits=6, decimal_places=3, null=True, blank=True
     )
     # guidance fund: percent of the cost
     percent_of_cost = models.DecimalField(
-        "占费用比例（%）",
+        gettext_lazy("占费用比例（%）"),
         max_digits=5,
         decimal_places=2,
         null=True,
@@ -157,7 +159,7 @@ class FundingSource(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "资金来源"
+        verbose_name = gettext_lazy("资金来源")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -173,16 +175,16 @@ class FundingSource(models.Model):
         if self.kind == SourceKind.STREET_MATCHING and (
             self.matches_id is None or not self.match_ratio
         ):
-            raise ValidationError("街道配套须指明配套的居民自筹来源和配套比例")
+            raise ValidationError(_("街道配套须指明配套的居民自筹来源和配套比例"))
         if self.kind == SourceKind.GUIDANCE and self.percent_of_cost is None:
-            raise ValidationError("引导资金须填写占项目费用的比例")
+            raise ValidationError(_("引导资金须填写占项目费用的比例"))
 
 
 class Account(models.Model):
     class Kind(models.TextChoices):
-        FUND = "fund", "资金（可用余额）"
-        INCOME = "income", "资金来源（收入）"
-        EXPENSE = "expense", "支出"
+        FUND = "fund", gettext_lazy("资金（可用余额）")
+        INCOME = "income", gettext_lazy("资金来源（收入）")
+        EXPENSE = "expense", gettext_lazy("支出")
 
     plan = models.ForeignKey(FundingPlan, on_delete=models.PROTECT, related_name="accounts")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -197,7 +199,7 @@ class Account(models.Model):
     balance_fen = models.BigIntegerField(default=0)
 
     class Meta:
-        verbose_name = "账户"
+        verbose_name = gettext_lazy("账户")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -212,17 +214,17 @@ class Account(models.Model):
 
 class JournalEntry(models.Model):
     class Kind(models.TextChoices):
-        RECEIPT = "receipt", "收款"
-        SPENDING = "spending", "支出"
-        REFUND = "refund", "退款"
-        REVERSAL = "reversal", "冲正"
-        OTHER = "other", "其他"
+        RECEIPT = "receipt", gettext_lazy("收款")
+        SPENDING = "spending", gettext_lazy("支出")
+        REFUND = "refund", gettext_lazy("退款")
+        REVERSAL = "reversal", gettext_lazy("冲正")
+        OTHER = "other", gettext_lazy("其他")
 
     plan = models.ForeignKey(FundingPlan, on_delete=models.PROTECT, related_name="entries")
-    number = models.CharField("凭证号", max_length=30, unique=True)
+    number = models.CharField(gettext_lazy("凭证号"), max_length=30, unique=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    memo = models.CharField("摘要", max_length=200, validators=[validate_no_script])
-    date = models.DateField("业务日期", default=timezone.localdate)
+    memo = models.CharField(gettext_lazy("摘要"), max_length=200, validators=[validate_no_script])
+    date = models.DateField(gettext_lazy("业务日期"), default=timezone.localdate)
     source = models.ForeignKey(
         FundingSource, null=True, blank=True, on_delete=models.PROTECT, related_name="entries"
     )
@@ -245,7 +247,7 @@ class JournalEntry(models.Model):
     review_note = models.CharField(max_length=200, blank=True, validators=[validate_no_script])
 
     class Meta:
-        verbose_name = "记账凭证"
+        verbose_name = gettext_lazy("记账凭证")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -278,11 +280,11 @@ class JournalEntry(models.Model):
                     or not allowed
                     or not allowed <= {"reviewed_by", "reviewed_at", "review_note"}
                 ):
-                    raise RuntimeError("已入账的凭证不能修改，请做冲正凭证")
+                    raise RuntimeError(_("已入账的凭证不能修改，请做冲正凭证"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("凭证不能删除，请做冲正凭证")
+        raise RuntimeError(_("凭证不能删除，请做冲正凭证"))
 
     @property
     def committee_id(self) -> int:
@@ -298,16 +300,16 @@ class JournalEntry(models.Model):
 
     @property
     def status_label(self) -> str:
-        return {"reviewed": "已审核", "posted": "已入账", "recorded": "待出纳确认"}[self.status]
+        return {"reviewed": _("已审核"), "posted": _("已入账"), "recorded": _("待出纳确认")}[self.status]
 
 
 class JournalLine(models.Model):
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
-    amount_fen = models.BigIntegerField("金额（分，借正贷负）")
+    amount_fen = models.BigIntegerField(gettext_lazy("金额（分，借正贷负）"))
 
     class Meta:
-        verbose_name = "分录"
+        verbose_name = gettext_lazy("分录")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -319,11 +321,11 @@ class JournalLine(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RuntimeError("分录不能修改")
+            raise RuntimeError(_("分录不能修改"))
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("分录不能删除")
+        raise RuntimeError(_("分录不能删除"))
 
 
 ATTACHMENT_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "webp"]
@@ -332,15 +334,15 @@ ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
 
 def validate_attachment_size(f):
     if f.size > ATTACHMENT_MAX_BYTES:
-        raise ValidationError("附件不能超过10MB")
+        raise ValidationError(_("附件不能超过10MB"))
 
 
 class Attachment(models.Model):
     class Kind(models.TextChoices):
-        INVOICE = "invoice", "发票"
-        CONTRACT = "contract", "合同"
-        RECEIPT_PHOTO = "photo", "收据照片"
-        OTHER = "other", "其他"
+        INVOICE = "invoice", gettext_lazy("发票")
+        CONTRACT = "contract", gettext_lazy("合同")
+        RECEIPT_PHOTO = "photo", gettext_lazy("收据照片")
+        OTHER = "other", gettext_lazy("其他")
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="attachments")
     kind = models.CharField(max_length=10, choices=Kind.choices)
@@ -348,7 +350,7 @@ class Attachment(models.Model):
         upload_to="funding/",
         validators=[
             FileExtensionValidator(
-                ATTACHMENT_EXTENSIONS, message="只接受PDF或图片（jpg/png/webp）"
+                ATTACHMENT_EXTENSIONS, message=gettext_lazy("只接受PDF或图片（jpg/png/webp）")
             ),
             validate_attachment_size,
         ],
@@ -357,7 +359,7 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "附件"
+        verbose_name = gettext_lazy("附件")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -373,13 +375,13 @@ class Contribution(models.Model):
     household = models.ForeignKey(
         "places.Household", on_delete=models.PROTECT, related_name="contributions"
     )
-    share_fen = models.BigIntegerField("应摊（分）", validators=[MinValueValidator(0)])
-    exempt = models.BooleanField("免缴", default=False)
-    pledged_fen = models.BigIntegerField("认缴（分）", default=0, validators=[MinValueValidator(0)])
+    share_fen = models.BigIntegerField(gettext_lazy("应摊（分）"), validators=[MinValueValidator(0)])
+    exempt = models.BooleanField(gettext_lazy("免缴"), default=False)
+    pledged_fen = models.BigIntegerField(gettext_lazy("认缴（分）"), default=0, validators=[MinValueValidator(0)])
     pledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "住户出资"
+        verbose_name = gettext_lazy("住户出资")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -395,7 +397,7 @@ class Contribution(models.Model):
 class Receipt(models.Model):
     """Money a household paid (or, with negative amount… never: refunds are their own rows)."""
 
-    number = models.CharField("收据编号", max_length=30, unique=True)
+    number = models.CharField(gettext_lazy("收据编号"), max_length=30, unique=True)
     contribution = models.ForeignKey(
         Contribution, on_delete=models.PROTECT, related_name="receipts"
     )
@@ -405,7 +407,7 @@ class Receipt(models.Model):
     issued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "收据"
+        verbose_name = gettext_lazy("收据")
         verbose_name_plural = verbose_name
         ordering = ["id"]
         constraints = [
@@ -424,14 +426,14 @@ class Refund(models.Model):
     at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "退款"
+        verbose_name = gettext_lazy("退款")
         verbose_name_plural = verbose_name
         constraints = [
             models.CheckConstraint(condition=models.Q(amount_fen__gt=0), name="refund_positive")
         ]
 
     def __str__(self) -> str:
-        return f"退款 {self.amount_fen}"
+        return _("退款 %(amount_fen)s") % {"amount_fen": self.amount_fen}
 
 
 class BotContract(models.Model):
@@ -440,29 +442,29 @@ class BotContract(models.Model):
     project = models.OneToOneField(
         "projects.Project", on_delete=models.PROTECT, related_name="bot_contract"
     )
-    operator = models.CharField("建设运营方", max_length=80, validators=[validate_no_script])
+    operator = models.CharField(gettext_lazy("建设运营方"), max_length=80, validators=[validate_no_script])
     construction_cost_fen = models.BigIntegerField(
-        "建设投资（分）", validators=[MinValueValidator(1)]
+        gettext_lazy("建设投资（分）"), validators=[MinValueValidator(1)]
     )
     annual_operating_cost_fen = models.BigIntegerField(
-        "年运营成本（分）", default=0, validators=[MinValueValidator(0)]
+        gettext_lazy("年运营成本（分）"), default=0, validators=[MinValueValidator(0)]
     )
-    start_date = models.DateField("运营开始日期")
-    recovery_years = models.PositiveSmallIntegerField("成本回收期（年）", default=5)
-    sharing_years = models.PositiveSmallIntegerField("利润分成期（年）", default=5)
+    start_date = models.DateField(gettext_lazy("运营开始日期"))
+    recovery_years = models.PositiveSmallIntegerField(gettext_lazy("成本回收期（年）"), default=5)
+    sharing_years = models.PositiveSmallIntegerField(gettext_lazy("利润分成期（年）"), default=5)
     owners_share_percent = models.DecimalField(
-        "业委会分成比例（%）",
+        gettext_lazy("业委会分成比例（%）"),
         max_digits=5,
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    transfers = models.CharField("转让内容", max_length=200, validators=[validate_no_script])
+    transfers = models.CharField(gettext_lazy("转让内容"), max_length=200, validators=[validate_no_script])
     maintenance_priority = models.CharField(
-        "转让后维护安排", max_length=200, blank=True, validators=[validate_no_script]
+        gettext_lazy("转让后维护安排"), max_length=200, blank=True, validators=[validate_no_script]
     )
 
     class Meta:
-        verbose_name = "BOT合同"
+        verbose_name = gettext_lazy("BOT合同")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
@@ -475,10 +477,10 @@ class BotContract(models.Model):
 
 class BotFee(models.Model):
     contract = models.ForeignKey(BotContract, on_delete=models.CASCADE, related_name="fees")
-    name = models.CharField("收费项目", max_length=40, validators=[validate_no_script])
-    unit = models.CharField("计费单位", max_length=20, validators=[validate_no_script])
-    price_fen = models.BigIntegerField("单价（分）", validators=[MinValueValidator(0)])
-    assumed_units_per_year = models.PositiveIntegerField("预计年使用量")
+    name = models.CharField(gettext_lazy("收费项目"), max_length=40, validators=[validate_no_script])
+    unit = models.CharField(gettext_lazy("计费单位"), max_length=20, validators=[validate_no_script])
+    price_fen = models.BigIntegerField(gettext_lazy("单价（分）"), validators=[MinValueValidator(0)])
+    assumed_units_per_year = models.PositiveIntegerField(gettext_lazy("预计年使用量"))
 
     class Meta:
         ordering = ["id"]
@@ -489,10 +491,10 @@ class BotFee(models.Model):
 
 class BotRevenue(models.Model):
     contract = models.ForeignKey(BotContract, on_delete=models.CASCADE, related_name="revenues")
-    year = models.PositiveSmallIntegerField("合同年度", validators=[MinValueValidator(1)])
-    revenue_fen = models.BigIntegerField("实际收入（分）", validators=[MinValueValidator(0)])
+    year = models.PositiveSmallIntegerField(gettext_lazy("合同年度"), validators=[MinValueValidator(1)])
+    revenue_fen = models.BigIntegerField(gettext_lazy("实际收入（分）"), validators=[MinValueValidator(0)])
     cost_fen = models.BigIntegerField(
-        "实际运营成本（分）", default=0, validators=[MinValueValidator(0)]
+        gettext_lazy("实际运营成本（分）"), default=0, validators=[MinValueValidator(0)]
     )
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
@@ -504,4 +506,4 @@ class BotRevenue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"第{self.year}年"
+        return _("第%(year)s年") % {"year": self.year}

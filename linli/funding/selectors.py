@@ -6,6 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet, Sum
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 from linli.engine.costshare import guidance_fund, match_contributions
@@ -93,24 +94,24 @@ def source_condition_failure(source: FundingSource) -> str | None:
 
         result = source.vote_result
         if result is None:
-            return "使用维修资金须关联已通过的业主共同决定"
+            return _("使用维修资金须关联已通过的业主共同决定")
         vote = result.vote
         project = source.plan.project
         if vote.kind != Vote.Kind.OWNERS:
-            return "关联的表决不是业主共同决定"
+            return _("关联的表决不是业主共同决定")
         if vote.matter not in (
             Vote.Matter.USE_MAINTENANCE_FUND,
             Vote.Matter.RAISE_MAINTENANCE_FUND,
         ):
-            return "关联的业主共同决定不是关于使用或筹集维修资金的事项"
+            return _("关联的业主共同决定不是关于使用或筹集维修资金的事项")
         if vote.status != Vote.Status.CLOSED:
-            return "关联的业主共同决定尚未结束"
+            return _("关联的业主共同决定尚未结束")
         if vote.committee_id != project.committee_id or (
             vote.project_id is not None and vote.project_id != project.pk
         ):
-            return "关联的业主共同决定不属于本项目"
+            return _("关联的业主共同决定不属于本项目")
         if result.passed is not True:
-            return "业主共同决定未通过，不能使用维修资金"
+            return _("业主共同决定未通过，不能使用维修资金")
     return None
 
 
@@ -274,10 +275,10 @@ def contribution_rows(source: FundingSource) -> list[dict]:
                 "refunded_fen": refunded,
                 "net_fen": net,
                 "outstanding_fen": max(0, c.share_fen - net) if not c.exempt else 0,
-                "status": "免缴"
+                "status": _("免缴")
                 if c.exempt
                 else (
-                    "已缴清" if net >= c.share_fen and net > 0 else ("部分缴纳" if net else "未缴")
+                    _("已缴清") if net >= c.share_fen and net > 0 else (_("部分缴纳") if net else _("未缴"))
                 ),
                 "receipts": list(c.receipts.all()),
                 "due_fen": due,
@@ -408,11 +409,11 @@ def bot_boundaries(contract: BotContract) -> list[dict]:
     return [
         {
             "date": _add_years(contract.start_date, r),
-            "label": f"成本回收期结束，第{r + 1}年起与业委会分成",
+            "label": _("成本回收期结束，第%(value)s年起与业委会分成") % {"value": r + 1},
         },
         {
             "date": _add_years(contract.start_date, r + s),
-            "label": f"合同期满移交：{contract.transfers}",
+            "label": _("合同期满移交：%(transfers)s") % {"transfers": contract.transfers},
         },
     ]
 

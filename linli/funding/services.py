@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ServiceError, ensure
@@ -62,16 +63,16 @@ def _full_clean(obj, **kwargs) -> None:
 
 
 def _int_fen(value, what: str, *, positive: bool = True) -> int:
-    ensure(isinstance(value, int) and not isinstance(value, bool), f"{what}必须是以分为单位的整数")
+    ensure(isinstance(value, int) and not isinstance(value, bool), _("%(what)s必须是以分为单位的整数") % {"what": what})
     ensure(
         abs(value) <= MAX_AMOUNT_FEN,
-        f"{what}超出合理范围（单笔不超过 1 亿元），请核对后重新填写",
+        _("%(what)s超出合理范围（单笔不超过 1 亿元），请核对后重新填写") % {"what": what},
         code="amount",
     )
     if positive:
-        ensure(value > 0, f"{what}必须大于零", code="amount")
+        ensure(value > 0, _("%(what)s必须大于零") % {"what": what}, code="amount")
     else:
-        ensure(value >= 0, f"{what}不能为负数", code="amount")
+        ensure(value >= 0, _("%(what)s不能为负数") % {"what": what}, code="amount")
     return value
 
 
@@ -94,7 +95,7 @@ def _fresh_source(source: FundingSource) -> FundingSource:
 
 @transaction.atomic
 def plan_open(*, actor, project: Project) -> FundingPlan:
-    require(actor, "funding.manage_plan", project, "您无权为该项目制定筹资方案")
+    require(actor, "funding.manage_plan", project, _("您无权为该项目制定筹资方案"))
     plan, created = FundingPlan.objects.get_or_create(project=project)
     if created:
         audit_record(
@@ -108,10 +109,10 @@ def cost_item_add(
     *, actor, plan: FundingPlan, name: str, amount_fen: int, note: str = ""
 ) -> CostItem:
     plan = _locked_plan(plan)
-    require(actor, "funding.manage_plan", plan, "您无权修改该项目的费用估算")
-    _int_fen(amount_fen, "费用金额")
+    require(actor, "funding.manage_plan", plan, _("您无权修改该项目的费用估算"))
+    _int_fen(amount_fen, _("费用金额"))
     item = CostItem(plan=plan, name=(name or "").strip(), amount_fen=amount_fen, note=note.strip())
-    ensure(item.name, "请填写费用项目名称")
+    ensure(item.name, _("请填写费用项目名称"))
     _full_clean(item)
     item.save()
     Account.objects.create(
@@ -142,14 +143,14 @@ def source_add(
     percent_of_cost: Decimal | int | None = None,
 ) -> FundingSource:
     plan = _locked_plan(plan)
-    require(actor, "funding.manage_plan", plan, "您无权修改该项目的资金来源")
-    ensure(kind in SourceKind.values, "资金来源类型不存在")
-    _int_fen(amount_fen, "资金金额", positive=False)
+    require(actor, "funding.manage_plan", plan, _("您无权修改该项目的资金来源"))
+    ensure(kind in SourceKind.values, _("资金来源类型不存在"))
+    _int_fen(amount_fen, _("资金金额"), positive=False)
     if matches is not None:
-        ensure(matches.plan_id == plan.pk, "配套对象不属于本项目")
-        ensure(matches.kind == SourceKind.RESIDENTS, "街道配套只能针对居民自筹")
+        ensure(matches.plan_id == plan.pk, _("配套对象不属于本项目"))
+        ensure(matches.kind == SourceKind.RESIDENTS, _("街道配套只能针对居民自筹"))
     if match_ratio is not None:
-        ensure(Decimal(match_ratio) > 0, "配套比例必须大于零")
+        ensure(Decimal(match_ratio) > 0, _("配套比例必须大于零"))
     source = FundingSource(
         plan=plan,
         kind=kind,
@@ -162,7 +163,7 @@ def source_add(
         match_ratio=Decimal(match_ratio) if match_ratio is not None else None,
         percent_of_cost=Decimal(percent_of_cost) if percent_of_cost is not None else None,
     )
-    ensure(source.name, "请填写出资方")
+    ensure(source.name, _("请填写出资方"))
     _full_clean(source)
     source.save()
     Account.objects.create(plan=plan, kind=Account.Kind.FUND, source=source, name=f"资金·{source}")
@@ -186,8 +187,8 @@ def source_set_status(*, actor, source: FundingSource, status: str) -> FundingSo
     source = FundingSource.objects.select_related("plan__project", "vote_result__vote").get(
         pk=source.pk
     )
-    require(actor, "funding.manage_plan", source.plan, "您无权修改资金来源状态")
-    ensure(status in SourceStatus.values, "状态不存在")
+    require(actor, "funding.manage_plan", source.plan, _("您无权修改资金来源状态"))
+    ensure(status in SourceStatus.values, _("状态不存在"))
     if status != SourceStatus.PLEDGED:
         failure = selectors.source_condition_failure(source)
         if failure:
@@ -208,7 +209,7 @@ def source_set_status(*, actor, source: FundingSource, status: str) -> FundingSo
 @transaction.atomic
 def source_link_vote(*, actor, source: FundingSource, vote_result) -> FundingSource:
     _locked_plan(source.plan)
-    require(actor, "funding.manage_plan", source.plan, "您无权修改资金来源")
+    require(actor, "funding.manage_plan", source.plan, _("您无权修改资金来源"))
     source.vote_result = vote_result
     failure = selectors.source_condition_failure(source)
     if failure:
@@ -227,14 +228,14 @@ def source_link_vote(*, actor, source: FundingSource, vote_result) -> FundingSou
 def duty_assign(
     *, actor, user, project: Project, duty: str, whole_committee: bool = False
 ) -> FundingDuty:
-    require(actor, "funding.assign_duty", project, "您无权指定财务职责")
-    ensure(duty in Duty.values, "职责不存在")
+    require(actor, "funding.assign_duty", project, _("您无权指定财务职责"))
+    ensure(duty in Duty.values, _("职责不存在"))
     from linli.accounts.scopes import scopes_for
 
     # A missing user gets the same answer as one from elsewhere: user ids reveal nothing.
     ensure(
         user is not None and project.committee_id in scopes_for(user).visible_committee_ids,
-        f"该用户在本社区没有登记角色（居民、楼组长或工作人员），不能担任{Duty(duty).label}",
+        _("该用户在本社区没有登记角色（居民、楼组长或工作人员），不能担任%(label)s") % {"label": Duty(duty).label},
         code="not_member",
     )
     # Separation of duties is refused at assignment, not only when a voucher is confirmed:
@@ -248,8 +249,7 @@ def duty_assign(
     )
     ensure(
         conflicting is None,
-        f"该用户已担任{Duty(conflicting).label if conflicting else ''}，"
-        f"会计、出纳、监事不能同时由一人担任",
+        _("该用户已担任%(value)s，会计、出纳、监事不能同时由一人担任") % {"value": Duty(conflicting).label if conflicting else ''},
         code="duty_conflict",
     )
     obj, created = FundingDuty.objects.get_or_create(
@@ -305,20 +305,20 @@ def entry_record(
 ) -> JournalEntry:
     """The accountant records a balanced entry; it counts once the cashier confirms it."""
     plan = _locked_plan(plan)
-    require(actor, "funding.record_entry", plan, "只有本项目的会计可以记账")
+    require(actor, "funding.record_entry", plan, _("只有本项目的会计可以记账"))
     memo = (memo or "").strip()
-    ensure(memo, "请填写摘要")
-    ensure(len(lines) >= 2, "一笔凭证至少要有借贷两条分录", code="unbalanced")
+    ensure(memo, _("请填写摘要"))
+    ensure(len(lines) >= 2, _("一笔凭证至少要有借贷两条分录"), code="unbalanced")
     for account, amount in lines:
-        ensure(account.plan_id == plan.pk, "分录的账户不属于本项目")
+        ensure(account.plan_id == plan.pk, _("分录的账户不属于本项目"))
         ensure(
             isinstance(amount, int) and not isinstance(amount, bool) and amount != 0,
-            "分录金额必须是非零的整数（分）",
+            _("分录金额必须是非零的整数（分）"),
         )
     total = sum(a for _, a in lines)
     if total != 0:
         raise ServiceError(
-            f"借贷不平衡：借方合计与贷方合计相差 {fen_to_yuan(abs(total))} 元", code="unbalanced"
+            _("借贷不平衡：借方合计与贷方合计相差 %(yuan)s 元") % {"yuan": fen_to_yuan(abs(total))}, code="unbalanced"
         )
     entry = JournalEntry(
         plan=plan,
@@ -359,12 +359,12 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
         .select_related("source", "reverses")
         .get(pk=entry.pk)
     )
-    require(actor, "funding.confirm_entry", plan, "只有本项目的出纳可以确认收付款")
+    require(actor, "funding.confirm_entry", plan, _("只有本项目的出纳可以确认收付款"))
     if entry.recorded_by_id == actor.pk:
         raise ServiceError(
-            "不能确认自己记录的凭证（记账与出纳须由不同的人担任）", code="self_approval", status=403
+            _("不能确认自己记录的凭证（记账与出纳须由不同的人担任）"), code="self_approval", status=403
         )
-    ensure(entry.posted_at is None, "该凭证已经入账，不能重复确认", code="posted")
+    ensure(entry.posted_at is None, _("该凭证已经入账，不能重复确认"), code="posted")
     lines = list(entry.lines.select_related("account"))
     account_ids = sorted({line.account_id for line in lines})
     accounts = {
@@ -373,7 +373,7 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
     }
     # check at post time: the stored lines themselves must balance
     stored = JournalLine.objects.filter(entry=entry).aggregate(s=Sum("amount_fen"))["s"]
-    ensure(stored == 0 and len(lines) >= 2, "凭证借贷不平衡，不能入账", code="unbalanced")
+    ensure(stored == 0 and len(lines) >= 2, _("凭证借贷不平衡，不能入账"), code="unbalanced")
     deltas: dict[int, int] = {}
     for line in lines:
         deltas[line.account_id] = deltas.get(line.account_id, 0) + line.amount_fen
@@ -381,11 +381,11 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
         a = accounts[aid]
         if a.kind == Account.Kind.FUND and a.balance_fen + delta < 0:
             raise ServiceError(
-                f"“{a.source}”的可用余额 {fen_to_yuan(a.balance_fen)} 元不足，不能支出 {fen_to_yuan(-delta)} 元",
+                _("“%(source)s”的可用余额 %(yuan)s 元不足，不能支出 %(yuan2)s 元") % {"source": a.source, "yuan": fen_to_yuan(a.balance_fen), "yuan2": fen_to_yuan(-delta)},
                 code="overdraft",
             )
         if a.kind == Account.Kind.INCOME and a.balance_fen + delta > 0:
-            raise ServiceError("退款不能超过该来源已收到的金额", code="refund_exceeds")
+            raise ServiceError(_("退款不能超过该来源已收到的金额"), code="refund_exceeds")
     if entry.kind == JournalEntry.Kind.SPENDING and entry.source_id:
         failure = selectors.source_condition_failure(entry.source)
         if failure:
@@ -400,7 +400,7 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
             )
             if already + incoming > allowed:
                 raise ServiceError(
-                    f"配套资金按居民实际出资计算，最多 {fen_to_yuan(allowed)} 元，已到账 {fen_to_yuan(already)} 元",
+                    _("配套资金按居民实际出资计算，最多 %(yuan)s 元，已到账 %(yuan2)s 元") % {"yuan": fen_to_yuan(allowed), "yuan2": fen_to_yuan(already)},
                     code="match_exceeds",
                 )
     for aid, delta in deltas.items():
@@ -422,11 +422,11 @@ def entry_review(*, actor, entry: JournalEntry, note: str = "") -> JournalEntry:
     """The supervisor (监事) reviews a posted entry; never one they recorded or confirmed."""
     _locked_plan(entry.plan)
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
-    require(actor, "funding.review_entry", entry.plan, "只有本项目的监事可以审核")
+    require(actor, "funding.review_entry", entry.plan, _("只有本项目的监事可以审核"))
     if actor.pk in (entry.recorded_by_id, entry.confirmed_by_id):
-        raise ServiceError("不能审核自己记录或确认的凭证", code="self_approval", status=403)
-    ensure(entry.posted_at is not None, "凭证尚未由出纳确认入账，不能审核", code="not_posted")
-    ensure(entry.reviewed_at is None, "该凭证已经审核过了", code="reviewed")
+        raise ServiceError(_("不能审核自己记录或确认的凭证"), code="self_approval", status=403)
+    ensure(entry.posted_at is not None, _("凭证尚未由出纳确认入账，不能审核"), code="not_posted")
+    ensure(entry.reviewed_at is None, _("该凭证已经审核过了"), code="reviewed")
     entry.reviewed_by = actor
     entry.reviewed_at = timezone.now()
     entry.review_note = (note or "").strip()[:200]
@@ -446,12 +446,12 @@ def entry_reverse(*, actor, entry: JournalEntry, reason: str) -> JournalEntry:
     _locked_plan(entry.plan)
     entry = JournalEntry.objects.select_for_update().get(pk=entry.pk)
     reason = (reason or "").strip()
-    ensure(reason, "冲正须说明原因")
-    ensure(entry.posted_at is not None, "未入账的凭证无需冲正", code="not_posted")
-    ensure(entry.kind != JournalEntry.Kind.REVERSAL, "冲正凭证不能再冲正，请重新记账")
+    ensure(reason, _("冲正须说明原因"))
+    ensure(entry.posted_at is not None, _("未入账的凭证无需冲正"), code="not_posted")
+    ensure(entry.kind != JournalEntry.Kind.REVERSAL, _("冲正凭证不能再冲正，请重新记账"))
     ensure(
         not JournalEntry.objects.filter(reverses=entry).exists(),
-        "该凭证已经冲正过",
+        _("该凭证已经冲正过"),
         code="reversed",
     )
     lines = [(line.account, -line.amount_fen) for line in entry.lines.select_related("account")]
@@ -472,7 +472,7 @@ def receipt_record(
     *, actor, source: FundingSource, amount_fen: int, memo: str = "", date=None
 ) -> JournalEntry:
     """Money in from a source (street, foundation, co-building unit …)."""
-    _int_fen(amount_fen, "收款金额")
+    _int_fen(amount_fen, _("收款金额"))
     plan = _locked_plan(source.plan)
     source = _fresh_source(source)
     failure = selectors.source_condition_failure(source)
@@ -497,22 +497,22 @@ def spending_record(
     *, actor, item: CostItem, source: FundingSource, amount_fen: int, memo: str = "", date=None
 ) -> JournalEntry:
     """Pay for a cost item from one source; refused if its condition is not met."""
-    _int_fen(amount_fen, "支出金额")
+    _int_fen(amount_fen, _("支出金额"))
     plan = _locked_plan(item.plan)
     source = _fresh_source(source)
-    ensure(source.plan_id == plan.pk, "资金来源不属于本项目")
+    ensure(source.plan_id == plan.pk, _("资金来源不属于本项目"))
     failure = selectors.source_condition_failure(source)
     if failure:
         raise ServiceError(failure, code="condition")
     ensure(
         source.status in (SourceStatus.APPROVED, SourceStatus.RECEIVED),
-        f"“{source}”尚未批准，不能从中支出",
+        _("“%(source)s”尚未批准，不能从中支出") % {"source": source},
         code="condition",
     )
     fund = _account(plan, Account.Kind.FUND, source=source)
     ensure(
         fund.balance_fen >= amount_fen,
-        f"“{source}”的可用余额 {fen_to_yuan(fund.balance_fen)} 元不足",
+        _("“%(source)s”的可用余额 %(yuan)s 元不足") % {"source": source, "yuan": fen_to_yuan(fund.balance_fen)},
         code="overdraft",
     )
     return entry_record(
@@ -534,7 +534,7 @@ def attachment_add(*, actor, entry: JournalEntry, kind: str, file) -> Attachment
         actor.has_perm("funding.record_entry", plan)
         or actor.has_perm("funding.confirm_entry", plan)
     ):
-        raise ScopeError("只有本项目的会计或出纳可以上传附件")
+        raise ScopeError(_("只有本项目的会计或出纳可以上传附件"))
     att = Attachment(entry=entry, kind=kind, file=file, uploaded_by=actor)
     _full_clean(att)
     att.save()
@@ -552,7 +552,7 @@ def attachment_add(*, actor, entry: JournalEntry, kind: str, file) -> Attachment
 
 def _check_household(project: Project, household: Household) -> None:
     if not project_households(project).filter(pk=household.pk).exists():
-        raise ScopeError(f"住户“{household}”不在本项目范围内，不能登记出资", code="out_of_scope")
+        raise ScopeError(_("住户“%(household)s”不在本项目范围内，不能登记出资") % {"household": household}, code="out_of_scope")
 
 
 @transaction.atomic
@@ -575,12 +575,12 @@ def contributions_split(
     scope.
     """
     plan = _locked_plan(source.plan)
-    require(actor, "funding.manage_plan", plan, "您无权设定住户分摊")
-    ensure(source.kind == SourceKind.RESIDENTS, "只有居民自筹来源才能分摊到户")
-    _int_fen(total_fen, "分摊总额")
+    require(actor, "funding.manage_plan", plan, _("您无权设定住户分摊"))
+    ensure(source.kind == SourceKind.RESIDENTS, _("只有居民自筹来源才能分摊到户"))
+    _int_fen(total_fen, _("分摊总额"))
     ensure(
         not source.contributions.filter(receipts__isnull=False).exists(),
-        "已有住户缴款，不能重新分摊",
+        _("已有住户缴款，不能重新分摊"),
     )
     project = plan.project
     in_scope = project_households(project)
@@ -592,12 +592,12 @@ def contributions_split(
             .distinct()
             .count()
             == len(building_ids),
-            "所选楼栋不在本项目范围内（或没有登记住户）",
+            _("所选楼栋不在本项目范围内（或没有登记住户）"),
             code="out_of_scope",
         )
         in_scope = in_scope.filter(flat__building_id__in=building_ids)
     hs = list(households) if households is not None else list(in_scope.order_by("id"))
-    ensure(hs, "本项目范围内没有住户")
+    ensure(hs, _("本项目范围内没有住户"))
     for h in hs:
         _check_household(project, h)
     ex_ids = {str(h.pk) for h in (exempt or [])}
@@ -617,7 +617,7 @@ def contributions_split(
                 exempt=ex_ids,
             )
         else:
-            raise ServiceError("分摊方式不存在（equal/area/floor）")
+            raise ServiceError(_("分摊方式不存在（equal/area/floor）"))
     except CostShareError as exc:
         raise ServiceError(str(exc), code="costshare") from exc
     source.contributions.all().delete()
@@ -648,8 +648,8 @@ def contributions_split(
 @transaction.atomic
 def contribution_pledge(*, actor, contribution: Contribution, amount_fen: int) -> Contribution:
     plan = _locked_plan(contribution.source.plan)
-    require(actor, "funding.manage_plan", plan, "您无权登记认缴")
-    _int_fen(amount_fen, "认缴金额", positive=False)
+    require(actor, "funding.manage_plan", plan, _("您无权登记认缴"))
+    _int_fen(amount_fen, _("认缴金额"), positive=False)
     before = contribution.pledged_fen
     contribution.pledged_fen = amount_fen
     contribution.pledged_at = timezone.now()
@@ -671,14 +671,14 @@ def contribution_receive(
 ) -> Receipt:
     """The accountant records a household's payment: a receipt with a number and an entry."""
     plan = _locked_plan(source.plan)
-    require(actor, "funding.record_entry", plan, "只有本项目的会计可以登记收款")
-    ensure(source.kind == SourceKind.RESIDENTS, "只有居民自筹来源可以登记住户缴款")
-    _int_fen(amount_fen, "缴款金额")
+    require(actor, "funding.record_entry", plan, _("只有本项目的会计可以登记收款"))
+    ensure(source.kind == SourceKind.RESIDENTS, _("只有居民自筹来源可以登记住户缴款"))
+    _int_fen(amount_fen, _("缴款金额"))
     _check_household(plan.project, household)
     contribution = Contribution.objects.filter(source=source, household=household).first()
     if contribution is None:
         contribution = Contribution.objects.create(source=source, household=household, share_fen=0)
-    ensure(not contribution.exempt, f"“{household}”已免缴，不能登记缴款")
+    ensure(not contribution.exempt, _("“%(household)s”已免缴，不能登记缴款") % {"household": household})
     if contribution.share_fen > 0:
         # What is still owed: the larger of the share and the pledge, less what was paid
         # and what is already recorded but not yet confirmed by the cashier.
@@ -691,8 +691,7 @@ def contribution_receive(
         owed = due - row["net_fen"] - row["pending_fen"]
         ensure(
             amount_fen <= owed,
-            f"缴款 {fen_to_yuan(amount_fen)} 元超过“{household}”尚未缴纳的应缴金额 "
-            f"{fen_to_yuan(max(owed, 0))} 元，请核对金额",
+            _("缴款 %(yuan)s 元超过“%(household)s”尚未缴纳的应缴金额 %(yuan2)s 元，请核对金额") % {"yuan": fen_to_yuan(amount_fen), "household": household, "yuan2": fen_to_yuan(max(owed, 0))},
             code="overpayment",
         )
     entry = entry_record(
@@ -729,10 +728,10 @@ def contribution_refund(
     *, actor, contribution: Contribution, amount_fen: int, reason: str
 ) -> Refund:
     plan = _locked_plan(contribution.source.plan)
-    require(actor, "funding.record_entry", plan, "只有本项目的会计可以登记退款")
-    _int_fen(amount_fen, "退款金额")
+    require(actor, "funding.record_entry", plan, _("只有本项目的会计可以登记退款"))
+    _int_fen(amount_fen, _("退款金额"))
     reason = (reason or "").strip()
-    ensure(reason, "请填写退款原因")
+    ensure(reason, _("请填写退款原因"))
     row = next(
         r
         for r in selectors.contribution_rows(contribution.source)
@@ -744,7 +743,7 @@ def contribution_refund(
     refundable = row["net_fen"] - pending_refunds
     if amount_fen > refundable:
         raise ServiceError(
-            f"退款 {fen_to_yuan(amount_fen)} 元超过该户已缴金额 {fen_to_yuan(max(refundable, 0))} 元",
+            _("退款 %(yuan)s 元超过该户已缴金额 %(yuan2)s 元") % {"yuan": fen_to_yuan(amount_fen), "yuan2": fen_to_yuan(max(refundable, 0))},
             code="refund_exceeds",
         )
     source = contribution.source
@@ -791,11 +790,11 @@ def bot_contract_create(
     maintenance_priority: str = "",
 ) -> BotContract:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    require(actor, "funding.manage_bot", project, "您无权登记BOT合同")
-    ensure(not BotContract.objects.filter(project=project).exists(), "该项目已有BOT合同")
-    _int_fen(construction_cost_fen, "建设投资")
-    _int_fen(annual_operating_cost_fen, "年运营成本", positive=False)
-    ensure(fees, "请至少填写一项收费（如停车费、充电费）")
+    require(actor, "funding.manage_bot", project, _("您无权登记BOT合同"))
+    ensure(not BotContract.objects.filter(project=project).exists(), _("该项目已有BOT合同"))
+    _int_fen(construction_cost_fen, _("建设投资"))
+    _int_fen(annual_operating_cost_fen, _("年运营成本"), positive=False)
+    ensure(fees, _("请至少填写一项收费（如停车费、充电费）"))
     contract = BotContract(
         project=project,
         operator=(operator or "").strip(),
@@ -832,11 +831,11 @@ def bot_revenue_record(
         .select_related("project")
         .get(pk=contract.pk)
     )
-    require(actor, "funding.manage_bot", contract.project, "您无权登记BOT实际收入")
-    _int_fen(revenue_fen, "实际收入", positive=False)
-    _int_fen(cost_fen, "实际成本", positive=False)
-    ensure(1 <= year <= contract.recovery_years + contract.sharing_years, "合同年度超出合同期限")
-    ensure(not contract.revenues.filter(year=year).exists(), f"第{year}年的实际收入已登记")
+    require(actor, "funding.manage_bot", contract.project, _("您无权登记BOT实际收入"))
+    _int_fen(revenue_fen, _("实际收入"), positive=False)
+    _int_fen(cost_fen, _("实际成本"), positive=False)
+    ensure(1 <= year <= contract.recovery_years + contract.sharing_years, _("合同年度超出合同期限"))
+    ensure(not contract.revenues.filter(year=year).exists(), _("第%(year)s年的实际收入已登记") % {"year": year})
     row = BotRevenue(
         contract=contract, year=year, revenue_fen=revenue_fen, cost_fen=cost_fen, recorded_by=actor
     )

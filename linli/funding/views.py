@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.accounts.scopes import scopes_for
@@ -85,7 +86,7 @@ def _plan_page(request, project_id: int, status: int = 200):
     if not user.has_perm("funding.view_books", project):
         if user.has_perm("funding.view_public", project):
             return redirect("funding:public", project_id=project.pk)
-        raise ScopeError("您无权查看该项目的账目")
+        raise ScopeError(_("您无权查看该项目的账目"))
     plan = FundingPlan.objects.filter(project=project).first()
     ctx = {"project": project, "plan": plan}
     if plan is not None:
@@ -149,7 +150,7 @@ def plan_open(request, project_id: int):
         request,
         project.pk,
         lambda: services.plan_open(actor=request.user, project=project),
-        "已建立筹资方案",
+        _("已建立筹资方案"),
     )
 
 
@@ -168,7 +169,7 @@ def item_add(request, project_id: int):
             amount_fen=yuan_to_fen(p.get("amount", "")),
             note=p.get("note", ""),
         ),
-        "已添加费用项目",
+        _("已添加费用项目"),
         "#items",
     )
 
@@ -204,7 +205,7 @@ def source_add(request, project_id: int):
             vote_result=vote_result,
         )
 
-    return _act(request, project_id, run, "已添加资金来源", "#sources")
+    return _act(request, project_id, run, _("已添加资金来源"), "#sources")
 
 
 @login_required
@@ -217,7 +218,7 @@ def source_status(request, source_id: int):
         lambda: services.source_set_status(
             actor=request.user, source=source, status=request.POST.get("status", "")
         ),
-        "已更新资金来源状态",
+        _("已更新资金来源状态"),
         "#sources",
     )
 
@@ -237,7 +238,7 @@ def receipt_add(request, project_id: int):
             memo=p.get("memo", ""),
         )
 
-    return _act(request, project_id, run, "已记录收款，待出纳确认", "#entries")
+    return _act(request, project_id, run, _("已记录收款，待出纳确认"), "#entries")
 
 
 @login_required
@@ -257,7 +258,7 @@ def spending_add(request, project_id: int):
             memo=p.get("memo", ""),
         )
 
-    return _act(request, project_id, run, "已记录支出，待出纳确认", "#entries")
+    return _act(request, project_id, run, _("已记录支出，待出纳确认"), "#entries")
 
 
 def _entry(request, entry_id) -> JournalEntry:
@@ -281,7 +282,7 @@ def entry_confirm(request, entry_id: int):
         request,
         entry.plan.project_id,
         lambda: services.entry_confirm(actor=request.user, entry=entry),
-        f"凭证 {entry.number} 已确认入账",
+        _("凭证 %(number)s 已确认入账") % {"number": entry.number},
         "#entries",
     )
 
@@ -296,7 +297,7 @@ def entry_review(request, entry_id: int):
         lambda: services.entry_review(
             actor=request.user, entry=entry, note=request.POST.get("note", "")
         ),
-        f"凭证 {entry.number} 已审核",
+        _("凭证 %(number)s 已审核") % {"number": entry.number},
         "#entries",
     )
 
@@ -311,7 +312,7 @@ def entry_reverse(request, entry_id: int):
         lambda: services.entry_reverse(
             actor=request.user, entry=entry, reason=request.POST.get("reason", "")
         ),
-        f"已为凭证 {entry.number} 做冲正，待出纳确认",
+        _("已为凭证 %(number)s 做冲正，待出纳确认") % {"number": entry.number},
         "#entries",
     )
 
@@ -324,12 +325,12 @@ def attachment_add(request, entry_id: int):
     def run():
         f = request.FILES.get("file")
         if f is None:
-            raise ServiceError("请选择要上传的文件")
+            raise ServiceError(_("请选择要上传的文件"))
         services.attachment_add(
             actor=request.user, entry=entry, kind=request.POST.get("kind", "other"), file=f
         )
 
-    return _act(request, entry.plan.project_id, run, "附件已上传", "#entries")
+    return _act(request, entry.plan.project_id, run, _("附件已上传"), "#entries")
 
 
 @login_required
@@ -339,7 +340,7 @@ def attachment_download(request, entry_id: int, attachment_id: int):
 
     entry = _entry(request, entry_id)
     require(
-        request.user, "funding.view_books", entry.plan, "只有居委会和账目经办人可以查看凭证附件"
+        request.user, "funding.view_books", entry.plan, _("只有居委会和账目经办人可以查看凭证附件")
     )
     attachment = get_object_or_404(entry.attachments, pk=attachment_id)
     name = attachment.file.name.rsplit("/", 1)[-1]
@@ -354,7 +355,7 @@ def contributions(request, project_id: int):
 def _contributions_page(request, project_id: int, status: int = 200):
     plan = _plan(request, project_id)
     require(
-        request.user, "funding.view_contributions", plan, "只有本楼工作小组和居委会可以查看缴款情况"
+        request.user, "funding.view_contributions", plan, _("只有本楼工作小组和居委会可以查看缴款情况")
     )
     return render(
         request,
@@ -385,7 +386,7 @@ def contribution_pay(request, source_id: int):
             household=household,
             amount_fen=yuan_to_fen(request.POST.get("amount", "")),
         ),
-        "已登记缴款并开具收据，待出纳确认",
+        _("已登记缴款并开具收据，待出纳确认"),
     )
 
 
@@ -410,7 +411,7 @@ def contributions_split(request, source_id: int):
                 )
             ),
         ),
-        "已按规则计算各户应摊金额",
+        _("已按规则计算各户应摊金额"),
     )
 
 
@@ -424,7 +425,7 @@ def _coefficients(text: str) -> dict[int, Decimal]:
             floor, coeff = part.replace("：", ":").split(":")
             out[int(floor)] = Decimal(coeff.strip())
         except (ValueError, InvalidOperation) as exc:
-            raise ServiceError(f"楼层系数格式不正确：{part}（应为 楼层:系数）") from exc
+            raise ServiceError(_("楼层系数格式不正确：%(part)s（应为 楼层:系数）") % {"part": part}) from exc
     return out
 
 
@@ -447,7 +448,7 @@ def receipt_pdf(request, receipt_id: int):
         request.user.has_perm("funding.view_contributions", plan)
         or receipt.contribution.household.flat_id in scopes_for(request.user).resident_flat_ids
     ):
-        raise ScopeError("您无权查看该收据")
+        raise ScopeError(_("您无权查看该收据"))
     pdf = exports.receipt_pdf_bytes(receipt)
     return download(pdf, f"receipt-{receipt.number}.pdf")
 
@@ -541,7 +542,7 @@ def bot_revenue(request, project_id: int):
         try:
             year = int(p.get("year", ""))
         except ValueError as exc:
-            raise ServiceError("请填写合同年度") from exc
+            raise ServiceError(_("请填写合同年度")) from exc
         services.bot_revenue_record(
             actor=request.user,
             contract=contract,
@@ -553,7 +554,7 @@ def bot_revenue(request, project_id: int):
     return run_service(
         request,
         run,
-        success="已登记实际收入",
+        success=_("已登记实际收入"),
         redirect_to=reverse("funding:bot", args=[project.pk]),
         render_refusal=lambda status: _bot_page(request, project.pk, status),
     )
@@ -573,12 +574,12 @@ def duty_assign(request, project_id: int):
         mobile = (request.POST.get("mobile") or "").strip()
         user = User.objects.filter(mobile=mobile).first()
         if user is None:
-            raise ServiceError(f"找不到手机号为 {mobile} 的账号")
+            raise ServiceError(_("找不到手机号为 %(mobile)s 的账号") % {"mobile": mobile})
         services.duty_assign(
             actor=request.user, user=user, project=project, duty=request.POST.get("duty", "")
         )
 
-    return _act(request, project.pk, run, "已指定财务职责", "#duties")
+    return _act(request, project.pk, run, _("已指定财务职责"), "#duties")
 
 
 @login_required
@@ -594,7 +595,7 @@ def contribution_refund(request, contribution_id: int):
             amount_fen=yuan_to_fen(request.POST.get("amount", "")),
             reason=request.POST.get("reason", ""),
         ),
-        "已登记退款，待出纳确认",
+        _("已登记退款，待出纳确认"),
     )
 
 
@@ -627,5 +628,5 @@ def contribution_pledge(request, contribution_id: int):
             contribution=contribution,
             amount_fen=yuan_to_fen(request.POST.get("amount", "")),
         ),
-        "已登记认缴",
+        _("已登记认缴"),
     )

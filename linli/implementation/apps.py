@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class ImplementationConfig(AppConfig):
     name = "linli.implementation"
-    verbose_name = "实施与运维"
+    verbose_name = gettext_lazy("实施与运维")
 
     def ready(self):
         from linli.implementation import rules  # noqa: F401  (registers the permissions)

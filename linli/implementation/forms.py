@@ -180,7 +180,12 @@ class PaymentForm(forms.Form):
         )
         self.fields["instalment"].queryset = contract.instalments.all()
         self.fields["instalment"].label_from_instance = lambda i: (
-            f"{i.label} {i.due_on:%Y-%m-%d} {fen_to_yuan(i.amount_fen)}元"
+            _("%(label)s %(due_on)s %(fen_to_yuan)s元")
+            % {
+                "label": i.label,
+                "due_on": format(i.due_on, "%Y-%m-%d"),
+                "fen_to_yuan": fen_to_yuan(i.amount_fen),
+            }
         )
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import Role
 from linli.accounts.scopes import scopes_for
@@ -74,24 +75,32 @@ def _clean_save(obj, **kwargs) -> None:
 def _text(value, what: str, limit: int, *, required: bool = True) -> str:
     value = (value or "").strip()
     if required:
-        ensure(value, f"请填写{what}", code="required")
-    ensure(len(value) <= limit, f"{what}不能超过{limit}字", code="too_long")
+        ensure(value, _("请填写%(what)s") % {"what": what}, code="required")
+    ensure(
+        len(value) <= limit,
+        _("%(what)s不能超过%(limit)s字") % {"what": what, "limit": limit},
+        code="too_long",
+    )
     return value
 
 
 def _fen(value, what: str) -> int:
     ensure(
         isinstance(value, int) and not isinstance(value, bool),
-        f"{what}必须是以分为单位的整数",
+        _("%(what)s必须是以分为单位的整数") % {"what": what},
         code="amount",
     )
-    ensure(0 < value <= MAX_FEN, f"{what}应在0.01元到1亿元之间", code="amount")
+    ensure(0 < value <= MAX_FEN, _("%(what)s应在0.01元到1亿元之间") % {"what": what}, code="amount")
     return value
 
 
 def _photos(files) -> list:
     files = [f for f in (files or []) if f]
-    ensure(len(files) <= MAX_PHOTOS, f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos")
+    ensure(
+        len(files) <= MAX_PHOTOS,
+        _("最多上传%(MAX_PHOTOS)s张照片") % {"MAX_PHOTOS": MAX_PHOTOS},
+        code="too_many_photos",
+    )
     return [clean_photo(f) for f in files]
 
 
@@ -103,7 +112,9 @@ def _save_photos(cleaned, **owner) -> None:
 
 
 def _not_future(day: datetime.date, what: str) -> None:
-    ensure(day <= timezone.localdate(), f"{what}不能晚于今天", code="date_order")
+    ensure(
+        day <= timezone.localdate(), _("%(what)s不能晚于今天") % {"what": what}, code="date_order"
+    )
 
 
 # ---------------------------------------------------------------- qualified companies
@@ -122,13 +133,13 @@ def company_add(
     contact: str = "",
 ) -> QualifiedCompany:
     require(
-        actor, "implementation.manage_companies", street, "只有街道工作人员可以维护资质企业名单"
+        actor, "implementation.manage_companies", street, _("只有街道工作人员可以维护资质企业名单")
     )
-    name = _text(name, "企业名称", 80)
-    ensure(builds or manages, "请至少选择一项资质：建造或管理", code="qualification")
+    name = _text(name, _("企业名称"), 80)
+    ensure(builds or manages, _("请至少选择一项资质：建造或管理"), code="qualification")
     ensure(
         not QualifiedCompany.objects.filter(street=street, name=name).exists(),
-        f"“{name}”已在本街道的名单中",
+        _("“%(name)s”已在本街道的名单中") % {"name": name},
         code="duplicate",
         status=409,
     )
@@ -137,9 +148,9 @@ def company_add(
         name=name,
         builds=bool(builds),
         manages=bool(manages),
-        credit_code=_text(credit_code, "统一社会信用代码", 18, required=False),
-        qualification=_text(qualification, "资质说明", 200, required=False),
-        contact=_text(contact, "联系人及电话", 60, required=False),
+        credit_code=_text(credit_code, _("统一社会信用代码"), 18, required=False),
+        qualification=_text(qualification, _("资质说明"), 200, required=False),
+        contact=_text(contact, _("联系人及电话"), 60, required=False),
         added_by=actor,
     )
     _clean_save(company)
@@ -158,7 +169,7 @@ def company_set_active(*, actor, company: QualifiedCompany, active: bool) -> Qua
         actor,
         "implementation.manage_companies",
         company.street,
-        "只有街道工作人员可以维护资质企业名单",
+        _("只有街道工作人员可以维护资质企业名单"),
     )
     before = company.active
     company.active = bool(active)
@@ -179,16 +190,21 @@ def company_set_active(*, actor, company: QualifiedCompany, active: bool) -> Qua
 def method_allowed(method: str, budget_fen: int) -> str | None:
     """Why ``method`` may not be used for this budget, or None."""
     if method == Procurement.Method.DIRECT and budget_fen > DIRECT_MAX_FEN:
-        return f"预算超过{fen_to_yuan(DIRECT_MAX_FEN)}元，不能直接采购，请采用比价或公开招标"
+        return _("预算超过%(fen_to_yuan)s元，不能直接采购，请采用比价或公开招标") % {
+            "fen_to_yuan": fen_to_yuan(DIRECT_MAX_FEN)
+        }
     if method == Procurement.Method.COMPARE and budget_fen > COMPARE_MAX_FEN:
-        return f"预算超过{fen_to_yuan(COMPARE_MAX_FEN)}元，必须公开招标"
+        return _("预算超过%(fen_to_yuan)s元，必须公开招标") % {
+            "fen_to_yuan": fen_to_yuan(COMPARE_MAX_FEN)
+        }
     return None
 
 
 def _in_implementation(project: Project, what: str) -> None:
     ensure(
         project.stage in (Stage.FUNDING, Stage.IMPLEMENTATION, Stage.ACCEPTANCE),
-        f"项目处于“{project.get_stage_display()}”阶段，不能{what}",
+        _("项目处于“%(get_stage_display)s”阶段，不能%(what)s")
+        % {"get_stage_display": project.get_stage_display(), "what": what},
         code="stage",
         status=409,
     )
@@ -198,15 +214,15 @@ def _in_implementation(project: Project, what: str) -> None:
 def procurement_create(
     *, actor, project: Project, title: str, method: str, budget_fen: int
 ) -> Procurement:
-    require(actor, "implementation.manage", project, "您无权为该项目登记采购")
-    _in_implementation(project, "登记采购")
-    ensure(method in Procurement.Method.values, "采购方式不存在", code="method")
-    _fen(budget_fen, "预算")
+    require(actor, "implementation.manage", project, _("您无权为该项目登记采购"))
+    _in_implementation(project, _("登记采购"))
+    ensure(method in Procurement.Method.values, _("采购方式不存在"), code="method")
+    _fen(budget_fen, _("预算"))
     problem = method_allowed(method, budget_fen)
     ensure(problem is None, problem or "", code="method")
     procurement = Procurement(
         project=project,
-        title=_text(title, "采购事项", 80),
+        title=_text(title, _("采购事项"), 80),
         method=method,
         budget_fen=budget_fen,
         created_by=actor,
@@ -234,18 +250,22 @@ def quote_add(
     *, actor, procurement: Procurement, company: QualifiedCompany, amount_fen: int, note: str = ""
 ) -> Quote:
     procurement = _lock_procurement(procurement)
-    require(actor, "implementation.manage", procurement.project, "您无权登记报价")
-    ensure(procurement.status == "open", "采购已确定，不能再登记报价", code="status", status=409)
+    require(actor, "implementation.manage", procurement.project, _("您无权登记报价"))
+    ensure(procurement.status == "open", _("采购已确定，不能再登记报价"), code="status", status=409)
     ensure(
         company is not None and company.street_id == procurement.project.committee.street_id,
-        "报价企业不在本街道的资质企业名单中",
+        _("报价企业不在本街道的资质企业名单中"),
         code="company",
     )
-    ensure(company.active, f"“{company}”已移出资质企业名单，不能参与报价", code="company")
-    _fen(amount_fen, "报价")
+    ensure(
+        company.active,
+        _("“%(company)s”已移出资质企业名单，不能参与报价") % {"company": company},
+        code="company",
+    )
+    _fen(amount_fen, _("报价"))
     ensure(
         not procurement.quotes.filter(company=company).exists(),
-        f"“{company}”已经报过价",
+        _("“%(company)s”已经报过价") % {"company": company},
         code="duplicate",
         status=409,
     )
@@ -253,7 +273,7 @@ def quote_add(
         procurement=procurement,
         company=company,
         amount_fen=amount_fen,
-        note=_text(note, "说明", 200, required=False),
+        note=_text(note, _("说明"), 200, required=False),
         recorded_by=actor,
     )
     _clean_save(quote)
@@ -273,29 +293,36 @@ def procurement_decide(
     """Record the choice, its reason and the meeting or vote of the same project approving it."""
     procurement = _lock_procurement(procurement)
     project = procurement.project
-    require(actor, "implementation.manage", project, "您无权确定采购结果")
-    ensure(procurement.status == "open", "该采购已经确定", code="status", status=409)
-    ensure(quote is not None and quote.procurement_id == procurement.pk, "所选报价不属于该采购")
+    require(actor, "implementation.manage", project, _("您无权确定采购结果"))
+    ensure(procurement.status == "open", _("该采购已经确定"), code="status", status=409)
+    ensure(quote is not None and quote.procurement_id == procurement.pk, _("所选报价不属于该采购"))
     n = procurement.quotes.count()
     if procurement.method in (Procurement.Method.COMPARE, Procurement.Method.TENDER):
         ensure(
             n >= MIN_QUOTES,
-            f"{procurement.get_method_display()}至少需要{MIN_QUOTES}家报价，目前只有{n}家",
+            _("%(get_method_display)s至少需要%(MIN_QUOTES)s家报价，目前只有%(n)s家")
+            % {
+                "get_method_display": procurement.get_method_display(),
+                "MIN_QUOTES": MIN_QUOTES,
+                "n": n,
+            },
             code="quotes",
             status=409,
         )
-    reason = _text(reason, "确定理由", 2000)
-    ensure(meeting is not None or vote is not None, "请关联批准该结果的会议或表决", code="approval")
+    reason = _text(reason, _("确定理由"), 2000)
+    ensure(
+        meeting is not None or vote is not None, _("请关联批准该结果的会议或表决"), code="approval"
+    )
     if meeting is not None:
-        ensure(meeting.project_id == project.pk, "所选会议不属于本项目", code="approval")
-        ensure(meeting.status == "closed", "所选会议尚未结束", code="approval", status=409)
+        ensure(meeting.project_id == project.pk, _("所选会议不属于本项目"), code="approval")
+        ensure(meeting.status == "closed", _("所选会议尚未结束"), code="approval", status=409)
     if vote is not None:
-        ensure(vote.project_id == project.pk, "所选表决不属于本项目", code="approval")
-        ensure(vote.status == "closed", "所选表决尚未结束", code="approval", status=409)
+        ensure(vote.project_id == project.pk, _("所选表决不属于本项目"), code="approval")
+        ensure(vote.status == "closed", _("所选表决尚未结束"), code="approval", status=409)
         result = getattr(vote, "result", None)
         ensure(
             result is None or result.passed,
-            "所选表决未获通过，不能作为采购依据",
+            _("所选表决未获通过，不能作为采购依据"),
             code="approval",
             status=409,
         )
@@ -337,27 +364,27 @@ def contract_create(
     signed_on: datetime.date,
     procurement: Procurement | None = None,
 ) -> Contract:
-    require(actor, "implementation.manage", project, "您无权为该项目登记合同")
-    _in_implementation(project, "登记合同")
+    require(actor, "implementation.manage", project, _("您无权为该项目登记合同"))
+    _in_implementation(project, _("登记合同"))
     if procurement is not None:
         procurement = Procurement.objects.select_related("chosen__company").get(pk=procurement.pk)
-        ensure(procurement.project_id == project.pk, "所选采购不属于本项目")
-        ensure(procurement.status == "decided", "采购尚未确定结果，不能签订合同", status=409)
+        ensure(procurement.project_id == project.pk, _("所选采购不属于本项目"))
+        ensure(procurement.status == "decided", _("采购尚未确定结果，不能签订合同"), status=409)
         ensure(
             not Contract.objects.filter(procurement=procurement).exists(),
-            "该采购已签订合同",
+            _("该采购已签订合同"),
             status=409,
         )
         party = party or procurement.chosen.company.name
         amount_fen = amount_fen if amount_fen is not None else procurement.chosen.amount_fen
-    _fen(amount_fen, "合同金额")
-    ensure(signed_on is not None, "请填写签订日期", code="required")
-    _not_future(signed_on, "签订日期")
+    _fen(amount_fen, _("合同金额"))
+    ensure(signed_on is not None, _("请填写签订日期"), code="required")
+    _not_future(signed_on, _("签订日期"))
     contract = Contract(
         project=project,
         procurement=procurement,
-        title=_text(title, "合同名称", 80),
-        party=_text(party, "合同相对方", 80),
+        title=_text(title, _("合同名称"), 80),
+        party=_text(party, _("合同相对方"), 80),
         amount_fen=amount_fen,
         signed_on=signed_on,
         created_by=actor,
@@ -397,20 +424,21 @@ def instalment_add(
     *, actor, contract: Contract, label: str, due_on: datetime.date, amount_fen: int
 ) -> Instalment:
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    require(actor, "implementation.manage", contract.project, "您无权修改付款计划")
-    _fen(amount_fen, "金额")
-    ensure(due_on is not None, "请填写计划支付日期", code="required")
-    ensure(due_on >= contract.signed_on, "计划支付日期不能早于合同签订日期", code="date_order")
+    require(actor, "implementation.manage", contract.project, _("您无权修改付款计划"))
+    _fen(amount_fen, _("金额"))
+    ensure(due_on is not None, _("请填写计划支付日期"), code="required")
+    ensure(due_on >= contract.signed_on, _("计划支付日期不能早于合同签订日期"), code="date_order")
     planned = contract.instalments.aggregate(s=Sum("amount_fen"))["s"] or 0
     ceiling = contract_ceiling_fen(contract)
     ensure(
         planned + amount_fen <= ceiling,
-        f"付款计划合计 {fen_to_yuan(planned + amount_fen)} 元将超过合同金额 {fen_to_yuan(ceiling)} 元",
+        _("付款计划合计 %(fen_to_yuan)s 元将超过合同金额 %(fen_to_yuan2)s 元")
+        % {"fen_to_yuan": fen_to_yuan(planned + amount_fen), "fen_to_yuan2": fen_to_yuan(ceiling)},
         code="over_contract",
         status=409,
     )
     inst = Instalment(
-        contract=contract, label=_text(label, "款项", 40), due_on=due_on, amount_fen=amount_fen
+        contract=contract, label=_text(label, _("款项"), 40), due_on=due_on, amount_fen=amount_fen
     )
     _clean_save(inst)
     audit_record(
@@ -426,8 +454,8 @@ def instalment_add(
 def contract_attach(*, actor, contract: Contract, file) -> ContractAttachment:
     from linli.notices.validators import validate_attachment
 
-    require(actor, "implementation.manage", contract.project, "您无权上传合同附件")
-    ensure(file is not None, "请选择文件", code="required")
+    require(actor, "implementation.manage", contract.project, _("您无权上传合同附件"))
+    ensure(file is not None, _("请选择文件"), code="required")
     try:
         validate_attachment(file)
     except ValidationError as exc:
@@ -447,22 +475,22 @@ def contract_attach(*, actor, contract: Contract, file) -> ContractAttachment:
 
 @transaction.atomic
 def change_propose(*, actor, contract: Contract, reason: str, delta_fen: int) -> ChangeOrder:
-    require(actor, "implementation.propose_change", contract.project, "您无权提出合同变更")
+    require(actor, "implementation.propose_change", contract.project, _("您无权提出合同变更"))
     ensure(
         isinstance(delta_fen, int) and not isinstance(delta_fen, bool) and delta_fen != 0,
-        "变更金额必须是非零的整数（分）",
+        _("变更金额必须是非零的整数（分）"),
         code="amount",
     )
-    ensure(abs(delta_fen) <= MAX_FEN, "变更金额超出范围", code="amount")
+    ensure(abs(delta_fen) <= MAX_FEN, _("变更金额超出范围"), code="amount")
     ensure(
         contract_ceiling_fen(contract) + delta_fen >= contract_paid_fen(contract),
-        "变更后的合同金额不能低于已支付金额",
+        _("变更后的合同金额不能低于已支付金额"),
         code="amount",
         status=409,
     )
     change = ChangeOrder(
         contract=contract,
-        reason=_text(reason, "变更原因", 2000),
+        reason=_text(reason, _("变更原因"), 2000),
         delta_fen=delta_fen,
         proposed_by=actor,
     )
@@ -488,15 +516,15 @@ def change_decide(*, actor, change: ChangeOrder, approve: bool, note: str = "") 
         actor,
         "implementation.approve_change",
         change.contract.project,
-        "只有项目工作组中的居民代表、居委会、业委会或规划师可以审批合同变更",
+        _("只有项目工作组中的居民代表、居委会、业委会或规划师可以审批合同变更"),
     )
-    ensure(change.status == ChangeOrder.Status.PROPOSED, "该变更已审批", status=409)
+    ensure(change.status == ChangeOrder.Status.PROPOSED, _("该变更已审批"), status=409)
     if change.proposed_by_id == actor.pk:
-        raise ServiceError("不能审批自己提出的变更", code="self_approval", status=403)
+        raise ServiceError(_("不能审批自己提出的变更"), code="self_approval", status=403)
     change.status = ChangeOrder.Status.APPROVED if approve else ChangeOrder.Status.REJECTED
     change.decided_by = actor
     change.decided_at = timezone.now()
-    change.decision_note = _text(note, "审批意见", 500, required=not approve)
+    change.decision_note = _text(note, _("审批意见"), 500, required=not approve)
     _clean_save(change)
     audit_record(
         actor=actor,
@@ -528,32 +556,34 @@ def payment_link(
         actor.has_perm("implementation.manage", project)
         or actor.has_perm("funding.record_entry", project)
     ):
-        raise ScopeError("只有居委会工作人员或本项目的会计可以登记合同付款")
-    ensure(entry is not None, "请选择支出凭证", code="required")
+        raise ScopeError(_("只有居委会工作人员或本项目的会计可以登记合同付款"))
+    ensure(entry is not None, _("请选择支出凭证"), code="required")
     entry = JournalEntry.objects.select_related("plan").get(pk=entry.pk)
-    ensure(entry.plan.project_id == project.pk, "该凭证不属于本项目的账目", code="entry")
-    ensure(entry.kind == JournalEntry.Kind.SPENDING, "只能关联支出凭证", code="entry")
+    ensure(entry.plan.project_id == project.pk, _("该凭证不属于本项目的账目"), code="entry")
+    ensure(entry.kind == JournalEntry.Kind.SPENDING, _("只能关联支出凭证"), code="entry")
     ensure(
         not JournalEntry.objects.filter(reverses=entry).exists(),
-        "该凭证已被冲正，不能作为付款",
+        _("该凭证已被冲正，不能作为付款"),
         code="entry",
         status=409,
     )
     ensure(
         not ContractPayment.objects.filter(entry=entry).exists(),
-        f"凭证 {entry.number} 已登记为合同付款",
+        _("凭证 %(number)s 已登记为合同付款") % {"number": entry.number},
         code="duplicate",
         status=409,
     )
     if instalment is not None:
-        ensure(instalment.contract_id == contract.pk, "所选付款计划不属于该合同")
+        ensure(instalment.contract_id == contract.pk, _("所选付款计划不属于该合同"))
     amount = _entry_amount(entry)
     ceiling = contract_ceiling_fen(contract)
     paid = contract_paid_fen(contract)
     if paid + amount > ceiling:
         raise ServiceError(
-            f"付款后累计 {fen_to_yuan(paid + amount)} 元将超过合同金额 {fen_to_yuan(ceiling)} 元；"
-            "超出部分须先登记合同变更并经项目工作组批准",
+            _(
+                "付款后累计 %(fen_to_yuan)s 元将超过合同金额 %(fen_to_yuan2)s 元；超出部分须先登记合同变更并经项目工作组批准"
+            )
+            % {"fen_to_yuan": fen_to_yuan(paid + amount), "fen_to_yuan2": fen_to_yuan(ceiling)},
             code="over_contract",
             status=409,
         )
@@ -592,17 +622,18 @@ def _user_belongs(user, project: Project, role: str) -> bool:
 
 @transaction.atomic
 def group_add(*, actor, project: Project, user, role: str, note: str = "") -> WorkingGroupMember:
-    require(actor, "implementation.manage", project, "您无权组建该项目的工作组")
-    ensure(role in GroupRole.values, "工作组职责不存在", code="role")
-    ensure(user is not None and user.is_active, "用户不存在", code="user")
+    require(actor, "implementation.manage", project, _("您无权组建该项目的工作组"))
+    ensure(role in GroupRole.values, _("工作组职责不存在"), code="role")
+    ensure(user is not None and user.is_active, _("用户不存在"), code="user")
     ensure(
         _user_belongs(user, project, role),
-        f"{user.name}在本项目所在社区没有相应的身份，不能作为{GroupRole(role).label}加入工作组",
+        _("%(name)s在本项目所在社区没有相应的身份，不能作为%(label)s加入工作组")
+        % {"name": user.name, "label": GroupRole(role).label},
         code="role",
     )
     ensure(
         not WorkingGroupMember.objects.filter(project=project, user=user).exists(),
-        f"{user.name}已在工作组中",
+        _("%(name)s已在工作组中") % {"name": user.name},
         code="duplicate",
         status=409,
     )
@@ -610,7 +641,7 @@ def group_add(*, actor, project: Project, user, role: str, note: str = "") -> Wo
         project=project,
         user=user,
         role=role,
-        note=_text(note, "说明", 100, required=False),
+        note=_text(note, _("说明"), 100, required=False),
         added_by=actor,
     )
     _clean_save(member)
@@ -626,7 +657,7 @@ def group_add(*, actor, project: Project, user, role: str, note: str = "") -> Wo
 
 @transaction.atomic
 def group_remove(*, actor, member: WorkingGroupMember) -> None:
-    require(actor, "implementation.manage", member.project, "您无权调整该项目的工作组")
+    require(actor, "implementation.manage", member.project, _("您无权调整该项目的工作组"))
     before = {"project": member.project_id, "user": member.user_id, "role": member.role}
     audit_record(actor=actor, action="implementation.group_remove", obj=member, before=before)
     user = member.user
@@ -638,23 +669,23 @@ def group_remove(*, actor, member: WorkingGroupMember) -> None:
 
 
 def _check_dates(planned_start, planned_end, actual_start=None, actual_end=None) -> None:
-    ensure(planned_start and planned_end, "请填写计划开始和计划完成日期", code="required")
-    ensure(planned_end >= planned_start, "计划完成日期不能早于计划开始日期", code="date_order")
+    ensure(planned_start and planned_end, _("请填写计划开始和计划完成日期"), code="required")
+    ensure(planned_end >= planned_start, _("计划完成日期不能早于计划开始日期"), code="date_order")
     if actual_end is not None:
-        ensure(actual_start is not None, "请先填写实际开始日期", code="date_order")
-        ensure(actual_end >= actual_start, "实际完成日期不能早于实际开始日期", code="date_order")
-        _not_future(actual_end, "实际完成日期")
+        ensure(actual_start is not None, _("请先填写实际开始日期"), code="date_order")
+        ensure(actual_end >= actual_start, _("实际完成日期不能早于实际开始日期"), code="date_order")
+        _not_future(actual_end, _("实际完成日期"))
     if actual_start is not None:
-        _not_future(actual_start, "实际开始日期")
+        _not_future(actual_start, _("实际开始日期"))
 
 
 @transaction.atomic
 def milestone_add(*, actor, project: Project, title: str, planned_start, planned_end) -> Milestone:
-    require(actor, "implementation.manage", project, "您无权编排该项目的进度节点")
+    require(actor, "implementation.manage", project, _("您无权编排该项目的进度节点"))
     _check_dates(planned_start, planned_end)
     m = Milestone(
         project=project,
-        title=_text(title, "节点名称", 60),
+        title=_text(title, _("节点名称"), 60),
         planned_start=planned_start,
         planned_end=planned_end,
     )
@@ -674,8 +705,8 @@ def milestone_progress(
 ) -> Milestone:
     """Record when a milestone actually started and finished (contractor or staff)."""
     milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
-    require(actor, "implementation.record_progress", milestone.project, "您无权填报进度")
-    ensure(actual_start or actual_end, "请填写实际开始或实际完成日期", code="required")
+    require(actor, "implementation.record_progress", milestone.project, _("您无权填报进度"))
+    ensure(actual_start or actual_end, _("请填写实际开始或实际完成日期"), code="required")
     start = actual_start or milestone.actual_start
     _check_dates(milestone.planned_start, milestone.planned_end, start, actual_end)
     before = {"actual_start": milestone.actual_start, "actual_end": milestone.actual_end}
@@ -697,15 +728,17 @@ def milestone_progress(
 def site_log_add(
     *, actor, project: Project, date, work_done: str, issues: str = "", photos=None
 ) -> SiteLog:
-    require(actor, "implementation.write_site_log", project, "只有项目工作组成员可以填写施工日志")
-    ensure(date is not None, "请填写日期", code="required")
-    _not_future(date, "日志日期")
+    require(
+        actor, "implementation.write_site_log", project, _("只有项目工作组成员可以填写施工日志")
+    )
+    ensure(date is not None, _("请填写日期"), code="required")
+    _not_future(date, _("日志日期"))
     cleaned = _photos(photos)
     log = SiteLog(
         project=project,
         date=date,
-        work_done=_text(work_done, "施工内容", 2000),
-        issues=_text(issues, "发现的问题", 2000, required=False),
+        work_done=_text(work_done, _("施工内容"), 2000),
+        issues=_text(issues, _("发现的问题"), 2000, required=False),
         author=actor,
     )
     _clean_save(log)
@@ -721,10 +754,10 @@ def site_log_add(
 
 @transaction.atomic
 def feedback_submit(*, actor, project: Project, text: str, channel: str = "page") -> Feedback:
-    ensure(getattr(actor, "is_authenticated", False), "请先登录", status=401)
-    require(actor, "implementation.give_feedback", project, "只有本社区的居民可以反馈意见")
-    ensure(channel in Feedback.Channel.values, "来源不存在")
-    fb = Feedback(project=project, author=actor, channel=channel, text=_text(text, "意见", 1000))
+    ensure(getattr(actor, "is_authenticated", False), _("请先登录"), status=401)
+    require(actor, "implementation.give_feedback", project, _("只有本社区的居民可以反馈意见"))
+    ensure(channel in Feedback.Channel.values, _("来源不存在"))
+    fb = Feedback(project=project, author=actor, channel=channel, text=_text(text, _("意见"), 1000))
     _clean_save(fb)
     audit_record(
         actor=actor,
@@ -738,9 +771,11 @@ def feedback_submit(*, actor, project: Project, text: str, channel: str = "page"
 @transaction.atomic
 def feedback_answer(*, actor, feedback: Feedback, answer: str) -> Feedback:
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
-    require(actor, "implementation.answer_feedback", feedback.project, "只有项目工作组可以答复意见")
-    ensure(not feedback.answered_at, "该意见已答复", status=409)
-    feedback.answer = _text(answer, "答复", 1000)
+    require(
+        actor, "implementation.answer_feedback", feedback.project, _("只有项目工作组可以答复意见")
+    )
+    ensure(not feedback.answered_at, _("该意见已答复"), status=409)
+    feedback.answer = _text(answer, _("答复"), 1000)
     feedback.answered_by = actor
     feedback.answered_at = timezone.now()
     _clean_save(feedback)
@@ -769,17 +804,17 @@ def review_record(
     defects: list[tuple[str, datetime.date]] | None = None,
     photos=None,
 ) -> AcceptanceReview:
-    require(actor, "implementation.record_review", project, "您无权登记专业评审")
-    ensure(date is not None, "请填写评审日期", code="required")
-    _not_future(date, "评审日期")
+    require(actor, "implementation.record_review", project, _("您无权登记专业评审"))
+    ensure(date is not None, _("请填写评审日期"), code="required")
+    _not_future(date, _("评审日期"))
     cleaned = _photos(photos)
     review = AcceptanceReview(
         project=project,
-        reviewer=_text(reviewer, "评审人", 40),
-        organisation=_text(organisation, "评审单位", 80),
+        reviewer=_text(reviewer, _("评审人"), 40),
+        organisation=_text(organisation, _("评审单位"), 80),
         date=date,
-        items_checked=_text(items_checked, "检查项目", 2000),
-        conclusion=_text(conclusion, "评审结论", 2000, required=False),
+        items_checked=_text(items_checked, _("检查项目"), 2000),
+        conclusion=_text(conclusion, _("评审结论"), 2000, required=False),
         recorded_by=actor,
     )
     _clean_save(review)
@@ -801,16 +836,16 @@ def review_record(
 
 
 def _defect(review, description, deadline) -> Defect:
-    ensure(deadline is not None, "请填写整改期限", code="required")
-    ensure(deadline >= review.date, "整改期限不能早于评审日期", code="date_order")
-    d = Defect(review=review, description=_text(description, "问题", 200), deadline=deadline)
+    ensure(deadline is not None, _("请填写整改期限"), code="required")
+    ensure(deadline >= review.date, _("整改期限不能早于评审日期"), code="date_order")
+    d = Defect(review=review, description=_text(description, _("问题"), 200), deadline=deadline)
     _clean_save(d)
     return d
 
 
 @transaction.atomic
 def defect_add(*, actor, review: AcceptanceReview, description: str, deadline) -> Defect:
-    require(actor, "implementation.record_review", review.project, "您无权登记整改问题")
+    require(actor, "implementation.record_review", review.project, _("您无权登记整改问题"))
     d = _defect(review, description, deadline)
     audit_record(
         actor=actor,
@@ -828,10 +863,10 @@ def defect_close(*, actor, defect: Defect, note: str) -> Defect:
         actor,
         "implementation.close_defect",
         defect.review.project,
-        "只有居委会或项目工作组（居民一方）可以确认整改完成",
+        _("只有居委会或项目工作组（居民一方）可以确认整改完成"),
     )
-    ensure(defect.closed_at is None, "该问题已整改完成", status=409)
-    defect.closure_note = _text(note, "整改说明", 500)
+    ensure(defect.closed_at is None, _("该问题已整改完成"), status=409)
+    defect.closure_note = _text(note, _("整改说明"), 500)
     defect.closed_at = timezone.now()
     defect.closed_by = actor
     _clean_save(defect)
@@ -881,31 +916,39 @@ def may_sign_as(user, project: Project, party: str) -> bool:
 @transaction.atomic
 def signoff_sign(*, actor, project: Project, party: str, opinion: str) -> Signoff:
     project = Project.objects.select_for_update().get(pk=project.pk)
-    ensure(party in SignParty.values, "签署方不存在", code="party")
+    ensure(party in SignParty.values, _("签署方不存在"), code="party")
     label = SignParty(party).label
     if not may_sign_as(actor, project, party):
-        raise ScopeError(f"您不是本项目的{label}代表，不能以{label}名义签署验收")
-    ensure(party in required_parties(project), f"本项目不需要{label}签署验收", code="party")
+        raise ScopeError(
+            _("您不是本项目的%(label)s代表，不能以%(label)s名义签署验收") % {"label": label}
+        )
+    ensure(
+        party in required_parties(project),
+        _("本项目不需要%(label)s签署验收") % {"label": label},
+        code="party",
+    )
     ensure(
         project.stage == Stage.ACCEPTANCE,
-        "项目进入“验收与运维”阶段后才能签署验收",
+        _("项目进入“验收与运维”阶段后才能签署验收"),
         code="stage",
         status=409,
     )
     ensure(
         not Signoff.objects.filter(project=project, party=party).exists(),
-        f"{label}已经签署过验收",
+        _("%(label)s已经签署过验收") % {"label": label},
         code="duplicate",
         status=409,
     )
     sign = Signoff(
-        project=project, party=party, user=actor, opinion=_text(opinion, "验收意见", 500)
+        project=project, party=party, user=actor, opinion=_text(opinion, _("验收意见"), 500)
     )
     try:
         with transaction.atomic():
             _clean_save(sign)
     except IntegrityError as exc:  # a concurrent signature of the same party
-        raise ServiceError(f"{label}已经签署过验收", code="duplicate", status=409) from exc
+        raise ServiceError(
+            _("%(label)s已经签署过验收") % {"label": label}, code="duplicate", status=409
+        ) from exc
     audit_record(
         actor=actor,
         action="implementation.signoff",
@@ -919,19 +962,19 @@ def signoff_sign(*, actor, project: Project, party: str, opinion: str) -> Signof
 def walk_record(
     *, actor, project: Project, date, participants: int, opinions: str, satisfied: bool = True
 ) -> AcceptanceWalk:
-    require(actor, "implementation.manage", project, "您无权登记居民踏勘验收")
-    ensure(date is not None, "请填写日期", code="required")
-    _not_future(date, "踏勘日期")
+    require(actor, "implementation.manage", project, _("您无权登记居民踏勘验收"))
+    ensure(date is not None, _("请填写日期"), code="required")
+    _not_future(date, _("踏勘日期"))
     ensure(
         isinstance(participants, int) and 1 <= participants <= 10000,
-        "参加人数应在1到10000之间",
+        _("参加人数应在1到10000之间"),
         code="participants",
     )
     walk = AcceptanceWalk(
         project=project,
         date=date,
         participants=participants,
-        opinions=_text(opinions, "居民意见", 2000),
+        opinions=_text(opinions, _("居民意见"), 2000),
         satisfied=bool(satisfied),
         recorded_by=actor,
     )
@@ -952,13 +995,13 @@ def walk_record(
 def team_create(
     *, actor, committee, name: str, kind: str, project: Project | None = None
 ) -> VolunteerTeam:
-    require(actor, "places.manage_committee", committee, "您无权在该居委会组建志愿团队")
-    ensure(kind in TeamKind.values, "团队类型不存在", code="kind")
-    ensure(project is None or project.committee_id == committee.pk, "所选项目不属于该居委会")
-    name = _text(name, "团队名称", 40)
+    require(actor, "places.manage_committee", committee, _("您无权在该居委会组建志愿团队"))
+    ensure(kind in TeamKind.values, _("团队类型不存在"), code="kind")
+    ensure(project is None or project.committee_id == committee.pk, _("所选项目不属于该居委会"))
+    name = _text(name, _("团队名称"), 40)
     ensure(
         not VolunteerTeam.objects.filter(committee=committee, name=name).exists(),
-        f"本居委会已有名为“{name}”的团队",
+        _("本居委会已有名为“%(name)s”的团队") % {"name": name},
         code="duplicate",
         status=409,
     )
@@ -977,16 +1020,17 @@ def team_create(
 
 @transaction.atomic
 def team_member_add(*, actor, team: VolunteerTeam, user, is_leader: bool = False) -> TeamMember:
-    require(actor, "implementation.manage_team", team, "您无权调整该团队成员")
-    ensure(user is not None, "用户不存在", code="user")
+    require(actor, "implementation.manage_team", team, _("您无权调整该团队成员"))
+    ensure(user is not None, _("用户不存在"), code="user")
     ensure(
         team.committee_id in scopes_for(user).visible_committee_ids,
-        f"{user.name}不是本社区登记的居民，不能加入{team.name}",
+        _("%(name)s不是本社区登记的居民，不能加入%(name2)s")
+        % {"name": user.name, "name2": team.name},
         code="not_member",
     )
     ensure(
         not TeamMember.objects.filter(team=team, user=user).exists(),
-        f"{user.name}已是{team.name}成员",
+        _("%(name)s已是%(name2)s成员") % {"name": user.name, "name2": team.name},
         code="duplicate",
         status=409,
     )
@@ -1005,10 +1049,12 @@ def team_member_add(*, actor, team: VolunteerTeam, user, is_leader: bool = False
 def rota_set(
     *, actor, team: VolunteerTeam, member: TeamMember, date: datetime.date, shift: str
 ) -> DutySlot:
-    require(actor, "implementation.set_rota", team, "只有居委会或队长可以排班")
-    ensure(member is not None and member.team_id == team.pk, "所选队员不属于该团队", code="member")
-    ensure(shift in Shift.values, "班次不存在", code="shift")
-    ensure(date is not None, "请填写日期", code="required")
+    require(actor, "implementation.set_rota", team, _("只有居委会或队长可以排班"))
+    ensure(
+        member is not None and member.team_id == team.pk, _("所选队员不属于该团队"), code="member"
+    )
+    ensure(shift in Shift.values, _("班次不存在"), code="shift")
+    ensure(date is not None, _("请填写日期"), code="required")
     slot, created = DutySlot.objects.get_or_create(team=team, member=member, date=date, shift=shift)
     if created:
         audit_record(
@@ -1024,20 +1070,20 @@ def rota_set(
 def patrol_site_add(
     *, actor, project: Project, team: VolunteerTeam, name: str, checklist: str
 ) -> PatrolSite:
-    require(actor, "implementation.manage", project, "您无权设置巡查点")
+    require(actor, "implementation.manage", project, _("您无权设置巡查点"))
     ensure(
         team is not None and team.committee_id == project.committee_id,
-        "巡查团队与项目不属于同一居委会",
+        _("巡查团队与项目不属于同一居委会"),
         code="team",
     )
-    name = _text(name, "巡查点名称", 40)
+    name = _text(name, _("巡查点名称"), 40)
     ensure(
         not PatrolSite.objects.filter(project=project, name=name).exists(),
-        f"本项目已有名为“{name}”的巡查点",
+        _("本项目已有名为“%(name)s”的巡查点") % {"name": name},
         status=409,
     )
     site = PatrolSite(
-        project=project, team=team, name=name, checklist=_text(checklist, "检查项目", 1000)
+        project=project, team=team, name=name, checklist=_text(checklist, _("检查项目"), 1000)
     )
     _clean_save(site)
     audit_record(
@@ -1067,14 +1113,14 @@ def patrol_check_in(
     """A volunteer checks in at a site (scanned QR). Idempotent per site, volunteer, day and
     shift: a second check-in returns the first record (``created`` is False)."""
     site = PatrolSite.objects.select_related("team", "project").get(pk=site.pk)
-    ensure(getattr(actor, "is_authenticated", False), "请先登录", status=401)
+    ensure(getattr(actor, "is_authenticated", False), _("请先登录"), status=401)
     member_of = TeamMember.objects.filter(user=actor).select_related("team")
     if not member_of.exists():
-        raise ScopeError("您不是志愿巡查队员，不能登记巡查")
+        raise ScopeError(_("您不是志愿巡查队员，不能登记巡查"))
     if not member_of.filter(team__committee_id=site.project.committee_id).exists():
-        raise ScopeError("该巡查点属于其他居委会，您不能为其登记巡查")
+        raise ScopeError(_("该巡查点属于其他居委会，您不能为其登记巡查"))
     if not actor.has_perm("implementation.patrol", site.team):
-        raise ScopeError(f"该巡查点由{site.team.name}负责，您不是该团队成员")
+        raise ScopeError(_("该巡查点由%(name)s负责，您不是该团队成员") % {"name": site.team.name})
     at = at or timezone.now()
     day = timezone.localtime(at).date()
     shift = current_shift(at)
@@ -1085,7 +1131,7 @@ def patrol_check_in(
         return existing, False
     items = site.items
     checked = [c for c in (checked or []) if c]
-    ensure(all(c in items for c in checked), "检查项目不在该巡查点的清单中", code="checklist")
+    ensure(all(c in items for c in checked), _("检查项目不在该巡查点的清单中"), code="checklist")
     cleaned = clean_photo(photo) if photo else None
     record = PatrolRecord(
         site=site,
@@ -1094,7 +1140,7 @@ def patrol_check_in(
         shift=shift,
         at=at,
         checked=checked,
-        problem=_text(problem, "发现的问题", 500, required=False),
+        problem=_text(problem, _("发现的问题"), 500, required=False),
     )
     if cleaned is not None:
         record.photo.save(cleaned.content.name, cleaned.content, save=False)
@@ -1134,18 +1180,18 @@ def arrangement_set(
     money: str = "",
     since: datetime.date | None = None,
 ) -> Arrangement:
-    require(actor, "implementation.manage", project, "您无权确定运维安排")
-    ensure(kind in Arrangement.Kind.values, "运维方式不存在", code="kind")
+    require(actor, "implementation.manage", project, _("您无权确定运维安排"))
+    ensure(kind in Arrangement.Kind.values, _("运维方式不存在"), code="kind")
     if kind == Arrangement.Kind.VOLUNTEER:
-        ensure(team is not None, "志愿团队运维请选择负责的团队", code="team")
+        ensure(team is not None, _("志愿团队运维请选择负责的团队"), code="team")
     if team is not None:
-        ensure(team.committee_id == project.committee_id, "所选团队不属于本居委会", code="team")
-    keeper = _text(keeper or (team.name if team else ""), "运维责任方", 80)
+        ensure(team.committee_id == project.committee_id, _("所选团队不属于本居委会"), code="team")
+    keeper = _text(keeper or (team.name if team else ""), _("运维责任方"), 80)
     arr = Arrangement.objects.filter(project=project).first()
     before = {"kind": arr.kind, "keeper": arr.keeper} if arr else None
     arr = arr or Arrangement(project=project)
     arr.kind, arr.keeper, arr.team = kind, keeper, team
-    arr.money = _text(money, "运维资金", 1000, required=False)
+    arr.money = _text(money, _("运维资金"), 1000, required=False)
     arr.since = since or timezone.localdate()
     arr.recorded_by = actor
     arr.recorded_at = timezone.now()
@@ -1181,24 +1227,29 @@ def adoption_add(
     manages = actor.has_perm("implementation.manage", project)
     if household is None:
         household = _household_of(actor, project)
-        ensure(household is not None, "您不是本社区登记的住户，不能认养", code="household")
+        ensure(household is not None, _("您不是本社区登记的住户，不能认养"), code="household")
     elif not manages:
         ensure(
             household.flat_id in scopes_for(actor).resident_flat_ids,
-            "只能为自己的家庭认养",
+            _("只能为自己的家庭认养"),
             code="household",
             status=403,
         )
     from linli.places.hierarchy import committee_id_of
 
-    ensure(committee_id_of(household) == project.committee_id, "该住户不属于本项目所在居委会")
+    ensure(committee_id_of(household) == project.committee_id, _("该住户不属于本项目所在居委会"))
     if not manages:
-        require(actor, "implementation.give_feedback", project, "只有本社区的居民可以认养")
+        require(actor, "implementation.give_feedback", project, _("只有本社区的居民可以认养"))
     if team is not None:
-        ensure(team.committee_id == project.committee_id, "所选团队不属于本居委会", code="team")
-    plot = _text(plot, "认养对象", 40)
+        ensure(team.committee_id == project.committee_id, _("所选团队不属于本居委会"), code="team")
+    plot = _text(plot, _("认养对象"), 40)
     taken = Adoption.objects.filter(project=project, plot=plot, ended_on__isnull=True).first()
-    ensure(taken is None, f"“{plot}”已由{taken.household if taken else ''}认养", status=409)
+    ensure(
+        taken is None,
+        _("“%(plot)s”已由%(value)s认养")
+        % {"plot": plot, "value": taken.household if taken else ""},
+        status=409,
+    )
     adoption = Adoption(
         project=project, plot=plot, household=household, team=team, recorded_by=actor
     )
@@ -1232,15 +1283,17 @@ def ticket_report(
     plan_x=None,
     plan_y=None,
 ) -> Ticket:
-    ensure(getattr(actor, "is_authenticated", False), "请先登录", status=401)
-    require(actor, "implementation.report_fault", project, "只有本社区的居民可以报修")
-    ensure((plan_x is None) == (plan_y is None), "平面图位置需同时给出横、纵坐标", code="position")
+    ensure(getattr(actor, "is_authenticated", False), _("请先登录"), status=401)
+    require(actor, "implementation.report_fault", project, _("只有本社区的居民可以报修"))
+    ensure(
+        (plan_x is None) == (plan_y is None), _("平面图位置需同时给出横、纵坐标"), code="position"
+    )
     cleaned = clean_photo(photo) if photo else None
     ticket = Ticket(
         project=project,
         reporter=actor,
-        place=_text(place, "位置", 60),
-        description=_text(description, "问题描述", 1000),
+        place=_text(place, _("位置"), 60),
+        description=_text(description, _("问题描述"), 1000),
         plan_x=plan_x,
         plan_y=plan_y,
         route=_route_for(project),
@@ -1274,9 +1327,9 @@ def may_handle(user, ticket: Ticket) -> bool:
 @transaction.atomic
 def ticket_route(*, actor, ticket: Ticket, route: str) -> Ticket:
     ticket = _lock_ticket(ticket)
-    require(actor, "implementation.manage", ticket.project, "只有居委会可以改派工单")
-    ensure(route in Ticket.Route.values, "处理方不存在")
-    ensure(ticket.status != Ticket.Status.CLOSED, "工单已关闭", status=409)
+    require(actor, "implementation.manage", ticket.project, _("只有居委会可以改派工单"))
+    ensure(route in Ticket.Route.values, _("处理方不存在"))
+    ensure(ticket.status != Ticket.Status.CLOSED, _("工单已关闭"), status=409)
     before = ticket.route
     ticket.route = route
     _clean_save(ticket)
@@ -1297,12 +1350,15 @@ def ticket_route(*, actor, ticket: Ticket, route: str) -> Ticket:
 def ticket_respond(*, actor, ticket: Ticket, note: str) -> Ticket:
     ticket = _lock_ticket(ticket)
     if not may_handle(actor, ticket):
-        raise ScopeError(f"该工单由{ticket.get_route_display()}处理，您无权响应")
-    ensure(ticket.status == Ticket.Status.OPEN, "该工单已经响应过", status=409)
+        raise ScopeError(
+            _("该工单由%(get_route_display)s处理，您无权响应")
+            % {"get_route_display": ticket.get_route_display()}
+        )
+    ensure(ticket.status == Ticket.Status.OPEN, _("该工单已经响应过"), status=409)
     ticket.status = Ticket.Status.RESPONDED
     ticket.handler = actor
     ticket.responded_at = timezone.now()
-    ticket.response = _text(note, "响应说明", 500)
+    ticket.response = _text(note, _("响应说明"), 500)
     _clean_save(ticket, exclude=["photo"])
     audit_record(
         actor=actor,
@@ -1320,10 +1376,13 @@ def ticket_respond(*, actor, ticket: Ticket, note: str) -> Ticket:
 def ticket_resolve(*, actor, ticket: Ticket, resolution: str) -> Ticket:
     ticket = _lock_ticket(ticket)
     if not may_handle(actor, ticket):
-        raise ScopeError(f"该工单由{ticket.get_route_display()}处理，您无权处理")
+        raise ScopeError(
+            _("该工单由%(get_route_display)s处理，您无权处理")
+            % {"get_route_display": ticket.get_route_display()}
+        )
     ensure(
         ticket.status in (Ticket.Status.OPEN, Ticket.Status.RESPONDED),
-        "工单已处理或已关闭",
+        _("工单已处理或已关闭"),
         status=409,
     )
     now = timezone.now()
@@ -1332,7 +1391,7 @@ def ticket_resolve(*, actor, ticket: Ticket, resolution: str) -> Ticket:
     ticket.handler = ticket.handler or actor
     ticket.status = Ticket.Status.RESOLVED
     ticket.resolved_at = now
-    ticket.resolution = _text(resolution, "处理结果", 500)
+    ticket.resolution = _text(resolution, _("处理结果"), 500)
     _clean_save(ticket, exclude=["photo"])
     audit_record(
         actor=actor,
@@ -1360,19 +1419,20 @@ def ticket_close(*, actor, ticket: Ticket, now: datetime.datetime | None = None)
         actor is not None and ticket.handler_id is not None and actor.pk == ticket.handler_id
     )
     if not (is_reporter or is_handler):
-        raise ScopeError("只有报修人或处理人可以关闭工单")
-    ensure(ticket.status != Ticket.Status.CLOSED, "工单已关闭", status=409)
+        raise ScopeError(_("只有报修人或处理人可以关闭工单"))
+    ensure(ticket.status != Ticket.Status.CLOSED, _("工单已关闭"), status=409)
     if is_reporter:
         ensure(
             ticket.status == Ticket.Status.RESOLVED,
-            "工单尚未处理完成，处理人登记处理结果后才能确认关闭",
+            _("工单尚未处理完成，处理人登记处理结果后才能确认关闭"),
             status=409,
         )
     else:
-        ensure(ticket.status == Ticket.Status.RESOLVED, "请先登记处理结果", status=409)
+        ensure(ticket.status == Ticket.Status.RESOLVED, _("请先登记处理结果"), status=409)
         ensure(
             now - ticket.resolved_at >= datetime.timedelta(days=CONFIRM_DAYS),
-            f"请等待报修人确认；处理完成{CONFIRM_DAYS}天后报修人仍未确认的，处理人才能关闭",
+            _("请等待报修人确认；处理完成%(CONFIRM_DAYS)s天后报修人仍未确认的，处理人才能关闭")
+            % {"CONFIRM_DAYS": CONFIRM_DAYS},
             status=409,
         )
     ticket.status = Ticket.Status.CLOSED

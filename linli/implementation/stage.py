@@ -55,7 +55,7 @@ def acceptance_signed(project):
 
     link = reverse("implementation:acceptance", args=[project.pk])
     signed = signoffs_of(project)
-    lacking = [SignParty(p).label for p in required_parties(project) if p not in signed]
+    lacking = [str(SignParty(p).label) for p in required_parties(project) if p not in signed]
     if lacking:
         return missing(
             _("验收尚缺%(parties)s签署，各方签署后才能离开验收与运维阶段")
@@ -64,7 +64,7 @@ def acceptance_signed(project):
             "、".join(lacking),
         )
     return met(_("验收已由%(parties)s签署") % {"parties": "、".join(
-        SignParty(p).label for p in signed
+        str(SignParty(p).label) for p in signed
     )}, link)  # fmt: skip
 
 

@@ -159,15 +159,15 @@ def ranked_entries(
                 "committee": p.committee.name,
                 "text": p.text,
                 "category": p.category,
-                "category_label": CATEGORY_LABELS.get(p.category, p.category),
+                "category_label": str(CATEGORY_LABELS.get(p.category, p.category)),
                 "status": p.status,
                 "project_id": p.project_id,
                 "microspace": p.microspace.name if p.microspace_id else "",
                 "supporters": g["supporters"],
                 "online": g["online"],
                 "offline": g["offline"],
-                "by_age": {AGE_LABELS[k]: v for k, v in g["by_age"].items()},
-                "by_channel": {CHANNEL_LABELS[k]: v for k, v in g["by_channel"].items()},
+                "by_age": {str(AGE_LABELS[k]): v for k, v in g["by_age"].items()},
+                "by_channel": {str(CHANNEL_LABELS[k]): v for k, v in g["by_channel"].items()},
                 "by_building": g["by_building"],
                 "buildings": g["buildings"],
                 "households": g["households"],
@@ -187,8 +187,10 @@ def ranked_entries(
                     {
                         "need_id": m.pk,
                         "text": m.text,
-                        "channel": CHANNEL_LABELS.get(m.channel, m.channel),
-                        "meeting": MEETING_LABELS.get(m.meeting_kind, "") if m.meeting_kind else "",
+                        "channel": str(CHANNEL_LABELS.get(m.channel, m.channel)),
+                        "meeting": str(MEETING_LABELS.get(m.meeting_kind, ""))
+                        if m.meeting_kind
+                        else "",
                         "date": m.created_at.date().isoformat(),
                     }
                     for m in g["members"]

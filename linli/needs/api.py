@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -51,9 +52,9 @@ class NeedOut(Schema):
 
 def _author(need: Need, user) -> str:
     if need.author_id is None:
-        return "线下收集"
+        return _("线下收集")
     if need.anonymous and not user.has_perm("needs.manage_needs", need.committee):
-        return "匿名居民"
+        return _("匿名居民")
     return need.author.name
 
 
@@ -91,7 +92,7 @@ def _place(model, pk):
         return None
     obj = model.objects.filter(pk=pk).first()
     if obj is None:
-        raise ServiceError("所选楼栋或小微空间不存在", code="not_found", status=404)
+        raise ServiceError(_("所选楼栋或小微空间不存在"), code="not_found", status=404)
     return obj
 
 
@@ -228,7 +229,7 @@ def merge_needs(request, payload: MergeIn):
     target = get_visible(scoped, pk=payload.target_id)
     others = list(scoped.filter(pk__in=payload.need_ids).exclude(pk=target.pk))
     if len(others) != len(set(payload.need_ids) - {target.pk}):
-        raise ServiceError("部分需求不存在或您无权查看", code="not_found", status=404)
+        raise ServiceError(_("部分需求不存在或您无权查看"), code="not_found", status=404)
     services.need_merge(actor=request.auth, target=target, needs=others)
     return _need_out(target, request.auth)
 
@@ -416,7 +417,7 @@ def _visible_list(request, list_id: int) -> NeedsList:
     lst = get_visible(selectors.needs_lists_visible_to(request.auth), pk=list_id)
     require(request.auth, "needs.view_list", lst)
     if not lst.is_published:
-        require(request.auth, "needs.manage_list", lst, "这一版需求清单尚未公开")
+        require(request.auth, "needs.manage_list", lst, _("这一版需求清单尚未公开"))
     return lst
 
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from linli.core.errors import ServiceError
@@ -33,22 +34,30 @@ class CleanPhoto:
 
 def clean_photo(upload, *, keep_location: bool = False) -> CleanPhoto:
     """Validate and re-encode one uploaded photo; raise ServiceError with a Chinese reason."""
-    name = getattr(upload, "name", "照片") or "照片"
+    name = getattr(upload, "name", _("照片")) or _("照片")
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_BYTES:
-        raise ServiceError(f"照片“{name}”超过8MB，请压缩后再上传", code="photo_too_large")
+        raise ServiceError(
+            _("照片“%(name)s”超过8MB，请压缩后再上传") % {"name": name}, code="photo_too_large"
+        )
     try:
         upload.seek(0)
         raw = upload.read(MAX_BYTES + 1)
     except Exception as exc:  # pragma: no cover - broken upload stream
-        raise ServiceError(f"照片“{name}”读取失败，请重新上传", code="photo_invalid") from exc
+        raise ServiceError(
+            _("照片“%(name)s”读取失败，请重新上传") % {"name": name}, code="photo_invalid"
+        ) from exc
     if len(raw) > MAX_BYTES:
-        raise ServiceError(f"照片“{name}”超过8MB，请压缩后再上传", code="photo_too_large")
+        raise ServiceError(
+            _("照片“%(name)s”超过8MB，请压缩后再上传") % {"name": name}, code="photo_too_large"
+        )
     try:
         probe = Image.open(io.BytesIO(raw))
         fmt = probe.format
         if probe.size[0] * probe.size[1] > MAX_PIXELS:
-            raise ServiceError(f"照片“{name}”像素过大，请缩小后再上传", code="photo_too_large")
+            raise ServiceError(
+                _("照片“%(name)s”像素过大，请缩小后再上传") % {"name": name}, code="photo_too_large"
+            )
         probe.verify()
         image = Image.open(io.BytesIO(raw))
         # JPEG decodes straight to a smaller scale (1/2, 1/4, 1/8) when that still leaves
@@ -63,11 +72,12 @@ def clean_photo(upload, *, keep_location: bool = False) -> CleanPhoto:
         Image.DecompressionBombError,
     ) as exc:
         raise ServiceError(
-            f"文件“{name}”不是有效的图片，请上传 JPG、PNG 或 WebP 格式的照片", code="photo_invalid"
+            _("文件“%(name)s”不是有效的图片，请上传 JPG、PNG 或 WebP 格式的照片") % {"name": name},
+            code="photo_invalid",
         ) from exc
     if fmt not in ALLOWED:
         raise ServiceError(
-            f"文件“{name}”的格式不受支持，请上传 JPG、PNG 或 WebP 格式的照片",
+            _("文件“%(name)s”的格式不受支持，请上传 JPG、PNG 或 WebP 格式的照片") % {"name": name},
             code="photo_format",
         )
     exif = image.getexif()

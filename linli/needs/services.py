@@ -8,10 +8,13 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.accounts.scopes import scopes_for
 from linli.audit.services import audit_record
@@ -41,18 +44,19 @@ from linli.needs.models import (
 from linli.places.hierarchy import committee_id_of
 from linli.places.models import Building, Committee, Compound, MicroSpace, MicroSpacePhoto, Street
 
-DUPLICATE_SUPPORT = "您已经支持过这条需求，每人只能支持一次"
+DUPLICATE_SUPPORT = gettext_lazy("您已经支持过这条需求，每人只能支持一次")
 
 
 # ------------------------------------------------------------------ helpers
 
 
-def _clean_text(text: str, what: str = "需求内容") -> str:
+def _clean_text(text: str, what: str = gettext_lazy("需求内容")) -> str:
     text = (text or "").strip()
-    ensure(text, f"请填写{what}", code="empty")
+    ensure(text, _("请填写%(what)s") % {"what": what}, code="empty")
     ensure(
         len(text) <= TEXT_MAX,
-        f"{what}不能超过{TEXT_MAX}字（现在是{len(text)}字），请精简后再提交",
+        _("%(what)s不能超过%(TEXT_MAX)s字（现在是%(len)s字），请精简后再提交")
+        % {"what": what, "TEXT_MAX": TEXT_MAX, "len": len(text)},
         code="too_long",
     )
     return text
@@ -63,14 +67,19 @@ def _check_place(committee: Committee, *objs) -> None:
         if obj is not None and committee_id_of(obj) != committee.pk:
             raise ServiceError(
                 # The object is not named: it may be another committee's building.
-                f"所选位置不属于{committee.name}：这可能是其他社区的二维码，请扫描本社区张贴的二维码",
+                _("所选位置不属于%(name)s：这可能是其他社区的二维码，请扫描本社区张贴的二维码")
+                % {"name": committee.name},
                 code="other_community",
             )
 
 
 def _photos(photos: Sequence, keep_location: bool) -> list:
     photos = [p for p in (photos or []) if p]
-    ensure(len(photos) <= MAX_PHOTOS, f"最多上传{MAX_PHOTOS}张照片", code="too_many_photos")
+    ensure(
+        len(photos) <= MAX_PHOTOS,
+        _("最多上传%(MAX_PHOTOS)s张照片") % {"MAX_PHOTOS": MAX_PHOTOS},
+        code="too_many_photos",
+    )
     return [clean_photo(p, keep_location=keep_location) for p in photos]
 
 
@@ -177,12 +186,12 @@ def need_submit(
 ) -> Need:
     """A resident reports a need online (社区云“居社互动”)."""
     if not getattr(actor, "is_authenticated", False):
-        raise ScopeError("请先登录后再提交需求", code="unauthenticated")
+        raise ScopeError(_("请先登录后再提交需求"), code="unauthenticated")
     require(
         actor,
         "needs.submit_need",
         committee,
-        f"您不是{committee.name}的居民或工作人员，不能在此提交需求",
+        _("您不是%(name)s的居民或工作人员，不能在此提交需求") % {"name": committee.name},
     )
     text = _clean_text(text)
     _check_place(committee, compound, building, microspace)
@@ -221,11 +230,11 @@ def need_submit(
 def need_add_photos(*, actor, need: Need, photos: Sequence, share_location: bool = False) -> Need:
     """The author (or staff) adds photos to a need; at most six in all."""
     need = Need.objects.select_for_update().get(pk=need.pk)
-    require(actor, "needs.add_photos", need, "只有提出人或居委会工作人员可以为这条需求上传照片")
-    ensure(photos, "请选择照片", code="empty")
+    require(actor, "needs.add_photos", need, _("只有提出人或居委会工作人员可以为这条需求上传照片"))
+    ensure(photos, _("请选择照片"), code="empty")
     ensure(
         need.photos.count() + len(photos) <= MAX_PHOTOS,
-        f"每条需求最多{MAX_PHOTOS}张照片",
+        _("每条需求最多%(MAX_PHOTOS)s张照片") % {"MAX_PHOTOS": MAX_PHOTOS},
         code="too_many_photos",
     )
     cleaned = _photos(photos, share_location)
@@ -251,14 +260,14 @@ def need_record_offline(
     photos: Sequence = (),
 ) -> Need:
     """Staff or a building leader enters a need heard offline (走访, 全岗通, 问卷, 电话, 会议)."""
-    ensure(channel in OFFLINE_CHANNELS, "请选择线下收集渠道", code="channel")
-    ensure(meeting_kind in MeetingKind.values, "会议类型不正确", code="meeting_kind")
-    ensure(reporter_age_group in AgeGroup.values, "年龄段不正确", code="age_group")
+    ensure(channel in OFFLINE_CHANNELS, _("请选择线下收集渠道"), code="channel")
+    ensure(meeting_kind in MeetingKind.values, _("会议类型不正确"), code="meeting_kind")
+    ensure(reporter_age_group in AgeGroup.values, _("年龄段不正确"), code="age_group")
     _check_place(committee, building, microspace)
     if not actor.has_perm("needs.manage_needs", committee):
         target = building or (microspace.building if microspace else None)
         if target is None or not actor.has_perm("needs.enter_offline", target):
-            raise ScopeError("楼组长只能为本楼栋录入线下需求，请选择您负责的楼栋")
+            raise ScopeError(_("楼组长只能为本楼栋录入线下需求，请选择您负责的楼栋"))
     text = _clean_text(text)
     cleaned = _photos(photos, False)
     need = Need(
@@ -295,13 +304,15 @@ def need_record_offline(
 def need_support(*, actor, need: Need) -> NeedSupport:
     """“我也需要”: one support per account per need (group), refused by the DB if raced."""
     if not getattr(actor, "is_authenticated", False):
-        raise ScopeError("请先登录后再支持需求", code="unauthenticated")
+        raise ScopeError(_("请先登录后再支持需求"), code="unauthenticated")
     need = Need.objects.select_related("merged_into").get(pk=need.pk)
     primary = Need.objects.select_for_update().get(pk=primary_of(need).pk)
-    require(actor, "needs.support_need", primary, "只有本社区的居民和工作人员可以支持这条需求")
-    ensure(primary.status in adapters.LIVE_STATUSES, "这条需求已经办结，不能再支持", code="closed")
+    require(actor, "needs.support_need", primary, _("只有本社区的居民和工作人员可以支持这条需求"))
+    ensure(
+        primary.status in adapters.LIVE_STATUSES, _("这条需求已经办结，不能再支持"), code="closed"
+    )
     if NeedSupport.objects.filter(need_id__in=_group_ids(primary), user=actor).exists():
-        raise ServiceError(DUPLICATE_SUPPORT, code="duplicate_support", status=409)
+        raise ServiceError(str(DUPLICATE_SUPPORT), code="duplicate_support", status=409)
     support = NeedSupport(
         need=primary,
         user=actor,
@@ -314,7 +325,7 @@ def need_support(*, actor, need: Need) -> NeedSupport:
         with transaction.atomic():
             support.save()
     except IntegrityError as exc:
-        raise ServiceError(DUPLICATE_SUPPORT, code="duplicate_support", status=409) from exc
+        raise ServiceError(str(DUPLICATE_SUPPORT), code="duplicate_support", status=409) from exc
     audit_record(
         actor=actor,
         action="need.support",
@@ -336,13 +347,13 @@ def need_support_offline(
     """Record a resident heard offline who has the same need (counted like an online one)."""
     need = Need.objects.select_related("merged_into").get(pk=need.pk)
     primary = Need.objects.select_for_update().get(pk=primary_of(need).pk)
-    ensure(channel in OFFLINE_CHANNELS, "请选择线下收集渠道", code="channel")
-    ensure(age_group in AgeGroup.values, "年龄段不正确", code="age_group")
+    ensure(channel in OFFLINE_CHANNELS, _("请选择线下收集渠道"), code="channel")
+    ensure(age_group in AgeGroup.values, _("年龄段不正确"), code="age_group")
     _check_place(primary.committee, building)
     if not actor.has_perm("needs.manage_needs", primary.committee):
         if building is None or not actor.has_perm("needs.enter_offline", building):
-            raise ScopeError("楼组长只能为本楼栋录入线下支持")
-    ensure(primary.status in adapters.LIVE_STATUSES, "这条需求已经办结", code="closed")
+            raise ScopeError(_("楼组长只能为本楼栋录入线下支持"))
+    ensure(primary.status in adapters.LIVE_STATUSES, _("这条需求已经办结"), code="closed")
     support = NeedSupport(
         need=primary, building=building, age_group=age_group, channel=channel, entered_by=actor
     )
@@ -370,16 +381,23 @@ def need_merge(*, actor, target: Need, needs: Sequence[Need]) -> Need:
     ids = sorted({target.pk, *(n.pk for n in needs)})
     locked = {n.pk: n for n in Need.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
     target = locked[target.pk]
-    require(actor, "needs.manage_needs", target.committee, "您无权合并该居委会的需求")
-    ensure(target.merged_into_id is None, "目标需求已被合并到其他需求，请选择主需求", code="target")
-    ensure(target.status in adapters.LIVE_STATUSES, "目标需求已办结，不能合并", code="target")
+    require(actor, "needs.manage_needs", target.committee, _("您无权合并该居委会的需求"))
+    ensure(
+        target.merged_into_id is None, _("目标需求已被合并到其他需求，请选择主需求"), code="target"
+    )
+    ensure(target.status in adapters.LIVE_STATUSES, _("目标需求已办结，不能合并"), code="target")
     others = [locked[n.pk] for n in needs if n.pk != target.pk]
-    ensure(others, "请至少选择一条要合并的重复需求", code="empty")
+    ensure(others, _("请至少选择一条要合并的重复需求"), code="empty")
     moved = []
     for n in others:
-        ensure(n.committee_id == target.committee_id, "只能合并同一居委会的需求", code="committee")
-        ensure(n.status != Need.Status.PROJECT, f"需求#{n.pk}已转为项目，不能再合并到其他需求")
-        ensure(n.status != Need.Status.CLOSED, f"需求#{n.pk}已办结，不能合并")
+        ensure(
+            n.committee_id == target.committee_id, _("只能合并同一居委会的需求"), code="committee"
+        )
+        ensure(
+            n.status != Need.Status.PROJECT,
+            _("需求#%(pk)s已转为项目，不能再合并到其他需求") % {"pk": n.pk},
+        )
+        ensure(n.status != Need.Status.CLOSED, _("需求#%(pk)s已办结，不能合并") % {"pk": n.pk})
         # Needs already merged into ``n`` move along with it (groups stay one level deep).
         for child in Need.objects.select_for_update().filter(merged_into=n):
             child.merged_into = target
@@ -403,8 +421,8 @@ def need_merge(*, actor, target: Need, needs: Sequence[Need]) -> Need:
 def need_split(*, actor, need: Need) -> Need:
     """Undo a merge: the need stands on its own again, with its own supporters."""
     need = Need.objects.select_for_update().get(pk=need.pk)
-    require(actor, "needs.manage_needs", need.committee, "您无权拆分该居委会的需求")
-    ensure(need.merged_into_id is not None, "这条需求没有被合并，无需拆分", code="not_merged")
+    require(actor, "needs.manage_needs", need.committee, _("您无权拆分该居委会的需求"))
+    ensure(need.merged_into_id is not None, _("这条需求没有被合并，无需拆分"), code="not_merged")
     before = {"merged_into": need.merged_into_id}
     need.merged_into = None
     need.status = Need.Status.OPEN
@@ -440,7 +458,7 @@ def need_assess(
 ) -> Need:
     """Staff judge the facts the priority score uses (hints from the text are only a prefill)."""
     need = Need.objects.select_for_update().get(pk=need.pk)
-    require(actor, "needs.manage_needs", need.committee, "您无权评估该居委会的需求")
+    require(actor, "needs.manage_needs", need.committee, _("您无权评估该居委会的需求"))
     changes = {
         "category": category,
         "households_affected": households_affected,
@@ -450,16 +468,18 @@ def need_assess(
         "cost_band": cost_band,
     }
     changes = {k: v for k, v in changes.items() if v is not None}
-    ensure("category" not in changes or changes["category"] in Category.values, "类别不正确")
+    ensure("category" not in changes or changes["category"] in Category.values, _("类别不正确"))
     ensure(
         "safety_hazard" not in changes or changes["safety_hazard"] in Hazard.values,
-        "安全隐患等级不正确",
+        _("安全隐患等级不正确"),
     )
-    ensure("cost_band" not in changes or changes["cost_band"] in CostBand.values, "费用档次不正确")
+    ensure(
+        "cost_band" not in changes or changes["cost_band"] in CostBand.values, _("费用档次不正确")
+    )
     ensure(
         changes.get("households_affected", 0) >= 0
         and changes.get("households_affected", 0) <= 100000,
-        "影响户数应在0到100000之间",
+        _("影响户数应在0到100000之间"),
     )
     before = {k: getattr(need, k) for k in changes}
     for k, v in changes.items():
@@ -477,9 +497,9 @@ def need_to_project(*, actor, need: Need, title: str, summary: str = ""):
 
     need = Need.objects.select_related("merged_into").get(pk=need.pk)
     primary = Need.objects.select_for_update().get(pk=primary_of(need).pk)
-    require(actor, "needs.manage_needs", primary.committee, "您无权把该需求转为项目")
-    ensure(primary.project_id is None, "这条需求已经转为项目", code="already_project")
-    ensure(primary.status == Need.Status.OPEN, "只有征集中的需求可以转为项目")
+    require(actor, "needs.manage_needs", primary.committee, _("您无权把该需求转为项目"))
+    ensure(primary.project_id is None, _("这条需求已经转为项目"), code="already_project")
+    ensure(primary.status == Need.Status.OPEN, _("只有征集中的需求可以转为项目"))
     members = list(
         Need.objects.filter(pk__in=_group_ids(primary)).select_related("building", "microspace")
     )
@@ -515,23 +535,23 @@ def need_to_project(*, actor, need: Need, title: str, summary: str = ""):
 @transaction.atomic
 def weights_update(*, actor, committee: Committee, **weights) -> PriorityWeightSet:
     """A committee adopts its own priority weights (the engine's defaults otherwise)."""
-    require(actor, "needs.manage_needs", committee, "您无权调整该居委会的优先级权重")
+    require(actor, "needs.manage_needs", committee, _("您无权调整该居委会的优先级权重"))
     unknown = set(weights) - set(WEIGHT_FIELDS)
-    ensure(not unknown, "未知的权重：" + "、".join(sorted(unknown)))
-    row, _ = PriorityWeightSet.objects.select_for_update().get_or_create(committee=committee)
+    ensure(not unknown, _("未知的权重：%(names)s") % {"names": "、".join(sorted(unknown))})
+    row, _created = PriorityWeightSet.objects.select_for_update().get_or_create(committee=committee)
     before = {f: str(getattr(row, f)) for f in WEIGHT_FIELDS}
     for field, value in weights.items():
         try:
             value = Decimal(str(value))
         except Exception as exc:
-            raise ServiceError("权重应为0到100之间的数字", code="weights") from exc
-        ensure(value.is_finite(), "权重应为0到100之间的数字", code="weights")
+            raise ServiceError(_("权重应为0到100之间的数字"), code="weights") from exc
+        ensure(value.is_finite(), _("权重应为0到100之间的数字"), code="weights")
         setattr(row, field, value)
-    ensure(sum(getattr(row, f) for f in WEIGHT_FIELDS) > 0, "权重不能全部为0", code="weights")
+    ensure(sum(getattr(row, f) for f in WEIGHT_FIELDS) > 0, _("权重不能全部为0"), code="weights")
     try:
         priority.PriorityWeights(**{f: float(getattr(row, f)) for f in WEIGHT_FIELDS})
     except ValueError as exc:
-        raise ServiceError("权重应为0到100之间的数字", code="weights") from exc
+        raise ServiceError(_("权重应为0到100之间的数字"), code="weights") from exc
     row.updated_by = actor
     row.updated_at = timezone.now()
     _validate(row)
@@ -556,10 +576,10 @@ def needs_list_create(
     committees' needs with the engine's default weights (one yardstick across committees).
     Both record the weights used.
     """
-    ensure((committee is None) != (street is None), "请选择居委会或街道之一")
+    ensure((committee is None) != (street is None), _("请选择居委会或街道之一"))
     if committee is not None:
         Committee.objects.select_for_update().get(pk=committee.pk)  # serialise versions
-        require(actor, "needs.manage_needs", committee, "您无权生成该居委会的需求清单")
+        require(actor, "needs.manage_needs", committee, _("您无权生成该居委会的需求清单"))
         committee_ids = [committee.pk]
         weights = adapters.weights_for(committee)
         existing = NeedsList.objects.filter(committee=committee)
@@ -567,12 +587,14 @@ def needs_list_create(
     else:
         Street.objects.select_for_update().get(pk=street.pk)
         if street.pk not in scopes_for(actor).managed_street_ids:
-            raise ScopeError("您无权生成该街道的需求汇总清单")
+            raise ScopeError(_("您无权生成该街道的需求汇总清单"))
         committee_ids = list(street.committees.values_list("id", flat=True))
         weights = priority.PriorityWeights()
         existing = NeedsList.objects.filter(street=street)
         default_title = f"{street.name}需求汇总清单"
-    entries = adapters.ranked_entries(committee_ids, weights)
+    # a list is a stored snapshot: its labels are in the source language, whoever generates it
+    with translation.override(settings.LANGUAGE_CODE):
+        entries = adapters.ranked_entries(committee_ids, weights)
     version = (existing.aggregate(m=Max("version"))["m"] or 0) + 1
     lst = NeedsList(
         committee=committee,
@@ -599,7 +621,7 @@ def needs_list_create(
 def needs_list_publish(*, actor, needs_list: NeedsList) -> NeedsList:
     """Publish a list as a public read-only page (and PDF); publishing twice changes nothing."""
     lst = NeedsList.objects.select_for_update().get(pk=needs_list.pk)
-    require(actor, "needs.manage_list", lst, "您无权公开该需求清单")
+    require(actor, "needs.manage_list", lst, _("您无权公开该需求清单"))
     if lst.published_at is not None:
         return lst
     lst.published_at = timezone.now()
@@ -629,14 +651,19 @@ def space_report_submit(
 ) -> SpaceReport:
     """A resident reports a neglected micro-space (发现小微)."""
     if not getattr(actor, "is_authenticated", False):
-        raise ScopeError("请先登录", code="unauthenticated")
-    require(actor, "needs.report_space", committee, f"您不是{committee.name}的居民或工作人员")
+        raise ScopeError(_("请先登录"), code="unauthenticated")
+    require(
+        actor,
+        "needs.report_space",
+        committee,
+        _("您不是%(name)s的居民或工作人员") % {"name": committee.name},
+    )
     _check_place(committee, compound, building)
-    ensure(kind in MicroSpace.Kind.values, "请选择空间类型", code="kind")
+    ensure(kind in MicroSpace.Kind.values, _("请选择空间类型"), code="kind")
     place = (place or "").strip()
-    ensure(place, "请填写位置", code="empty")
-    ensure(len(place) <= 100, "位置描述不能超过100字", code="too_long")
-    problem = _clean_text(problem, "存在的问题")
+    ensure(place, _("请填写位置"), code="empty")
+    ensure(len(place) <= 100, _("位置描述不能超过100字"), code="too_long")
+    problem = _clean_text(problem, _("存在的问题"))
     cleaned = clean_photo(photo) if photo else None
     report = SpaceReport(
         committee=committee,
@@ -674,8 +701,8 @@ def space_report_verify(
 ) -> MicroSpace:
     """Staff verify a report into the micro-space register (places.MicroSpace)."""
     report = SpaceReport.objects.select_for_update().get(pk=report.pk)
-    require(actor, "needs.manage_needs", report.committee, "您无权核实该居委会的小微空间")
-    ensure(report.status == SpaceReport.Status.NEW, "该线索已处理过", code="done")
+    require(actor, "needs.manage_needs", report.committee, _("您无权核实该居委会的小微空间"))
+    ensure(report.status == SpaceReport.Status.NEW, _("该线索已处理过"), code="done")
     ms = MicroSpace(
         compound=report.compound,
         building=report.building,
@@ -721,10 +748,10 @@ def space_report_verify(
 @transaction.atomic
 def space_report_reject(*, actor, report: SpaceReport, note: str) -> SpaceReport:
     report = SpaceReport.objects.select_for_update().get(pk=report.pk)
-    require(actor, "needs.manage_needs", report.committee, "您无权处理该线索")
-    ensure(report.status == SpaceReport.Status.NEW, "该线索已处理过", code="done")
+    require(actor, "needs.manage_needs", report.committee, _("您无权处理该线索"))
+    ensure(report.status == SpaceReport.Status.NEW, _("该线索已处理过"), code="done")
     note = (note or "").strip()
-    ensure(note, "请说明未采纳的原因", code="empty")
+    ensure(note, _("请说明未采纳的原因"), code="empty")
     report.status = SpaceReport.Status.REJECTED
     report.review_note = note[:200]
     report.reviewed_by = actor

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from linli.accounts.scopes import scopes_for
@@ -79,7 +80,7 @@ def _committee(request, committee_id):
 
 def _managed_committee(request, committee_id):
     committee = _committee(request, committee_id)
-    require(request.user, "needs.manage_needs", committee, "只有居委会工作人员可以进行此操作")
+    require(request.user, "needs.manage_needs", committee, _("只有居委会工作人员可以进行此操作"))
     return committee
 
 
@@ -219,7 +220,9 @@ def _map_data(compound) -> dict | None:
 def submit(request, committee_id: int):
     committee = get_visible(committees_visible_to(request.user), pk=committee_id)
     if not request.user.has_perm("needs.submit_need", committee):
-        raise ScopeError(f"您不是{committee.name}的居民或工作人员，不能在此提交需求")
+        raise ScopeError(
+            _("您不是%(name)s的居民或工作人员，不能在此提交需求") % {"name": committee.name}
+        )
     initial = _place_initial(request, committee)
     compound = _map_compound(committee, initial)
     if compound is not None:
@@ -232,7 +235,7 @@ def submit(request, committee_id: int):
         form,
         lambda data: services.need_submit(actor=request.user, committee=committee, **data),
         template="needs/submit.html",
-        success="谢谢！您的需求已提交，邻居们可以看到并支持它。",
+        success=_("谢谢！您的需求已提交，邻居们可以看到并支持它。"),
         redirect_to=lambda need: reverse("needs:detail", args=[need.pk]),
         context=lambda: _ctx(request, committee, place=initial, map_data=_map_data(compound)),
     )
@@ -259,7 +262,7 @@ def offline(request, committee_id: int):
         request.user,
         "needs.open_offline_form",
         committee,
-        "只有居委会工作人员和楼组长可以录入线下需求",
+        _("只有居委会工作人员和楼组长可以录入线下需求"),
     )
     scopes = scopes_for(request.user)
     initial = {}
@@ -278,7 +281,7 @@ def offline(request, committee_id: int):
             **{**data, "meeting_kind": data["meeting_kind"] or ""},
         ),
         template="needs/offline.html",
-        success=lambda need: f"已录入：{need}",
+        success=lambda need: _("已录入：%(need)s") % {"need": need},
         redirect_to=reverse("needs:offline", args=[committee.pk]),
         context=lambda: _ctx(request, committee),
     )
@@ -301,7 +304,7 @@ def support(request, need_id: int):
     need = get_visible(selectors.needs_visible_to(request.user), pk=need_id)
     try:
         services.need_support(actor=request.user, need=need)
-        ok, text = True, "已支持：我也需要"
+        ok, text = True, _("已支持：我也需要")
     except ServiceError as exc:
         if exc.status == 403:
             raise
@@ -335,7 +338,7 @@ def support_offline(request, need_id: int):
     return run_service(
         request,
         lambda: services.need_support_offline(actor=request.user, need=need, **form.cleaned_data),
-        success="已记录一位线下支持的居民",
+        success=_("已记录一位线下支持的居民"),
         redirect_to=reverse("needs:detail", args=[need.pk]),
     )
 
@@ -347,7 +350,7 @@ def split(request, need_id: int):
     return run_service(
         request,
         lambda: services.need_split(actor=request.user, need=need),
-        success=f"已拆分：“{need}”重新单独计数",
+        success=_("已拆分：“%(need)s”重新单独计数") % {"need": need},
         redirect_to=_back(request, reverse("needs:triage", args=[need.committee_id])),
     )
 
@@ -365,7 +368,7 @@ def assess(request, need_id: int):
         lambda: services.need_assess(
             actor=request.user, need=services.primary_of(need), **form.cleaned_data
         ),
-        success="已保存评估，排序已更新",
+        success=_("已保存评估，排序已更新"),
         redirect_to=reverse("needs:detail", args=[need.pk]),
     )
 
@@ -377,11 +380,11 @@ def to_project(request, need_id: int):
     require(request.user, "needs.manage_needs", need.committee)
     form = ProjectForm(request.POST)
     if not form.is_valid():
-        raise ServiceError("请填写项目名称（不超过80字）")
+        raise ServiceError(_("请填写项目名称（不超过80字）"))
     return run_service(
         request,
         lambda: services.need_to_project(actor=request.user, need=need, **form.cleaned_data),
-        success=lambda project: f"已转为项目“{project.title}”",
+        success=lambda project: _("已转为项目“%(title)s”") % {"title": project.title},
         redirect_to=lambda project: reverse("projects:detail", args=[project.pk]),
     )
 
@@ -425,13 +428,14 @@ def merge(request, committee_id: int):
     target_id = (request.POST.get("target") or "").strip().lstrip("#")
     scoped = selectors.needs_visible_to(request.user).filter(committee=committee)
     if not target_id.isdigit():
-        raise ServiceError("请选择保留哪一条作为主需求")
+        raise ServiceError(_("请选择保留哪一条作为主需求"))
     target = get_visible(scoped, pk=int(target_id))
     others = list(scoped.filter(pk__in=[i for i in ids if i != target.pk]))
     return run_service(
         request,
         lambda: services.need_merge(actor=request.user, target=target, needs=others),
-        success=f"已把{len(others)}条重复需求合并到“{target}”，原话和支持者全部保留",
+        success=_("已把%(len)s条重复需求合并到“%(target)s”，原话和支持者全部保留")
+        % {"len": len(others), "target": target},
         redirect_to=_back(request, reverse("needs:triage", args=[committee.pk])),
     )
 
@@ -448,7 +452,7 @@ def weights(request, committee_id: int):
         form,
         lambda data: services.weights_update(actor=request.user, committee=committee, **data),
         template="needs/weights.html",
-        success="权重已保存；下一版需求清单将使用新权重",
+        success=_("权重已保存；下一版需求清单将使用新权重"),
         redirect_to=reverse("needs:board", args=[committee.pk]),
         context=lambda: _ctx(request, committee, current=adapters.weights_record(current)),
     )
@@ -466,7 +470,7 @@ def lists(request, committee_id: int):
             lambda: services.needs_list_create(
                 actor=request.user, committee=committee, title=request.POST.get("title", "")
             ),
-            success=lambda lst: f"已生成第{lst.version}版需求清单",
+            success=lambda lst: _("已生成第%(version)s版需求清单") % {"version": lst.version},
             redirect_to=lambda lst: reverse("needs:list_detail", args=[lst.pk]),
         )
     qs = selectors.needs_lists_visible_to(request.user).filter(committee=committee)
@@ -482,7 +486,7 @@ def street_lists(request, street_id: int):
         return run_service(
             request,
             lambda: services.needs_list_create(actor=request.user, street=street),
-            success=lambda lst: f"已生成第{lst.version}版街道汇总清单",
+            success=lambda lst: _("已生成第%(version)s版街道汇总清单") % {"version": lst.version},
             redirect_to=lambda lst: reverse("needs:list_detail", args=[lst.pk]),
         )
     qs = selectors.needs_lists_visible_to(request.user).filter(street=street)
@@ -493,7 +497,7 @@ def _visible_list(request, list_id: int):
     lst = get_visible(selectors.needs_lists_visible_to(request.user), pk=list_id)
     require(request.user, "needs.view_list", lst)
     if not lst.is_published and not request.user.has_perm("needs.manage_list", lst):
-        raise ScopeError("这一版需求清单尚未公开")
+        raise ScopeError(_("这一版需求清单尚未公开"))
     return lst
 
 
@@ -518,7 +522,7 @@ def list_publish(request, list_id: int):
     return run_service(
         request,
         lambda: services.needs_list_publish(actor=request.user, needs_list=lst),
-        success="已公开：居民可通过公开链接和PDF查看这一版需求清单",
+        success=_("已公开：居民可通过公开链接和PDF查看这一版需求清单"),
         redirect_to=lambda lst: reverse("needs:list_detail", args=[lst.pk]),
     )
 
@@ -561,8 +565,10 @@ def _scan(request, queryset, pk: int, param: str):
     cid = committee_id_of(obj) if obj is not None else None
     if cid is None or cid not in scopes_for(request.user).visible_committee_ids:
         raise ServiceError(
-            "这个二维码不属于您所在的社区，或者已经失效，不能在这里提交需求。"
-            "请扫描您所在小区张贴的二维码，或联系本社区居委会。",
+            _(
+                "这个二维码不属于您所在的社区，或者已经失效，不能在这里提交需求。"
+                "请扫描您所在小区张贴的二维码，或联系本社区居委会。"
+            ),
             code="not_found",
             status=404,
         )
@@ -589,7 +595,7 @@ def scan_compound(request, compound_id: int):
 @login_required
 def qr_sheet(request, compound_id: int):
     compound = get_visible(compounds_visible_to(request.user), pk=compound_id)
-    require(request.user, "needs.manage_needs", compound, "只有居委会工作人员可以打印二维码")
+    require(request.user, "needs.manage_needs", compound, _("只有居委会工作人员可以打印二维码"))
     return exports.qr_sheet_response(request, compound)
 
 
@@ -619,7 +625,7 @@ def space_report_new(request, committee_id: int):
             except ServiceError as exc:
                 form.add_error(None, exc.message)
             else:
-                messages.success(request, "谢谢！居委会核实后会登记到小微空间名录")
+                messages.success(request, _("谢谢！居委会核实后会登记到小微空间名录"))
                 return redirect("needs:board", committee.pk)
         status = 400
     return render(
@@ -651,9 +657,9 @@ def space_verify(request, report_id: int):
     require(request.user, "needs.manage_needs", report.committee)
     form = VerifySpaceForm(request.POST, prefix=f"r{report.pk}")
     if not form.is_valid():
-        raise ServiceError("请填写登记名称和类型")
+        raise ServiceError(_("请填写登记名称和类型"))
     ms = services.space_report_verify(actor=request.user, report=report, **form.cleaned_data)
-    messages.success(request, f"已登记为小微空间“{ms.name}”")
+    messages.success(request, _("已登记为小微空间“%(name)s”") % {"name": ms.name})
     return redirect("places:microspace", ms.pk)
 
 
@@ -665,5 +671,5 @@ def space_reject(request, report_id: int):
     services.space_report_reject(
         actor=request.user, report=report, note=request.POST.get("note", "")
     )
-    messages.success(request, "已标记为未采纳")
+    messages.success(request, _("已标记为未采纳"))
     return redirect("needs:space_reports", report.committee_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from linli.places.models import (
     Building,
@@ -82,7 +83,7 @@ class FlatAdmin(admin.ModelAdmin):
     raw_id_fields = ["building"]
     inlines = [OwnershipInline, HouseholdInline]
 
-    @admin.display(description="小区", ordering="building__compound__name")
+    @admin.display(description=gettext_lazy("小区"), ordering="building__compound__name")
     def compound_name(self, obj):
         return obj.building.compound.name
 
@@ -95,7 +96,7 @@ class PersonAdmin(admin.ModelAdmin):
     raw_id_fields = ["user"]
     list_select_related = ["user"]
 
-    @admin.display(description="手机号")
+    @admin.display(description=gettext_lazy("手机号"))
     def masked_mobile(self, obj):
         from linli.core.masking import mask_mobile
 

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class PlacesConfig(AppConfig):
     name = "linli.places"
-    verbose_name = "社区登记"
+    verbose_name = gettext_lazy("社区登记")

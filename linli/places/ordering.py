@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.forms.models import ModelChoiceIterator
+from django.utils.translation import gettext as _
 
 _DIGITS = re.compile(r"(\d+)")
 
@@ -47,9 +48,9 @@ def microspace_label(ms) -> str:
     """Name plus where it is: the compound, the building it belongs to, or its number."""
     where = ms.compound.name
     if ms.building_id:
-        where += f" 近{ms.building.number}"
+        where += _(" 近%(number)s") % {"number": ms.building.number}
     else:
-        where += f" 登记号{ms.pk}"
+        where += _(" 登记号%(pk)s") % {"pk": ms.pk}
     return f"{ms.name} · {where}"
 
 

@@ -58,6 +58,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ServiceError
@@ -239,45 +240,51 @@ def roster_check_upload(*, name: str | None, size: int | None) -> None:
     if name is not None and not name.lower().endswith(".xlsx"):
         if name.lower().endswith(".xls"):
             raise _file_error(
-                "这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传"
+                _("这是旧版 Excel（.xls）文件，请在 Excel 中“另存为” .xlsx 格式后再上传")
             )
-        raise _file_error("仅支持 Excel 工作簿（.xlsx）文件，请检查文件类型")
+        raise _file_error(_("仅支持 Excel 工作簿（.xlsx）文件，请检查文件类型"))
     if size is not None and size > MAX_FILE_BYTES:
-        raise _file_error(f"文件过大（{size / 1024 / 1024:.1f} MB），上限为 10 MB")
+        raise _file_error(
+            _("文件过大（%(value)s MB），上限为 10 MB")
+            % {"value": format(size / 1024 / 1024, ".1f")}
+        )
     if size == 0:
-        raise _file_error("上传的文件是空的")
+        raise _file_error(_("上传的文件是空的"))
 
 
 def _open_workbook(data: bytes):
     import openpyxl
 
     if not data:
-        raise _file_error("上传的文件是空的")
+        raise _file_error(_("上传的文件是空的"))
     if len(data) > MAX_FILE_BYTES:
-        raise _file_error(f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 10 MB")
+        raise _file_error(
+            _("文件过大（%(value)s MB），上限为 10 MB")
+            % {"value": format(len(data) / 1024 / 1024, ".1f")}
+        )
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise _file_error(
-            "这是旧版 Excel（.xls）文件或加密的工作簿，请取消密码并“另存为” .xlsx 格式后再上传"
+            _("这是旧版 Excel（.xls）文件或加密的工作簿，请取消密码并“另存为” .xlsx 格式后再上传")
         )
     if not data.startswith(b"PK\x03\x04"):
-        raise _file_error("文件不是有效的 Excel 工作簿（.xlsx），请检查文件类型")
+        raise _file_error(_("文件不是有效的 Excel 工作簿（.xlsx），请检查文件类型"))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             uncompressed = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise _file_error("文件已损坏或不是有效的 Excel 工作簿（.xlsx）") from exc
+        raise _file_error(_("文件已损坏或不是有效的 Excel 工作簿（.xlsx）")) from exc
     if "xl/workbook.xml" not in names:
         raise _file_error(
-            "文件不是 Excel 工作簿（可能是 Word 或其他 Office 文件），请上传 .xlsx 文件"
+            _("文件不是 Excel 工作簿（可能是 Word 或其他 Office 文件），请上传 .xlsx 文件")
         )
     if uncompressed > MAX_UNCOMPRESSED_BYTES:
-        raise _file_error("文件内容过大，无法处理，请拆分后分批导入")
+        raise _file_error(_("文件内容过大，无法处理，请拆分后分批导入"))
     try:
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on malformed parts
         raise _file_error(
-            "文件已损坏，Excel 无法读取其内容，请用 Excel 打开后重新保存为 .xlsx"
+            _("文件已损坏，Excel 无法读取其内容，请用 Excel 打开后重新保存为 .xlsx")
         ) from exc
 
 
@@ -296,12 +303,12 @@ def _text(value: Any, column: Column) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        raise CellError("应填写文字，而不是“是/否”")
+        raise CellError(_("应填写文字，而不是“是/否”"))
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
-        raise CellError("单元格被 Excel 识别成了日期，请把该列设为“文本”格式后重新填写")
+        raise CellError(_("单元格被 Excel 识别成了日期，请把该列设为“文本”格式后重新填写"))
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
-            raise CellError("内容无法识别")
+            raise CellError(_("内容无法识别"))
         if value.is_integer():
             value = int(value)
     text = str(value).translate(_BLANKS).strip()
@@ -310,44 +317,47 @@ def _text(value: Any, column: Column) -> str:
     except ValidationError as exc:
         raise CellError("；".join(exc.messages)) from exc
     if _TAG_RE.search(text):
-        raise CellError("文本中不能包含网页标记（如 <b>、<img>）")
+        raise CellError(_("文本中不能包含网页标记（如 <b>、<img>）"))
     if len(text) > column.max_length:
-        raise CellError(f"内容过长（{len(text)} 个字），最多 {column.max_length} 个字")
+        raise CellError(
+            _("内容过长（%(len)s 个字），最多 %(max_length)s 个字")
+            % {"len": len(text), "max_length": column.max_length}
+        )
     return text
 
 
 def _int(value: Any) -> int:
     if isinstance(value, bool) or isinstance(value, datetime.date | datetime.time):
-        raise CellError("应为整数")
+        raise CellError(_("应为整数"))
     if isinstance(value, int):
         return value
     if isinstance(value, float):
         if value.is_integer():
             return int(value)
-        raise CellError(f"“{value}”不是整数")
+        raise CellError(_("“%(value)s”不是整数") % {"value": value})
     text = str(value).strip()
     text = re.sub(r"(层|楼|F)$", "", text, flags=re.IGNORECASE)
     if not re.fullmatch(r"-?\d{1,4}", text):
-        raise CellError(f"“{str(value)[:20]}”不是整数")
+        raise CellError(_("“%(value)s”不是整数") % {"value": str(value)[:20]})
     return int(text)
 
 
 def _decimal(value: Any) -> Decimal:
     if isinstance(value, bool) or isinstance(value, datetime.date | datetime.time):
-        raise CellError("应为数字")
+        raise CellError(_("应为数字"))
     if isinstance(value, int | float):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
         text = str(value).strip()
         text = re.sub(r"(㎡|m2|m²|平方米|平米)$", "", text, flags=re.IGNORECASE).strip()
         if not re.fullmatch(r"-?\d{1,7}(\.\d+)?", text):
-            raise CellError(f"“{str(value)[:20]}”不是数字")
+            raise CellError(_("“%(value)s”不是数字") % {"value": str(value)[:20]})
         try:
             number = Decimal(text)
         except InvalidOperation as exc:
-            raise CellError(f"“{str(value)[:20]}”不是数字") from exc
+            raise CellError(_("“%(value)s”不是数字") % {"value": str(value)[:20]}) from exc
     if not number.is_finite():
-        raise CellError("应为数字")
+        raise CellError(_("应为数字"))
     return number
 
 
@@ -385,9 +395,9 @@ class PersonIn:
 def _name(text: str) -> str:
     name = text.strip()
     if len(name) > 50:
-        raise CellError(f"姓名“{name[:10]}…”过长，最多 50 个字")
+        raise CellError(_("姓名“%(value)s…”过长，最多 50 个字") % {"value": name[:10]})
     if re.fullmatch(r"[\d\s+\-.]+", name):
-        raise CellError(f"“{name}”不是姓名（是否把电话填进了姓名列？）")
+        raise CellError(_("“%(name)s”不是姓名（是否把电话填进了姓名列？）") % {"name": name})
     return name
 
 
@@ -400,7 +410,10 @@ def _residents(text: str) -> list[PersonIn]:
     for part in _split(text):
         match = _RESIDENT_RE.match(part)
         if not match:
-            raise CellError(f"无法识别“{part[:20]}”，应写成 姓名(年龄,性别)，如 张建国(68,男)")
+            raise CellError(
+                _("无法识别“%(value)s”，应写成 姓名(年龄,性别)，如 张建国(68,男)")
+                % {"value": part[:20]}
+            )
         person = PersonIn(name=_name(match["name"]))
         for token in re.split(r"[,\s、]+", match["info"] or ""):
             token = token.strip()
@@ -411,11 +424,16 @@ def _residents(text: str) -> list[PersonIn]:
             elif re.fullmatch(r"\d{1,3}岁?", token):
                 age = int(token.rstrip("岁"))
                 if age > AGE_MAX:
-                    raise CellError(f"“{part[:20]}”的年龄 {age} 不合理")
+                    raise CellError(
+                        _("“%(value)s”的年龄 %(age)s 不合理") % {"value": part[:20], "age": age}
+                    )
                 person.age = age
             else:
                 raise CellError(
-                    f"无法识别“{part[:20]}”中的“{token[:10]}”，应写成 姓名(年龄,性别)，如 张建国(68,男)"
+                    _(
+                        "无法识别“%(value)s”中的“%(value2)s”，应写成 姓名(年龄,性别)，如 张建国(68,男)"
+                    )
+                    % {"value": part[:20], "value2": token[:10]}
                 )
         people.append(person)
     return people
@@ -431,7 +449,9 @@ def _phones(text: str) -> list[str]:
         if number.startswith("+86"):
             number = number[3:]
         if not MOBILE_RE.match(number):
-            raise CellError(f"电话“{part[:20]}”格式不正确，应为以 1 开头的 11 位手机号")
+            raise CellError(
+                _("电话“%(value)s”格式不正确，应为以 1 开头的 11 位手机号") % {"value": part[:20]}
+            )
         phones.append(number)
     return phones
 
@@ -488,7 +508,7 @@ def _find_header(raw_rows: list[tuple]) -> tuple[int, dict[str, int]]:
         if BUILDING.key in keys and ROOM.key in keys:
             return index, _header_map(values, index)
     if first_nonempty is None:
-        raise _file_error("表格是空的：第一个工作表中没有任何内容")
+        raise _file_error(_("表格是空的：第一个工作表中没有任何内容"))
     mapping = _header_map(raw_rows[first_nonempty], first_nonempty)
     _check_required(mapping)
     return first_nonempty, mapping  # pragma: no cover - _check_required raised
@@ -504,7 +524,8 @@ def _header_map(values: tuple, index: int) -> dict[str, int]:
             continue
         if key in mapping:
             raise _file_error(
-                f"第 {index + 1} 行表头中“{BY_KEY[key].header}”列出现了两次，请删除多余的一列",
+                _("第 %(value)s 行表头中“%(header)s”列出现了两次，请删除多余的一列")
+                % {"value": index + 1, "header": BY_KEY[key].header},
                 BY_KEY[key].header,
             )
         mapping[key] = col
@@ -515,13 +536,15 @@ def _check_required(mapping: dict[str, int]) -> None:
     missing = [c.header for c in COLUMNS if c.required and c.key not in mapping]
     if missing:
         raise _file_error(
-            "表头缺少必需的列：" + "、".join(missing) + "。第一行应为表头，可下载导入模板核对",
+            _("表头缺少必需的列：%(columns)s。第一行应为表头，可下载导入模板核对")
+            % {"columns": "、".join(missing)},
             missing[0],
         )
     for names, phones in ((OWNERS, OWNER_PHONES), (RESIDENTS, RESIDENT_PHONES)):
         if phones.key in mapping and names.key not in mapping:
             raise _file_error(
-                f"有“{phones.header}”列却没有“{names.header}”列，请补上“{names.header}”列",
+                _("有“%(header)s”列却没有“%(header2)s”列，请补上“%(header2)s”列")
+                % {"header": phones.header, "header2": names.header},
                 names.header,
             )
 
@@ -530,7 +553,7 @@ def _read_rows(data: bytes) -> tuple[list[tuple], int]:
     workbook = _open_workbook(data)
     try:
         if not workbook.worksheets:
-            raise _file_error("工作簿中没有工作表")
+            raise _file_error(_("工作簿中没有工作表"))
         sheet = workbook.worksheets[0]
         if hasattr(sheet, "reset_dimensions"):
             sheet.reset_dimensions()  # some writers declare a wrong <dimension>; read every cell
@@ -545,7 +568,7 @@ def _read_rows(data: bytes) -> tuple[list[tuple], int]:
             raise
         except Exception as exc:
             raise _file_error(
-                "文件已损坏，Excel 无法读取其内容，请用 Excel 打开后重新保存为 .xlsx"
+                _("文件已损坏，Excel 无法读取其内容，请用 Excel 打开后重新保存为 .xlsx")
             ) from exc
     finally:
         workbook.close()
@@ -571,8 +594,14 @@ class _Buildings:
             return candidates[0]
         if len(candidates) > 1:
             names = "、".join(b.number for b in candidates)
-            raise CellError(f"楼号“{number}”不明确（{compound.name}有 {names}），请写完整楼号")
-        raise CellError(f"楼号“{number}”在小区“{compound.name}”中未登记，请先在楼栋登记中添加该楼")
+            raise CellError(
+                _("楼号“%(number)s”不明确（%(name)s有 %(names)s），请写完整楼号")
+                % {"number": number, "name": compound.name, "names": names}
+            )
+        raise CellError(
+            _("楼号“%(number)s”在小区“%(name)s”中未登记，请先在楼栋登记中添加该楼")
+            % {"number": number, "name": compound.name}
+        )
 
 
 def parse_roster(
@@ -584,11 +613,13 @@ def parse_roster(
     _check_required(mapping)
     registry = _Buildings(committee)
     if not registry.compounds:
-        raise _file_error("本居委会尚未登记任何小区，请先登记小区和楼栋")
+        raise _file_error(_("本居委会尚未登记任何小区，请先登记小区和楼栋"))
     if len(registry.compounds) > 1 and COMPOUND.key not in mapping:
         names = "、".join(c.name for c in registry.compounds)
         raise _file_error(
-            f"本居委会有多个小区（{names}），表格须有“小区”列，写明每户所在小区", COMPOUND.header
+            _("本居委会有多个小区（%(names)s），表格须有“小区”列，写明每户所在小区")
+            % {"names": names},
+            COMPOUND.header,
         )
 
     data_rows = [
@@ -597,9 +628,12 @@ def parse_roster(
         if any(v is not None and str(v).strip() for v in values)
     ]
     if len(raw_rows) > limit or len(data_rows) > MAX_DATA_ROWS:
-        raise _file_error(f"数据行过多（超过 {MAX_DATA_ROWS} 行），请按小区或楼栋拆分后分批导入")
+        raise _file_error(
+            _("数据行过多（超过 %(MAX_DATA_ROWS)s 行），请按小区或楼栋拆分后分批导入")
+            % {"MAX_DATA_ROWS": MAX_DATA_ROWS}
+        )
     if not data_rows:
-        raise _file_error("表格中只有表头，没有户室数据")
+        raise _file_error(_("表格中只有表头，没有户室数据"))
 
     total = len(data_rows)
     parsed = Parsed(rows=[], total_rows=total)
@@ -615,8 +649,15 @@ def parse_roster(
                     {
                         "row": excel_row,
                         "column": ROOM.header,
-                        "message": f"与第 {first} 行是同一户室（{row.building.number}"
-                        f"{row.unit}{row.room}），同一户室只能出现一次",
+                        "message": _(
+                            "与第 %(first)s 行是同一户室（%(number)s%(unit)s%(room)s），同一户室只能出现一次"
+                        )
+                        % {
+                            "first": first,
+                            "number": row.building.number,
+                            "unit": row.unit,
+                            "room": row.room,
+                        },
                     }
                 )
             else:
@@ -627,7 +668,8 @@ def parse_roster(
     if parsed.errors:
         bad_rows = len({e["row"] for e in parsed.errors})
         raise RosterInvalid(
-            f"共 {total} 行，其中 {bad_rows} 行有误，整个文件未导入。请修改后重新上传",
+            _("共 %(total)s 行，其中 %(bad_rows)s 行有误，整个文件未导入。请修改后重新上传")
+            % {"total": total, "bad_rows": bad_rows},
             errors=parsed.errors,
             total_rows=total,
         )
@@ -663,12 +705,16 @@ def _parse_row(
             error(column, str(exc))
     for column in COLUMNS:
         if column.required and column.key in texts and not texts[column.key]:
-            error(column, f"“{column.header}”未填写（如是合并单元格，请取消合并后逐行填写）")
+            error(
+                column,
+                _("“%(header)s”未填写（如是合并单元格，请取消合并后逐行填写）")
+                % {"header": column.header},
+            )
     floor = area = None
     for column in (FLOOR, AREA):
         value = _cell(values, mapping, column)
         if value is None or (isinstance(value, str) and not value.strip()):
-            error(column, f"“{column.header}”未填写")
+            error(column, _("“%(header)s”未填写") % {"header": column.header})
             continue
         try:
             if column is FLOOR:
@@ -683,12 +729,16 @@ def _parse_row(
         compound = registry.compound_by_name.get(texts[COMPOUND.key])
         if compound is None:
             names = "、".join(c.name for c in registry.compounds)
-            error(COMPOUND, f"小区“{texts[COMPOUND.key]}”不属于本居委会（本居委会小区：{names}）")
+            error(
+                COMPOUND,
+                _("小区“%(value)s”不属于本居委会（本居委会小区：%(names)s）")
+                % {"value": texts[COMPOUND.key], "names": names},
+            )
     elif COMPOUND.key in texts or COMPOUND.key not in mapping:
         if len(registry.compounds) == 1:
             compound = registry.compounds[0]
         elif COMPOUND.key in texts:
-            error(COMPOUND, "“小区”未填写（本居委会有多个小区）")
+            error(COMPOUND, _("“小区”未填写（本居委会有多个小区）"))
 
     building = None
     if compound is not None and texts.get(BUILDING.key):
@@ -699,18 +749,34 @@ def _parse_row(
 
     if floor is not None:
         if floor == 0:
-            error(FLOOR, "楼层不能为 0（地下层请写负数，如 -1）")
+            error(FLOOR, _("楼层不能为 0（地下层请写负数，如 -1）"))
         elif floor < FLOOR_MIN:
-            error(FLOOR, f"楼层 {floor} 不合理（最低为 {FLOOR_MIN}）")
+            error(
+                FLOOR,
+                _("楼层 %(floor)s 不合理（最低为 %(FLOOR_MIN)s）")
+                % {"floor": floor, "FLOOR_MIN": FLOOR_MIN},
+            )
         elif building is not None and floor > building.floors:
-            error(FLOOR, f"楼层 {floor} 超过{building.number}的总层数 {building.floors}")
+            error(
+                FLOOR,
+                _("楼层 %(floor)s 超过%(number)s的总层数 %(floors)s")
+                % {"floor": floor, "number": building.number, "floors": building.floors},
+            )
     if area is not None:
         if area <= 0:
-            error(AREA, f"面积 {area} 不合理，必须大于 0")
+            error(AREA, _("面积 %(area)s 不合理，必须大于 0") % {"area": area})
         elif area > AREA_MAX:
-            error(AREA, f"面积 {area} ㎡ 不合理，单户面积不应超过 {AREA_MAX} ㎡")
+            error(
+                AREA,
+                _("面积 %(area)s ㎡ 不合理，单户面积不应超过 %(AREA_MAX)s ㎡")
+                % {"area": area, "AREA_MAX": AREA_MAX},
+            )
         elif area < AREA_MIN:
-            error(AREA, f"面积 {area} ㎡ 过小，至少为 {AREA_MIN} ㎡")
+            error(
+                AREA,
+                _("面积 %(area)s ㎡ 过小，至少为 %(AREA_MIN)s ㎡")
+                % {"area": area, "AREA_MIN": AREA_MIN},
+            )
         else:
             area = area.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
@@ -734,13 +800,17 @@ def _parse_row(
                 error(phones_col, str(exc))
                 continue
             if not people:
-                error(phones_col, f"填写了电话，但“{names_col.header}”为空")
+                error(
+                    phones_col, _("填写了电话，但“%(header)s”为空") % {"header": names_col.header}
+                )
                 continue
             if len(phones) != len(people):
                 error(
                     phones_col,
-                    f"{names_col.header}有 {len(people)} 位，电话有 {len(phones)} 个，"
-                    "数量应一致（没有电话的人写“-”）",
+                    _(
+                        "%(header)s有 %(len)s 位，电话有 %(len2)s 个，数量应一致（没有电话的人写“-”）"
+                    )
+                    % {"header": names_col.header, "len": len(people), "len2": len(phones)},
                 )
                 continue
         for person, phone in zip(people, phones, strict=False):
@@ -749,7 +819,7 @@ def _parse_row(
         for person in people:
             ident = (person.name, person.mobile)
             if ident in seen_people:
-                error(names_col, f"“{person.name}”重复填写")
+                error(names_col, _("“%(name)s”重复填写") % {"name": person.name})
                 break
             seen_people.add(ident)
         if not people:
@@ -1026,13 +1096,13 @@ def _roster_write(
         plan.apply(row)
     if plan.errors:
         raise RosterInvalid(
-            "部分行无法写入，整个文件未导入", errors=plan.errors, total_rows=parsed.total_rows
+            _("部分行无法写入，整个文件未导入"), errors=plan.errors, total_rows=parsed.total_rows
         )
     try:
         plan.write()
     except ProtectedError as exc:
         raise ServiceError(
-            "部分产权人或居住人已被其他记录引用，无法按名册移除，整个文件未导入",
+            _("部分产权人或居住人已被其他记录引用，无法按名册移除，整个文件未导入"),
             code="protected",
             status=409,
         ) from exc
@@ -1069,7 +1139,7 @@ def roster_import(
     may not import for ``committee``. ``progress(stage, processed, total)`` is called every
     :data:`PROGRESS_EVERY` rows while validating and once before writing.
     """
-    require(actor, "places.import_roster", committee, "您无权导入该居委会的住户名册")
+    require(actor, "places.import_roster", committee, _("您无权导入该居委会的住户名册"))
     name = str(getattr(file, "name", "") or "")
     data = _read_bytes(file)
     sha256 = hashlib.sha256(data).hexdigest()
@@ -1181,7 +1251,7 @@ def roster_template() -> bytes:
 
 def roster_export(*, actor, committee: Committee) -> bytes:
     """The committee's roster as .xlsx, in the import format (re-importing it is a no-op)."""
-    require(actor, "places.manage_committee", committee, "只有居委会管理人员可以导出住户名册")
+    require(actor, "places.manage_committee", committee, _("只有居委会管理人员可以导出住户名册"))
     year = timezone.localdate().year
     in_committee = {"building__compound__committee": committee}
     flats = list(

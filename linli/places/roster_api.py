@@ -12,6 +12,7 @@ import io
 
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
@@ -83,7 +84,7 @@ def _committee(request, committee_id: int, perm: str, message: str):
 )
 def upload(request, committee_id: int, file: UploadedFile = File(...)):
     committee = _committee(
-        request, committee_id, "places.import_roster", "您无权导入该居委会的住户名册"
+        request, committee_id, "places.import_roster", _("您无权导入该居委会的住户名册")
     )
     record = roster_import_start(actor=request.auth, committee=committee, upload=file)
     if record.status == RosterImport.Status.DONE:
@@ -98,7 +99,7 @@ def upload(request, committee_id: int, file: UploadedFile = File(...)):
 )
 def list_imports(request, committee_id: int):
     committee = _committee(
-        request, committee_id, "places.import_roster", "您无权查看该居委会的名册导入"
+        request, committee_id, "places.import_roster", _("您无权查看该居委会的名册导入")
     )
     return [_out(r) for r in RosterImport.objects.filter(committee=committee)[:20]]
 
@@ -111,14 +112,14 @@ def import_status(request, import_id: int):
         ).select_related("committee"),
         pk=import_id,
     )
-    require(request.auth, "places.import_roster", record.committee, "您无权查看该导入记录")
+    require(request.auth, "places.import_roster", record.committee, _("您无权查看该导入记录"))
     return _out(record)
 
 
 @router.get("/committees/{committee_id}/export", summary="导出住户名册（.xlsx）")
 def export(request, committee_id: int):
     committee = _committee(
-        request, committee_id, "places.manage_committee", "只有居委会管理人员可以导出住户名册"
+        request, committee_id, "places.manage_committee", _("只有居委会管理人员可以导出住户名册")
     )
     data = roster_export(actor=request.auth, committee=committee)
     name = f"{committee.name}住户名册{timezone.localdate():%Y%m%d}.xlsx"

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from linli.accounts.scopes import scopes_for
@@ -50,7 +51,7 @@ def index(request):
 @require_http_methods(["GET", "POST"])
 def upload(request, committee_id: int):
     committee = _committee(
-        request, committee_id, "places.import_roster", "您无权导入该居委会的住户名册"
+        request, committee_id, "places.import_roster", _("您无权导入该居委会的住户名册")
     )
     context = {
         "committee": committee,
@@ -83,7 +84,7 @@ def status(request, import_id: int):
         ).select_related("committee", "created_by"),
         pk=import_id,
     )
-    require(request.user, "places.import_roster", record.committee, "您无权查看该导入记录")
+    require(request.user, "places.import_roster", record.committee, _("您无权查看该导入记录"))
     partial = getattr(request, "htmx", False) and not request.htmx.boosted
     template = "places/roster/_progress.html" if partial else "places/roster/status.html"
     return render(request, template, {"record": record})
@@ -93,7 +94,7 @@ def status(request, import_id: int):
 @require_GET
 def export(request, committee_id: int):
     committee = _committee(
-        request, committee_id, "places.manage_committee", "只有居委会管理人员可以导出住户名册"
+        request, committee_id, "places.manage_committee", _("只有居委会管理人员可以导出住户名册")
     )
     data = roster_export(actor=request.user, committee=committee)
     name = f"{committee.name}住户名册{timezone.localdate():%Y%m%d}.xlsx"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from linli.audit.services import audit_record
 from linli.core.errors import ScopeError, ensure
@@ -37,7 +38,8 @@ def _check_building(compound: Compound, building: Building | None) -> None:
     if building is not None:
         ensure(
             building.compound_id == compound.pk,
-            f"所选楼栋“{building.number}”不属于{compound.name}",
+            _("所选楼栋“%(number)s”不属于%(name)s")
+            % {"number": building.number, "name": compound.name},
         )
 
 
@@ -60,7 +62,7 @@ def microspace_create(
 ) -> MicroSpace:
     """Register a micro-space (小微空间) of a compound."""
     if not actor.has_perm("places.edit_microspace", compound):
-        raise ScopeError("您无权登记该小区的小微空间")
+        raise ScopeError(_("您无权登记该小区的小微空间"))
     _check_building(compound, building)
     ms = MicroSpace(
         compound=compound,
@@ -87,9 +89,9 @@ def microspace_update(*, actor, microspace: MicroSpace, **changes) -> MicroSpace
     """Change some fields of a micro-space; unknown fields are refused."""
     ms = MicroSpace.objects.select_for_update().select_related("compound").get(pk=microspace.pk)
     if not actor.has_perm("places.edit_microspace", ms):
-        raise ScopeError("您无权修改该小微空间")
+        raise ScopeError(_("您无权修改该小微空间"))
     unknown = set(changes) - set(MICROSPACE_FIELDS)
-    ensure(not unknown, "不能修改这些字段：" + "、".join(sorted(unknown)))
+    ensure(not unknown, _("不能修改这些字段：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     _check_building(ms.compound, changes.get("building", ms.building))
     before = _snapshot(ms)
     for field, value in changes.items():
@@ -118,9 +120,9 @@ def microspace_photo_add(
 ) -> MicroSpacePhoto:
     """Attach a photo (taken on a phone, usually) to a micro-space."""
     if not actor.has_perm("places.edit_microspace", microspace):
-        raise ScopeError("您无权为该小微空间上传照片")
-    ensure(image is not None, "请选择照片")
-    ensure(getattr(image, "size", 0) <= MAX_PHOTO_BYTES, "照片不能超过8MB")
+        raise ScopeError(_("您无权为该小微空间上传照片"))
+    ensure(image is not None, _("请选择照片"))
+    ensure(getattr(image, "size", 0) <= MAX_PHOTO_BYTES, _("照片不能超过8MB"))
     photo = MicroSpacePhoto(
         microspace=microspace, image=image, caption=(caption or "").strip(), taken_at=taken_at
     )
@@ -144,27 +146,31 @@ def person_link_account(*, actor, flat, person, mobile: str):
     from linli.core.permissions import require
     from linli.places.models import Person
 
-    require(actor, "places.manage_committee", flat, "只有本居委会工作人员可以关联住户的平台账号")
+    require(actor, "places.manage_committee", flat, _("只有本居委会工作人员可以关联住户的平台账号"))
     person = Person.objects.select_for_update().get(pk=person.pk)
     ensure(
         person.ownerships.filter(flat=flat).exists()
         or person.residencies.filter(household__flat=flat).exists(),
-        "此人未登记在该户室",
+        _("此人未登记在该户室"),
         code="not_in_flat",
     )
     mobile = (mobile or "").strip()
-    ensure(mobile, "请填写其登录平台所用的手机号", code="mobile")
+    ensure(mobile, _("请填写其登录平台所用的手机号"), code="mobile")
     user = User.objects.filter(mobile=mobile).first()
     ensure(
         user is not None,
-        "该手机号尚未注册平台账号：请本人先用此手机号登录一次（短信验证码），再来关联",
+        _("该手机号尚未注册平台账号：请本人先用此手机号登录一次（短信验证码），再来关联"),
         code="no_account",
     )
     taken = Person.objects.filter(user=user).exclude(pk=person.pk).first()
-    ensure(taken is None, f"该账号已关联登记人员“{taken.name if taken else ''}”", code="taken")
+    ensure(
+        taken is None,
+        _("该账号已关联登记人员“%(value)s”") % {"value": taken.name if taken else ""},
+        code="taken",
+    )
     ensure(
         person.user_id in (None, user.pk),
-        "此人已关联另一个平台账号：如需更换，请先核实身份并联系管理员",
+        _("此人已关联另一个平台账号：如需更换，请先核实身份并联系管理员"),
         code="linked",
     )
     before = person.user_id

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from linli.core.errors import ServiceError
@@ -72,7 +73,7 @@ def roster_import_run(import_id: int) -> str:
         return fail(exc.message, [{"row": None, "column": "", "message": exc.message}], 1)
     except Exception:
         logger.exception("roster import %s failed", import_id)
-        fail("导入时发生内部错误，数据未作任何改动，请稍后重试或联系管理员", [], 0)
+        fail(_("导入时发生内部错误，数据未作任何改动，请稍后重试或联系管理员"), [], 0)
         raise
     counts = result.as_dict()
     rows.update(
@@ -85,8 +86,8 @@ def roster_import_run(import_id: int) -> str:
         report=[],
         error_count=0,
         message=(
-            f"导入完成：新增 {result.created} 户，更新 {result.updated} 户，"
-            f"未变 {result.unchanged} 户"
+            _("导入完成：新增 %(created)s 户，更新 %(updated)s 户，未变 %(unchanged)s 户")
+            % {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}
         ),
         finished_at=timezone.now(),
     )
@@ -102,9 +103,9 @@ def roster_import_start(*, actor, committee: Committee, upload) -> RosterImport:
     so an obviously wrong file never reaches the queue. Under the immediate task backend
     the import has finished when this returns.
     """
-    require(actor, "places.import_roster", committee, "您无权导入该居委会的住户名册")
+    require(actor, "places.import_roster", committee, _("您无权导入该居委会的住户名册"))
     if upload is None:
-        raise _file_error("请选择要上传的名册文件（.xlsx）")
+        raise _file_error(_("请选择要上传的名册文件（.xlsx）"))
     name = Path(str(getattr(upload, "name", "") or "roster.xlsx")).name
     roster_check_upload(name=name, size=getattr(upload, "size", None))
     data = _read_bytes(upload)

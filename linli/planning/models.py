@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from linli.core.validators import validate_mobile, validate_no_script
 
@@ -19,44 +21,44 @@ NO_SCRIPT = [validate_no_script]
 
 
 class Profession(models.TextChoices):
-    PLANNING = "planning", "城市规划"
-    ARCHITECTURE = "architecture", "建筑"
-    LANDSCAPE = "landscape", "景观"
-    INTERIOR = "interior", "室内设计"
-    FINE_ART = "fine_art", "美术设计"
+    PLANNING = "planning", gettext_lazy("城市规划")
+    ARCHITECTURE = "architecture", gettext_lazy("建筑")
+    LANDSCAPE = "landscape", gettext_lazy("景观")
+    INTERIOR = "interior", gettext_lazy("室内设计")
+    FINE_ART = "fine_art", gettext_lazy("美术设计")
 
 
 class Planner(models.Model):
     """An entry of the district's talent pool (社区规划师人才库)."""
 
     class Availability(models.TextChoices):
-        AVAILABLE = "available", "可接受结对"
-        LIMITED = "limited", "时间有限"
-        UNAVAILABLE = "unavailable", "暂不接受"
+        AVAILABLE = "available", gettext_lazy("可接受结对")
+        LIMITED = "limited", gettext_lazy("时间有限")
+        UNAVAILABLE = "unavailable", gettext_lazy("暂不接受")
 
     district = models.ForeignKey(
-        "places.District", verbose_name="所属区", on_delete=models.PROTECT, related_name="+"
+        "places.District", verbose_name=gettext_lazy("所属区"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("姓名", max_length=50, validators=NO_SCRIPT)
-    profession = models.CharField("专业", max_length=20, choices=Profession.choices)
-    qualifications = models.CharField("资质", max_length=200, blank=True, validators=NO_SCRIPT)
-    organisation = models.CharField("单位", max_length=100, blank=True, validators=NO_SCRIPT)
-    mobile = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=NO_SCRIPT)
+    profession = models.CharField(gettext_lazy("专业"), max_length=20, choices=Profession.choices)
+    qualifications = models.CharField(gettext_lazy("资质"), max_length=200, blank=True, validators=NO_SCRIPT)
+    organisation = models.CharField(gettext_lazy("单位"), max_length=100, blank=True, validators=NO_SCRIPT)
+    mobile = models.CharField(gettext_lazy("手机号"), max_length=11, blank=True, validators=[validate_mobile])
     availability = models.CharField(
-        "可用状态", max_length=12, choices=Availability.choices, default=Availability.AVAILABLE
+        gettext_lazy("可用状态"), max_length=12, choices=Availability.choices, default=Availability.AVAILABLE
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
-        verbose_name="平台账号",
+        verbose_name=gettext_lazy("平台账号"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="planner_profile",
     )
-    created_at = models.DateTimeField("入库时间", default=timezone.now)
+    created_at = models.DateTimeField(gettext_lazy("入库时间"), default=timezone.now)
 
     class Meta:
-        verbose_name = "社区规划师"
+        verbose_name = gettext_lazy("社区规划师")
         verbose_name_plural = verbose_name
         ordering = ["district_id", "name", "id"]
 
@@ -68,28 +70,28 @@ class Pairing(models.Model):
     """定向结对: a planner with a street, or with one committee of it. Ended, never deleted."""
 
     planner = models.ForeignKey(
-        Planner, verbose_name="规划师", on_delete=models.PROTECT, related_name="pairings"
+        Planner, verbose_name=gettext_lazy("规划师"), on_delete=models.PROTECT, related_name="pairings"
     )
     street = models.ForeignKey(
-        "places.Street", verbose_name="街道/镇", on_delete=models.PROTECT, related_name="+"
+        "places.Street", verbose_name=gettext_lazy("街道/镇"), on_delete=models.PROTECT, related_name="+"
     )
     committee = models.ForeignKey(
         "places.Committee",
-        verbose_name="居委会（本级规划师）",
+        verbose_name=gettext_lazy("居委会（本级规划师）"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    started_at = models.DateTimeField("结对时间", default=timezone.now)
-    ended_at = models.DateTimeField("解除时间", null=True, blank=True)
-    note = models.CharField("说明", max_length=200, blank=True, validators=NO_SCRIPT)
+    started_at = models.DateTimeField(gettext_lazy("结对时间"), default=timezone.now)
+    ended_at = models.DateTimeField(gettext_lazy("解除时间"), null=True, blank=True)
+    note = models.CharField(gettext_lazy("说明"), max_length=200, blank=True, validators=NO_SCRIPT)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        verbose_name = "定向结对"
+        verbose_name = gettext_lazy("定向结对")
         verbose_name_plural = verbose_name
         ordering = ["-started_at", "-id"]
         constraints = [
@@ -119,19 +121,19 @@ class PlannerRating(models.Model):
     planner = models.ForeignKey(Planner, on_delete=models.CASCADE, related_name="ratings")
     committee = models.ForeignKey("places.Committee", on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="+"
+        "projects.Project", verbose_name=gettext_lazy("项目"), on_delete=models.CASCADE, related_name="+"
     )
     score = models.PositiveSmallIntegerField(
-        "评分", validators=[MinValueValidator(1), MaxValueValidator(5)]
+        gettext_lazy("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.CharField("评价", max_length=300, blank=True, validators=NO_SCRIPT)
+    comment = models.CharField(gettext_lazy("评价"), max_length=300, blank=True, validators=NO_SCRIPT)
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "规划师评价"
+        verbose_name = gettext_lazy("规划师评价")
         verbose_name_plural = verbose_name
         constraints = [
             models.UniqueConstraint(fields=["planner", "project"], name="uniq_planner_rating"),
@@ -148,24 +150,24 @@ class Partner(models.Model):
     """社区合伙人: a volunteer professional in one of the five committees."""
 
     class Group(models.TextChoices):
-        THINK_TANK = "think_tank", "智库"
-        PLANNING = "planning", "规划"
-        GOVERNANCE = "governance", "治理"
-        MEDIA = "media", "媒体"
-        EDUCATION = "education", "教育"
+        THINK_TANK = "think_tank", gettext_lazy("智库")
+        PLANNING = "planning", gettext_lazy("规划")
+        GOVERNANCE = "governance", gettext_lazy("治理")
+        MEDIA = "media", gettext_lazy("媒体")
+        EDUCATION = "education", gettext_lazy("教育")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="+"
+        "places.Committee", verbose_name=gettext_lazy("居委会"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("姓名", max_length=50, validators=NO_SCRIPT)
-    profession = models.CharField("职业", max_length=50, validators=NO_SCRIPT)
-    group = models.CharField("所属委员会", max_length=12, choices=Group.choices)
-    team = models.CharField("团队", max_length=50, blank=True, validators=NO_SCRIPT)
-    mobile = models.CharField("手机号", max_length=11, blank=True, validators=[validate_mobile])
+    name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=NO_SCRIPT)
+    profession = models.CharField(gettext_lazy("职业"), max_length=50, validators=NO_SCRIPT)
+    group = models.CharField(gettext_lazy("所属委员会"), max_length=12, choices=Group.choices)
+    team = models.CharField(gettext_lazy("团队"), max_length=50, blank=True, validators=NO_SCRIPT)
+    mobile = models.CharField(gettext_lazy("手机号"), max_length=11, blank=True, validators=[validate_mobile])
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "社区合伙人"
+        verbose_name = gettext_lazy("社区合伙人")
         verbose_name_plural = verbose_name
         ordering = ["group", "name", "id"]
 
@@ -175,10 +177,10 @@ class Partner(models.Model):
 
 class Contribution(models.Model):
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="contributions")
-    date = models.DateField("日期")
-    description = models.CharField("贡献内容", max_length=300, validators=NO_SCRIPT)
+    date = models.DateField(gettext_lazy("日期"))
+    description = models.CharField(gettext_lazy("贡献内容"), max_length=300, validators=NO_SCRIPT)
     hours = models.DecimalField(
-        "时长（小时）",
+        gettext_lazy("时长（小时）"),
         max_digits=6,
         decimal_places=1,
         default=0,
@@ -186,7 +188,7 @@ class Contribution(models.Model):
     )
 
     class Meta:
-        verbose_name = "合伙人贡献"
+        verbose_name = gettext_lazy("合伙人贡献")
         verbose_name_plural = verbose_name
         ordering = ["-date", "-id"]
 
@@ -198,22 +200,22 @@ class CoBuildingUnit(models.Model):
     """共建单位: an enterprise, university or agency and what it offers."""
 
     class Offer(models.TextChoices):
-        MONEY = "money", "资金"
-        LABOUR = "labour", "人力"
-        SPACE = "space", "场地"
-        EXPERTISE = "expertise", "专业支持"
+        MONEY = "money", gettext_lazy("资金")
+        LABOUR = "labour", gettext_lazy("人力")
+        SPACE = "space", gettext_lazy("场地")
+        EXPERTISE = "expertise", gettext_lazy("专业支持")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="+"
+        "places.Committee", verbose_name=gettext_lazy("居委会"), on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("单位名称", max_length=100, validators=NO_SCRIPT)
-    offers = models.JSONField("可提供", default=list)
-    description = models.CharField("说明", max_length=300, blank=True, validators=NO_SCRIPT)
-    contact = models.CharField("联系人", max_length=50, blank=True, validators=NO_SCRIPT)
+    name = models.CharField(gettext_lazy("单位名称"), max_length=100, validators=NO_SCRIPT)
+    offers = models.JSONField(gettext_lazy("可提供"), default=list)
+    description = models.CharField(gettext_lazy("说明"), max_length=300, blank=True, validators=NO_SCRIPT)
+    contact = models.CharField(gettext_lazy("联系人"), max_length=50, blank=True, validators=NO_SCRIPT)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "共建单位"
+        verbose_name = gettext_lazy("共建单位")
         verbose_name_plural = verbose_name
         ordering = ["name", "id"]
 
@@ -229,32 +231,32 @@ class WorkLog(models.Model):
     """A site visit or residents' interview, visible to the committee."""
 
     class Kind(models.TextChoices):
-        SITE_VISIT = "site_visit", "现场踏勘"
-        INTERVIEW = "interview", "居民座谈"
+        SITE_VISIT = "site_visit", gettext_lazy("现场踏勘")
+        INTERVIEW = "interview", gettext_lazy("居民座谈")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name="居委会", on_delete=models.PROTECT, related_name="+"
+        "places.Committee", verbose_name=gettext_lazy("居委会"), on_delete=models.PROTECT, related_name="+"
     )
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="项目",
+        verbose_name=gettext_lazy("项目"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    kind = models.CharField("类型", max_length=12, choices=Kind.choices)
-    date = models.DateField("日期")
-    place = models.CharField("地点", max_length=100, validators=NO_SCRIPT)
-    people_met = models.CharField("走访对象", max_length=300, blank=True, validators=NO_SCRIPT)
-    findings = models.TextField("发现", max_length=4000, validators=NO_SCRIPT)
+    kind = models.CharField(gettext_lazy("类型"), max_length=12, choices=Kind.choices)
+    date = models.DateField(gettext_lazy("日期"))
+    place = models.CharField(gettext_lazy("地点"), max_length=100, validators=NO_SCRIPT)
+    people_met = models.CharField(gettext_lazy("走访对象"), max_length=300, blank=True, validators=NO_SCRIPT)
+    findings = models.TextField(gettext_lazy("发现"), max_length=4000, validators=NO_SCRIPT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "规划师工作日志"
+        verbose_name = gettext_lazy("规划师工作日志")
         verbose_name_plural = verbose_name
         ordering = ["-date", "-id"]
 
@@ -264,58 +266,58 @@ class WorkLog(models.Model):
 
 class WorkLogPhoto(models.Model):
     log = models.ForeignKey(WorkLog, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField("照片", upload_to="planning/logs/")
+    image = models.ImageField(gettext_lazy("照片"), upload_to="planning/logs/")
     width = models.PositiveIntegerField(default=0)
     height = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.log} 照片"
+        return _("%(log)s 照片") % {"log": self.log}
 
 
 class Diagnosis(models.Model):
     """把脉: the planner's diagnosis of one project."""
 
     class BudgetBand(models.TextChoices):
-        SMALL = "small", "5万元以下"
-        MEDIUM = "medium", "5–20万元"
-        LARGE = "large", "20–50万元"
-        XLARGE = "xlarge", "50万元以上"
+        SMALL = "small", gettext_lazy("5万元以下")
+        MEDIUM = "medium", gettext_lazy("5–20万元")
+        LARGE = "large", gettext_lazy("20–50万元")
+        XLARGE = "xlarge", gettext_lazy("50万元以上")
 
     project = models.OneToOneField(
         "projects.Project", on_delete=models.CASCADE, related_name="diagnosis"
     )
     needs_list = models.ForeignKey(
         "needs.NeedsList",
-        verbose_name="依据的需求清单",
+        verbose_name=gettext_lazy("依据的需求清单"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    needs = models.ManyToManyField("needs.Need", verbose_name="回应的需求", blank=True)
-    needs_analysis = models.TextField("需求分析", max_length=4000, blank=True, validators=NO_SCRIPT)
+    needs = models.ManyToManyField("needs.Need", verbose_name=gettext_lazy("回应的需求"), blank=True)
+    needs_analysis = models.TextField(gettext_lazy("需求分析"), max_length=4000, blank=True, validators=NO_SCRIPT)
     resource_analysis = models.TextField(
-        "资源分析", max_length=4000, blank=True, validators=NO_SCRIPT
+        gettext_lazy("资源分析"), max_length=4000, blank=True, validators=NO_SCRIPT
     )
     property_rights = models.TextField(
-        "产权情况", max_length=2000, blank=True, validators=NO_SCRIPT
+        gettext_lazy("产权情况"), max_length=2000, blank=True, validators=NO_SCRIPT
     )
     budget_band = models.CharField(
-        "预算区间", max_length=10, choices=BudgetBand.choices, blank=True
+        gettext_lazy("预算区间"), max_length=10, choices=BudgetBand.choices, blank=True
     )
-    safety = models.TextField("安全约束", max_length=2000, blank=True, validators=NO_SCRIPT)
-    recommendations = models.TextField("建议", max_length=4000, blank=True, validators=NO_SCRIPT)
+    safety = models.TextField(gettext_lazy("安全约束"), max_length=2000, blank=True, validators=NO_SCRIPT)
+    recommendations = models.TextField(gettext_lazy("建议"), max_length=4000, blank=True, validators=NO_SCRIPT)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "规划师把脉"
+        verbose_name = gettext_lazy("规划师把脉")
         verbose_name_plural = verbose_name
 
     def __str__(self) -> str:
-        return f"{self.project} 把脉"
+        return _("%(project)s 把脉") % {"project": self.project}
 
     @property
     def committee_id(self) -> int:
@@ -326,19 +328,19 @@ class DesignRound(models.Model):
     """One round of 三下三上: options sent down to residents, feedback coming back up."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "草稿"
-        PUBLISHED = "published", "已发布征求意见"
+        DRAFT = "draft", gettext_lazy("草稿")
+        PUBLISHED = "published", gettext_lazy("已发布征求意见")
 
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="design_rounds"
     )
-    number = models.PositiveSmallIntegerField("轮次")
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default="draft")
-    change_note = models.TextField("修改说明", max_length=2000, blank=True, validators=NO_SCRIPT)
+    number = models.PositiveSmallIntegerField(gettext_lazy("轮次"))
+    status = models.CharField(gettext_lazy("状态"), max_length=10, choices=Status.choices, default="draft")
+    change_note = models.TextField(gettext_lazy("修改说明"), max_length=2000, blank=True, validators=NO_SCRIPT)
     compounds = models.ManyToManyField("places.Compound", blank=True, related_name="+")
     buildings = models.ManyToManyField("places.Building", blank=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
-    is_final = models.BooleanField("最终方案", default=False)
+    is_final = models.BooleanField(gettext_lazy("最终方案"), default=False)
     vote = models.ForeignKey(
         "voting.Vote", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -348,7 +350,7 @@ class DesignRound(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "方案征询轮次"
+        verbose_name = gettext_lazy("方案征询轮次")
         verbose_name_plural = verbose_name
         ordering = ["project_id", "number"]
         constraints = [
@@ -356,7 +358,7 @@ class DesignRound(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"第{self.number}轮"
+        return _("第%(number)s轮") % {"number": self.number}
 
     @property
     def committee_id(self) -> int:
@@ -365,16 +367,16 @@ class DesignRound(models.Model):
 
 class DesignOption(models.Model):
     round = models.ForeignKey(DesignRound, on_delete=models.CASCADE, related_name="options")
-    label = models.CharField("方案名称", max_length=60, validators=NO_SCRIPT)
-    description = models.TextField("方案说明", max_length=4000, validators=NO_SCRIPT)
-    maintenance = models.TextField("后期维护", max_length=2000, blank=True, validators=NO_SCRIPT)
+    label = models.CharField(gettext_lazy("方案名称"), max_length=60, validators=NO_SCRIPT)
+    description = models.TextField(gettext_lazy("方案说明"), max_length=4000, validators=NO_SCRIPT)
+    maintenance = models.TextField(gettext_lazy("后期维护"), max_length=2000, blank=True, validators=NO_SCRIPT)
     derived_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        verbose_name = "设计方案"
+        verbose_name = gettext_lazy("设计方案")
         verbose_name_plural = verbose_name
         ordering = ["round_id", "position", "id"]
         constraints = [
@@ -395,8 +397,8 @@ class DesignOption(models.Model):
 
 class CostItem(models.Model):
     option = models.ForeignKey(DesignOption, on_delete=models.CASCADE, related_name="cost_items")
-    name = models.CharField("费用项", max_length=60, validators=NO_SCRIPT)
-    amount_fen = models.PositiveBigIntegerField("金额（分）")
+    name = models.CharField(gettext_lazy("费用项"), max_length=60, validators=NO_SCRIPT)
+    amount_fen = models.PositiveBigIntegerField(gettext_lazy("金额（分）"))
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -406,13 +408,13 @@ class CostItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.amount_fen}分"
+        return _("%(name)s %(amount_fen)s分") % {"name": self.name, "amount_fen": self.amount_fen}
 
 
 class OptionFile(models.Model):
     class Kind(models.TextChoices):
-        IMAGE = "image", "效果图"
-        PDF = "pdf", "图纸（PDF）"
+        IMAGE = "image", gettext_lazy("效果图")
+        PDF = "pdf", gettext_lazy("图纸（PDF）")
 
     option = models.ForeignKey(DesignOption, on_delete=models.CASCADE, related_name="files")
     kind = models.CharField(max_length=5, choices=Kind.choices)
@@ -429,7 +431,7 @@ class OptionRating(models.Model):
     option = models.ForeignKey(DesignOption, on_delete=models.CASCADE, related_name="ratings")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     score = models.PositiveSmallIntegerField(
-        "评分", validators=[MinValueValidator(1), MaxValueValidator(5)]
+        gettext_lazy("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -448,8 +450,8 @@ class OptionRating(models.Model):
 class OptionComment(models.Model):
     option = models.ForeignKey(DesignOption, on_delete=models.CASCADE, related_name="comments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    text = models.TextField("意见", max_length=1000, validators=NO_SCRIPT)
-    reply = models.TextField("规划师答复", max_length=1000, blank=True, validators=NO_SCRIPT)
+    text = models.TextField(gettext_lazy("意见"), max_length=1000, validators=NO_SCRIPT)
+    reply = models.TextField(gettext_lazy("规划师答复"), max_length=1000, blank=True, validators=NO_SCRIPT)
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

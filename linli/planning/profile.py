@@ -8,6 +8,7 @@ from collections import Counter
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.engine import lifecircle
 from linli.places.models import Building, Committee, Facility, Flat, Household, MicroSpace, Person
@@ -20,7 +21,7 @@ CHILD_AGE = 14  # 0–14: the statistical definition of children used by the cen
 
 
 def band_label(lo: int, hi: int | None) -> str:
-    return f"{lo}岁以上" if hi is None else f"{lo}–{hi}岁"
+    return _("%(lo)s岁以上") % {"lo": lo} if hi is None else _("%(lo)s–%(hi)s岁") % {"lo": lo, "hi": hi}
 
 
 def _band(age: int) -> int:

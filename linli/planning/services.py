@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.accounts.models import RoleAssignment
 from linli.audit.services import audit_record
@@ -78,15 +79,15 @@ def _clean_pdf(upload) -> ContentFile:
     name = getattr(upload, "name", "文件") or "文件"
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_PDF_BYTES:
-        raise ServiceError(f"文件“{name}”超过20MB，请压缩后再上传", code="file_too_large")
+        raise ServiceError(_("文件“%(name)s”超过20MB，请压缩后再上传") % {"name": name}, code="file_too_large")
     upload.seek(0)
     raw = upload.read(MAX_PDF_BYTES + 1)
     ensure(
-        len(raw) <= MAX_PDF_BYTES, f"文件“{name}”超过20MB，请压缩后再上传", code="file_too_large"
+        len(raw) <= MAX_PDF_BYTES, _("文件“%(name)s”超过20MB，请压缩后再上传") % {"name": name}, code="file_too_large"
     )
     ensure(
         raw.startswith(b"%PDF-"),
-        f"文件“{name}”不是有效的PDF图纸，请上传 PDF 或 JPG/PNG 图片",
+        _("文件“%(name)s”不是有效的PDF图纸，请上传 PDF 或 JPG/PNG 图片") % {"name": name},
         code="file_invalid",
     )
     import uuid
@@ -114,7 +115,7 @@ def planner_add(
     availability: str = Planner.Availability.AVAILABLE,
     user=None,
 ) -> Planner:
-    require(actor, "planning.manage_pool", district, "只有区级管理员可以维护规划师人才库")
+    require(actor, "planning.manage_pool", district, _("只有区级管理员可以维护规划师人才库"))
     planner = Planner(
         district=district,
         name=_text(name),
@@ -125,7 +126,7 @@ def planner_add(
         availability=availability,
         user=user,
     )
-    ensure(planner.name, "请填写规划师姓名")
+    ensure(planner.name, _("请填写规划师姓名"))
     _full_clean(planner)
     planner.save()
     audit_record(
@@ -147,18 +148,18 @@ def planner_link_account(*, actor, planner: Planner, mobile: str) -> Planner:
     from linli.accounts.models import Role, User
     from linli.accounts.services import role_assign
 
-    require(actor, "planning.manage_pool", planner.district, "只有区级管理员可以维护规划师人才库")
+    require(actor, "planning.manage_pool", planner.district, _("只有区级管理员可以维护规划师人才库"))
     planner = Planner.objects.select_for_update().get(pk=planner.pk)
     mobile = _text(mobile)
-    ensure(mobile, "请填写规划师登录平台所用的手机号")
+    ensure(mobile, _("请填写规划师登录平台所用的手机号"))
     user = User.objects.filter(mobile=mobile).first()
     ensure(
         user is not None,
-        "该手机号尚未注册平台账号：请规划师先用此手机号登录一次（短信验证码），再来关联",
+        _("该手机号尚未注册平台账号：请规划师先用此手机号登录一次（短信验证码），再来关联"),
         code="no_account",
     )
     taken = Planner.objects.filter(user=user).exclude(pk=planner.pk).first()
-    ensure(taken is None, "该账号已关联人才库中的另一位规划师", code="account_taken")
+    ensure(taken is None, _("该账号已关联人才库中的另一位规划师"), code="account_taken")
     before = planner.user_id
     planner.user = user
     planner.save(update_fields=["user"])
@@ -181,19 +182,19 @@ def planner_pair(
 ) -> Pairing:
     """Pair a planner with a street (or one committee of it) and, when the planner has an
     account, grant the PLANNER role on the street."""
-    require(actor, "planning.pair", street, "您无权为该街道结对规划师")
+    require(actor, "planning.pair", street, _("您无权为该街道结对规划师"))
     planner = Planner.objects.select_for_update().get(pk=planner.pk)
-    ensure(planner.district_id == street.district_id, "该规划师不在本区人才库中")
+    ensure(planner.district_id == street.district_id, _("该规划师不在本区人才库中"))
     ensure(
         planner.availability != Planner.Availability.UNAVAILABLE,
-        f"规划师“{planner.name}”暂不接受结对",
+        _("规划师“%(name)s”暂不接受结对") % {"name": planner.name},
     )
     if committee is not None:
-        ensure(committee.street_id == street.pk, f"“{committee.name}”不属于{street.name}")
+        ensure(committee.street_id == street.pk, _("“%(name)s”不属于%(name2)s") % {"name": committee.name, "name2": street.name})
     existing = Pairing.objects.filter(
         planner=planner, street=street, committee=committee, ended_at__isnull=True
     ).first()
-    ensure(existing is None, "该规划师已与此处结对", code="already_paired")
+    ensure(existing is None, _("该规划师已与此处结对"), code="already_paired")
     pairing = Pairing(
         planner=planner, street=street, committee=committee, note=_text(note), created_by=actor
     )
@@ -220,8 +221,8 @@ def planner_pair(
 @transaction.atomic
 def planner_unpair(*, actor, pairing: Pairing) -> Pairing:
     pairing = Pairing.objects.select_for_update().select_related("planner").get(pk=pairing.pk)
-    require(actor, "planning.pair", pairing.street, "您无权解除该结对")
-    ensure(pairing.ended_at is None, "该结对已经解除")
+    require(actor, "planning.pair", pairing.street, _("您无权解除该结对"))
+    ensure(pairing.ended_at is None, _("该结对已经解除"))
     pairing.ended_at = timezone.now()
     _full_clean(pairing)
     pairing.save(update_fields=["ended_at"])
@@ -251,19 +252,19 @@ def planner_unpair(*, actor, pairing: Pairing) -> Pairing:
 def planner_rate(
     *, actor, planner: Planner, project: Project, score: int, comment: str = ""
 ) -> PlannerRating:
-    require(actor, "planning.rate_planner", project.committee, "只有居委会可以评价规划师")
+    require(actor, "planning.rate_planner", project.committee, _("只有居委会可以评价规划师"))
     ensure(
         Pairing.objects.filter(planner=planner, street_id=project.committee.street_id).exists(),
-        "该规划师未与本社区结对，不能评价",
+        _("该规划师未与本社区结对，不能评价"),
     )
     try:
         score = int(score)
     except (TypeError, ValueError):
-        raise ServiceError("评分应为1到5之间的整数") from None
-    ensure(1 <= score <= 5, "评分应为1到5之间的整数")
+        raise ServiceError(_("评分应为1到5之间的整数")) from None
+    ensure(1 <= score <= 5, _("评分应为1到5之间的整数"))
     ensure(
         not PlannerRating.objects.filter(planner=planner, project=project).exists(),
-        "该项目已经评价过这位规划师",
+        _("该项目已经评价过这位规划师"),
     )
     rating = PlannerRating(
         planner=planner,
@@ -293,7 +294,7 @@ def partner_add(
     team: str = "",
     mobile: str = "",
 ) -> Partner:
-    require(actor, "planning.manage_partners", committee, "只有居委会可以登记社区合伙人")
+    require(actor, "planning.manage_partners", committee, _("只有居委会可以登记社区合伙人"))
     partner = Partner(
         committee=committee,
         name=_text(name),
@@ -302,7 +303,7 @@ def partner_add(
         team=_text(team),
         mobile=_text(mobile),
     )
-    ensure(partner.name and partner.profession, "请填写合伙人姓名和职业")
+    ensure(partner.name and partner.profession, _("请填写合伙人姓名和职业"))
     _full_clean(partner)
     partner.save()
     audit_record(
@@ -315,14 +316,14 @@ def partner_add(
 def contribution_add(
     *, actor, partner: Partner, date: datetime.date, description: str, hours=0
 ) -> Contribution:
-    require(actor, "planning.manage_partners", partner.committee, "只有居委会可以记录贡献")
+    require(actor, "planning.manage_partners", partner.committee, _("只有居委会可以记录贡献"))
     try:
         hours = Decimal(str(hours or 0))
     except InvalidOperation:
-        raise ServiceError("时长应为数字") from None
-    ensure(hours >= 0, "时长不能为负数")
+        raise ServiceError(_("时长应为数字")) from None
+    ensure(hours >= 0, _("时长不能为负数"))
     c = Contribution(partner=partner, date=date, description=_text(description), hours=hours)
-    ensure(c.description, "请填写贡献内容")
+    ensure(c.description, _("请填写贡献内容"))
     _full_clean(c)
     c.save()
     audit_record(actor=actor, action="partner.contribution", obj=c, after={"partner": partner.pk})
@@ -339,11 +340,11 @@ def cobuilding_unit_add(
     description: str = "",
     contact: str = "",
 ) -> CoBuildingUnit:
-    require(actor, "planning.manage_partners", committee, "只有居委会可以登记共建单位")
+    require(actor, "planning.manage_partners", committee, _("只有居委会可以登记共建单位"))
     offers = list(dict.fromkeys(offers))
-    ensure(offers, "请选择共建单位可提供的资源")
+    ensure(offers, _("请选择共建单位可提供的资源"))
     for o in offers:
-        ensure(o in CoBuildingUnit.Offer.values, f"未知的资源类型“{o}”")
+        ensure(o in CoBuildingUnit.Offer.values, _("未知的资源类型“%(o)s”") % {"o": o})
     unit = CoBuildingUnit(
         committee=committee,
         name=_text(name),
@@ -351,7 +352,7 @@ def cobuilding_unit_add(
         description=_text(description),
         contact=_text(contact),
     )
-    ensure(unit.name, "请填写单位名称")
+    ensure(unit.name, _("请填写单位名称"))
     _full_clean(unit)
     unit.save()
     audit_record(
@@ -376,12 +377,12 @@ def worklog_add(
     project: Project | None = None,
     photos: Iterable = (),
 ) -> WorkLog:
-    require(actor, "planning.plan", committee, "您未与该居委会结对，不能记录工作日志")
+    require(actor, "planning.plan", committee, _("您未与该居委会结对，不能记录工作日志"))
     if project is not None:
-        ensure(project.committee_id == committee.pk, "所选项目不属于该居委会")
-    ensure(date is not None and date <= timezone.localdate(), "日期不能晚于今天")
+        ensure(project.committee_id == committee.pk, _("所选项目不属于该居委会"))
+    ensure(date is not None and date <= timezone.localdate(), _("日期不能晚于今天"))
     photos = list(photos)
-    ensure(len(photos) <= MAX_FILES, f"最多上传{MAX_FILES}张照片")
+    ensure(len(photos) <= MAX_FILES, _("最多上传%(MAX_FILES)s张照片") % {"MAX_FILES": MAX_FILES})
     cleaned = [_clean_image(p) for p in photos]  # refuse before anything is written
     log = WorkLog(
         committee=committee,
@@ -393,8 +394,8 @@ def worklog_add(
         findings=_text(findings),
         author=actor,
     )
-    ensure(log.place, "请填写地点")
-    ensure(log.findings, "请填写发现")
+    ensure(log.place, _("请填写地点"))
+    ensure(log.findings, _("请填写发现"))
     _full_clean(log)
     log.save()
     for c in cleaned:
@@ -425,14 +426,14 @@ def diagnosis_save(
     needs_list=None,
     needs: Iterable = (),
 ) -> Diagnosis:
-    require(actor, "planning.plan", project, "您未与该居委会结对，不能填写把脉记录")
+    require(actor, "planning.plan", project, _("您未与该居委会结对，不能填写把脉记录"))
     project = Project.objects.select_for_update().get(pk=project.pk)
     needs = list(needs)
     if needs_list is not None:
-        ensure(needs_list.committee_id == project.committee_id, "所选需求清单不属于该居委会")
+        ensure(needs_list.committee_id == project.committee_id, _("所选需求清单不属于该居委会"))
     for n in needs:
-        ensure(n.committee_id == project.committee_id, "所选需求不属于该居委会")
-    diagnosis, _ = Diagnosis.objects.get_or_create(project=project)
+        ensure(n.committee_id == project.committee_id, _("所选需求不属于该居委会"))
+    diagnosis, _created = Diagnosis.objects.get_or_create(project=project)
     before = {"recommendations": diagnosis.recommendations, "budget_band": diagnosis.budget_band}
     diagnosis.needs_analysis = _text(needs_analysis)
     diagnosis.resource_analysis = _text(resource_analysis)
@@ -475,22 +476,22 @@ def round_create(
 ) -> DesignRound:
     """Open the next round as a draft. From round 2 on a change note is required and the
     previous round's options are copied (each remembering what it was derived from)."""
-    require(actor, "planning.plan", project, "您未与该居委会结对，不能编制设计方案")
+    require(actor, "planning.plan", project, _("您未与该居委会结对，不能编制设计方案"))
     project = Project.objects.select_for_update().get(pk=project.pk)
     rounds = project.design_rounds.all()
     ensure(
         not rounds.filter(status=DesignRound.Status.DRAFT).exists(),
-        "已有一轮方案尚未发布，请先完成或发布该轮",
+        _("已有一轮方案尚未发布，请先完成或发布该轮"),
     )
-    ensure(not rounds.filter(is_final=True).exists(), "方案已定稿，不能再开新一轮")
+    ensure(not rounds.filter(is_final=True).exists(), _("方案已定稿，不能再开新一轮"))
     previous = rounds.order_by("-number").first()
     number = (rounds.aggregate(m=Max("number"))["m"] or 0) + 1
     change_note = _text(change_note)
     if previous is not None:
-        ensure(change_note, "请填写本轮相对上一轮的修改说明")
+        ensure(change_note, _("请填写本轮相对上一轮的修改说明"))
     compounds, buildings = list(compounds), list(buildings)
     for item in [*compounds, *buildings]:
-        ensure(committee_id_of(item) == project.committee_id, f"“{item}”不属于该居委会")
+        ensure(committee_id_of(item) == project.committee_id, _("“%(item)s”不属于该居委会") % {"item": item})
     if previous is not None and not compounds and not buildings:
         compounds = list(previous.compounds.all())
         buildings = list(previous.buildings.all())
@@ -537,15 +538,15 @@ def _parse_cost_items(cost_items) -> list[tuple[str, int]]:
         name = _text(name)
         if not name and (amount is None or str(amount).strip() == ""):
             continue
-        ensure(name, "请填写费用项名称", code="cost_invalid")
+        ensure(name, _("请填写费用项名称"), code="cost_invalid")
         out.append((name, yuan_to_fen(amount)))
     return out
 
 
 def _draft_round(actor, rnd: DesignRound) -> DesignRound:
-    require(actor, "planning.plan", rnd, "您未与该居委会结对，不能编制设计方案")
+    require(actor, "planning.plan", rnd, _("您未与该居委会结对，不能编制设计方案"))
     rnd = DesignRound.objects.select_for_update().get(pk=rnd.pk)
-    ensure(rnd.status == DesignRound.Status.DRAFT, "该轮方案已发布，不能再修改；请开启新一轮")
+    ensure(rnd.status == DesignRound.Status.DRAFT, _("该轮方案已发布，不能再修改；请开启新一轮"))
     return rnd
 
 
@@ -576,20 +577,20 @@ def option_save(
     if option is None:
         opt = DesignOption(round=rnd, position=rnd.options.count())
     else:
-        ensure(option.round_id == rnd.pk, "该方案不属于这一轮")
+        ensure(option.round_id == rnd.pk, _("该方案不属于这一轮"))
         opt = DesignOption.objects.get(pk=option.pk)
     before = {"label": opt.label, "total_fen": opt.total_fen} if opt.pk else None
     opt.label = _text(label)
     opt.description = _text(description)
     opt.maintenance = _text(maintenance)
-    ensure(opt.label, "请填写方案名称")
-    ensure(opt.description, "请填写方案说明")
+    ensure(opt.label, _("请填写方案名称"))
+    ensure(opt.description, _("请填写方案说明"))
     ensure(
         not rnd.options.filter(label=opt.label).exclude(pk=opt.pk).exists(),
-        f"本轮已有名为“{opt.label}”的方案",
+        _("本轮已有名为“%(label)s”的方案") % {"label": opt.label},
     )
     ensure(opt.files.count() + len(cleaned) <= MAX_FILES if opt.pk else len(cleaned) <= MAX_FILES,
-           f"每个方案最多上传{MAX_FILES}个文件")  # fmt: skip
+           _("每个方案最多上传%(MAX_FILES)s个文件") % {"MAX_FILES": MAX_FILES})  # fmt: skip
     _full_clean(opt)
     opt.save()
     if option is not None:
@@ -616,8 +617,8 @@ def option_add_files(*, actor, option: DesignOption, files: Iterable) -> DesignO
     """Attach drawings/renderings to an option of a draft round (all checked first)."""
     rnd = _draft_round(actor, option.round)
     files = list(files)
-    ensure(files, "请选择要上传的文件")
-    ensure(option.files.count() + len(files) <= MAX_FILES, f"每个方案最多上传{MAX_FILES}个文件")
+    ensure(files, _("请选择要上传的文件"))
+    ensure(option.files.count() + len(files) <= MAX_FILES, _("每个方案最多上传%(MAX_FILES)s个文件") % {"MAX_FILES": MAX_FILES})
     cleaned = []
     for f in files:
         if _is_pdf_name(f):
@@ -650,7 +651,7 @@ def option_remove(*, actor, option: DesignOption) -> None:
 def round_publish(*, actor, round: DesignRound) -> DesignRound:
     """Send the round down to residents (一下). Refused without options."""
     rnd = _draft_round(actor, round)
-    ensure(rnd.options.exists(), "本轮还没有任何设计方案，不能发布", code="round_empty")
+    ensure(rnd.options.exists(), _("本轮还没有任何设计方案，不能发布"), code="round_empty")
     rnd.status = DesignRound.Status.PUBLISHED
     rnd.published_at = timezone.now()
     _full_clean(rnd)
@@ -671,12 +672,12 @@ def round_publish(*, actor, round: DesignRound) -> DesignRound:
 @transaction.atomic
 def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
     """One rating per resident per option (DB constraint); rating again replaces it."""
-    require(actor, "planning.give_feedback", option, "您不在本轮方案的征询范围内，或本轮已结束征询")
+    require(actor, "planning.give_feedback", option, _("您不在本轮方案的征询范围内，或本轮已结束征询"))
     try:
         score = int(score)
     except (TypeError, ValueError):
-        raise ServiceError("评分应为1到5颗星") from None
-    ensure(1 <= score <= 5, "评分应为1到5颗星")
+        raise ServiceError(_("评分应为1到5颗星")) from None
+    ensure(1 <= score <= 5, _("评分应为1到5颗星"))
     DesignOption.objects.select_for_update().get(pk=option.pk)
     rating = OptionRating.objects.filter(option=option, user=actor).first()
     before = {"score": rating.score} if rating else None
@@ -700,9 +701,9 @@ def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
 
 @transaction.atomic
 def option_comment(*, actor, option: DesignOption, text: str) -> OptionComment:
-    require(actor, "planning.give_feedback", option, "您不在本轮方案的征询范围内，或本轮已结束征询")
+    require(actor, "planning.give_feedback", option, _("您不在本轮方案的征询范围内，或本轮已结束征询"))
     c = OptionComment(option=option, user=actor, text=_text(text))
-    ensure(c.text, "请填写意见")
+    ensure(c.text, _("请填写意见"))
     _full_clean(c)
     c.save()
     audit_record(actor=actor, action="design_option.comment", obj=c, after={"option": option.pk})
@@ -711,11 +712,11 @@ def option_comment(*, actor, option: DesignOption, text: str) -> OptionComment:
 
 @transaction.atomic
 def comment_reply(*, actor, comment: OptionComment, reply: str) -> OptionComment:
-    require(actor, "planning.plan", comment.option.round, "只有结对的规划师或居委会可以答复意见")
+    require(actor, "planning.plan", comment.option.round, _("只有结对的规划师或居委会可以答复意见"))
     comment = OptionComment.objects.select_for_update().get(pk=comment.pk)
     before = {"reply": comment.reply}
     comment.reply = _text(reply)
-    ensure(comment.reply, "请填写答复")
+    ensure(comment.reply, _("请填写答复"))
     comment.replied_by = actor
     comment.replied_at = timezone.now()
     _full_clean(comment)
@@ -743,14 +744,14 @@ def round_to_vote(
     """The final options become the choices of an options vote (``voting.vote_create``)."""
     from linli.voting.services import vote_create
 
-    require(actor, "planning.make_vote", round, "只有居委会可以发起方案表决")
+    require(actor, "planning.make_vote", round, _("只有居委会可以发起方案表决"))
     rnd = DesignRound.objects.select_for_update().select_related("project").get(pk=round.pk)
-    ensure(rnd.status == DesignRound.Status.PUBLISHED, "只有已发布征询的一轮方案可以付诸表决")
-    ensure(rnd.vote_id is None, "这一轮方案已经发起表决")
+    ensure(rnd.status == DesignRound.Status.PUBLISHED, _("只有已发布征询的一轮方案可以付诸表决"))
+    ensure(rnd.vote_id is None, _("这一轮方案已经发起表决"))
     latest = rnd.project.design_rounds.order_by("-number").first()
-    ensure(latest.pk == rnd.pk, "只能以最新一轮方案发起表决")
+    ensure(latest.pk == rnd.pk, _("只能以最新一轮方案发起表决"))
     options = list(rnd.options.all())
-    ensure(len(options) >= 2, "至少需要两个方案才能发起表决")
+    ensure(len(options) >= 2, _("至少需要两个方案才能发起表决"))
     compounds = list(rnd.compounds.all())
     buildings = list(rnd.buildings.all())
     if not compounds and not buildings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from linli.core.errors import ServiceError
@@ -238,7 +239,7 @@ def export_pb(request, vote_id: int):
     from django.http import HttpResponse
 
     vote = _vote(request, vote_id)
-    require(request.auth, "voting.view_results", vote, "结果将在表决结束后公布")
+    require(request.auth, "voting.view_results", vote, _("结果将在表决结束后公布"))
     return HttpResponse(services.vote_export_pb(vote), content_type="text/plain; charset=utf-8")
 
 
@@ -250,14 +251,14 @@ def get_vote(request, vote_id: int):
 @router.post("/{vote_id}/open", response=VoteOut, summary="开启投票（锁定选民名册）")
 def open_vote(request, vote_id: int):
     vote = _vote(request, vote_id)
-    require(request.auth, "voting.manage_vote", vote, "您无权管理该表决")
+    require(request.auth, "voting.manage_vote", vote, _("您无权管理该表决"))
     return _out(services.vote_open(actor=request.auth, vote=vote))
 
 
 @router.post("/{vote_id}/close", response=ResultOut, summary="结束表决并签署结果")
 def close_vote(request, vote_id: int, payload: CloseIn):
     vote = _vote(request, vote_id)
-    require(request.auth, "voting.manage_vote", vote, "您无权管理该表决")
+    require(request.auth, "voting.manage_vote", vote, _("您无权管理该表决"))
     services.vote_close(actor=request.auth, vote=vote, reason=payload.reason)
     return _result(Vote.objects.get(pk=vote.pk))
 
@@ -301,7 +302,7 @@ def my_ballots(request, vote_id: int):
 @router.post("/{vote_id}/paper-entries", response=PaperOut, summary="录入书面表决票（双人录入）")
 def paper_entry(request, vote_id: int, payload: PaperIn):
     vote = _vote(request, vote_id)
-    require(request.auth, "voting.manage_vote", vote, "只有居委会工作人员可以录入书面表决票")
+    require(request.auth, "voting.manage_vote", vote, _("只有居委会工作人员可以录入书面表决票"))
     entry = services.paper_entry_record(actor=request.auth, vote=vote, **payload.dict())
     return PaperOut(
         flat_id=entry.elector.flat_id, batch=entry.batch, slot=entry.slot, state=entry.state
@@ -324,7 +325,7 @@ def _result(vote: Vote) -> ResultOut:
             audit_hash=result.audit_hash,
         )
     if vote.status == Vote.Status.DRAFT:
-        raise ServiceError("表决尚未开启", code="state", status=409)
+        raise ServiceError(_("表决尚未开启"), code="state", status=409)
     counts = adapters.canonical_json(adapters.count(vote))
     return ResultOut(
         vote_id=vote.pk,
@@ -339,13 +340,13 @@ def _result(vote: Vote) -> ResultOut:
 @router.get("/{vote_id}/result", response=ResultOut, summary="表决结果")
 def get_result(request, vote_id: int):
     vote = _vote(request, vote_id)
-    require(request.auth, "voting.view_results", vote, "结果将在表决结束后公布")
+    require(request.auth, "voting.view_results", vote, _("结果将在表决结束后公布"))
     return _result(vote)
 
 
 @router.post("/{vote_id}/recount", response=RecountOut, summary="复核计票")
 def recount(request, vote_id: int):
     vote = _vote(request, vote_id)
-    require(request.auth, "voting.view_results", vote, "结果将在表决结束后公布")
+    require(request.auth, "voting.view_results", vote, _("结果将在表决结束后公布"))
     outcome = services.vote_recount(actor=request.auth, vote=vote)
     return RecountOut(agrees=outcome["agrees"], checks=outcome["checks"])

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from linli.core.errors import ServiceError
@@ -46,7 +47,7 @@ def vote_list(request):
 @login_required
 def vote_create(request):
     committees = committees_managed_by(request.user)
-    require(request.user, "voting.manage_vote", committees.first(), "您无权发起表决")
+    require(request.user, "voting.manage_vote", committees.first(), _("您无权发起表决"))
     projects = projects_visible_to(request.user).filter(committee__in=committees)
     initial = {}
     project_id = request.GET.get("project", "")
@@ -87,7 +88,7 @@ def vote_create(request):
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
-                messages.success(request, "表决已创建，核对无误后请开启投票")
+                messages.success(request, _("表决已创建，核对无误后请开启投票"))
                 return redirect("voting:detail", vote.pk)
     return render(request, "voting/create.html", {"form": form}, status=status)
 
@@ -142,9 +143,9 @@ def vote_detail(request, pk: int):
 @require_POST
 def vote_open(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "您无权管理该表决")
+    require(request.user, "voting.manage_vote", vote, _("您无权管理该表决"))
     services.vote_open(actor=request.user, vote=vote)
-    messages.success(request, "投票已开启，选民名册已锁定")
+    messages.success(request, _("投票已开启，选民名册已锁定"))
     return redirect("voting:detail", vote.pk)
 
 
@@ -152,9 +153,9 @@ def vote_open(request, pk: int):
 @require_POST
 def vote_start_proposals(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "您无权管理该表决")
+    require(request.user, "voting.manage_vote", vote, _("您无权管理该表决"))
     services.vote_start_proposals(actor=request.user, vote=vote)
-    messages.success(request, "已开始征集名称")
+    messages.success(request, _("已开始征集名称"))
     return redirect("voting:detail", vote.pk)
 
 
@@ -162,7 +163,7 @@ def vote_start_proposals(request, pk: int):
 @require_POST
 def option_propose(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.propose_option", vote, "现在不能提出名称")
+    require(request.user, "voting.propose_option", vote, _("现在不能提出名称"))
     services.option_propose(
         actor=request.user,
         vote=vote,
@@ -170,7 +171,7 @@ def option_propose(request, pk: int):
         description=request.POST.get("description", ""),
         cost=int(request.POST["cost"]) if request.POST.get("cost", "").isdigit() else None,
     )
-    messages.success(request, "您提出的名称已收到")
+    messages.success(request, _("您提出的名称已收到"))
     return redirect("voting:detail", vote.pk)
 
 
@@ -178,9 +179,9 @@ def option_propose(request, pk: int):
 @require_POST
 def vote_close(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "您无权管理该表决")
+    require(request.user, "voting.manage_vote", vote, _("您无权管理该表决"))
     services.vote_close(actor=request.user, vote=vote, reason=request.POST.get("reason", ""))
-    messages.success(request, "表决已结束，结果已签署")
+    messages.success(request, _("表决已结束，结果已签署"))
     return redirect("voting:result", vote.pk)
 
 
@@ -192,11 +193,11 @@ def _marks(request) -> tuple[str, list[str]]:
             try:
                 ranks.append((int(value), key.removeprefix("rank_")))
             except ValueError:
-                raise ServiceError("名次应为数字") from None
+                raise ServiceError(_("名次应为数字")) from None
     if ranks:
         positions = [r for r, _ in ranks]
         if len(set(positions)) != len(positions):
-            raise ServiceError("名次不能重复：每个名次只能给一个方案", code="choice")
+            raise ServiceError(_("名次不能重复：每个名次只能给一个方案"), code="choice")
         return "", [option for _, option in sorted(ranks)]
     return request.POST.get("choice", ""), request.POST.getlist("option")
 
@@ -223,7 +224,9 @@ def ballot_cast(request, pk: int):
     except ServiceError as exc:
         ctx = _ballot_context(request, vote) | {"error": exc.message}
         return render(request, "voting/detail.html", ctx, status=exc.status)
-    messages.success(request, f"已记录{elector.label}的表决意见，截止前可以修改")
+    messages.success(
+        request, _("已记录%(label)s的表决意见，截止前可以修改") % {"label": elector.label}
+    )
     return redirect("voting:detail", vote.pk)
 
 
@@ -232,7 +235,7 @@ def ballot_cast(request, pk: int):
 def ballot_record(request, pk: int):
     """Staff record a ballot given at the meeting or by proxy (委托)."""
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "您无权管理该表决")
+    require(request.user, "voting.manage_vote", vote, _("您无权管理该表决"))
     elector = get_object_or_404(Elector, vote=vote, pk=request.POST.get("elector") or 0)
     choice, option_ids = _marks(request)
     try:
@@ -250,7 +253,7 @@ def ballot_record(request, pk: int):
     except ServiceError as exc:
         ctx = _ballot_context(request, vote) | {"record_error": exc.message}
         return render(request, "voting/detail.html", ctx, status=exc.status)
-    messages.success(request, f"已登记{elector.label}的表决意见")
+    messages.success(request, _("已登记%(label)s的表决意见") % {"label": elector.label})
     return redirect("voting:detail", vote.pk)
 
 
@@ -286,7 +289,7 @@ def _paper_context(request, vote: Vote, **extra) -> dict:
 def paper_entry(request, pk: int):
     """Double entry of written ballots: first entry, second entry, mismatches."""
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "只有居委会工作人员可以录入书面表决票")
+    require(request.user, "voting.manage_vote", vote, _("只有居委会工作人员可以录入书面表决票"))
     if request.method == "POST":
         choice, option_ids = _marks(request)
         try:
@@ -304,9 +307,9 @@ def paper_entry(request, pk: int):
             )
             return render(request, "voting/paper.html", ctx, status=exc.status)
         text = {
-            PaperEntry.State.PENDING: "第一次录入已保存，请另一名工作人员进行第二次录入",
-            PaperEntry.State.MATCHED: "两次录入一致，该票已计入",
-            PaperEntry.State.MISMATCH: "两次录入不一致，请核对原票",
+            PaperEntry.State.PENDING: _("第一次录入已保存，请另一名工作人员进行第二次录入"),
+            PaperEntry.State.MATCHED: _("两次录入一致，该票已计入"),
+            PaperEntry.State.MISMATCH: _("两次录入不一致，请核对原票"),
         }[entry.state]
         (messages.warning if entry.state == PaperEntry.State.MISMATCH else messages.success)(
             request, f"{entry.elector.label}：{text}"
@@ -319,7 +322,7 @@ def paper_entry(request, pk: int):
 @require_POST
 def paper_resolve(request, pk: int, elector_id: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "只有居委会工作人员可以核对书面表决票")
+    require(request.user, "voting.manage_vote", vote, _("只有居委会工作人员可以核对书面表决票"))
     elector = get_object_or_404(Elector, vote=vote, pk=elector_id)
     choice, option_ids = _marks(request)
     services.paper_mismatch_resolve(
@@ -330,7 +333,7 @@ def paper_resolve(request, pk: int, elector_id: int):
         option_ids=option_ids,
         note=request.POST.get("note", ""),
     )
-    messages.success(request, f"{elector.label}：已按原票核对并计入")
+    messages.success(request, _("%(label)s：已按原票核对并计入") % {"label": elector.label})
     return redirect("voting:paper", vote.pk)
 
 
@@ -347,39 +350,47 @@ def conditions(counts: dict, rule: dict) -> list[dict]:
         rows = [
             (
                 "participation_area",
-                "参与表决的专有部分面积",
+                _("参与表决的专有部分面积"),
                 f"{counts['participating_area']} / {counts['total_area']} ㎡",
                 counts["participation_area_pct"],
             ),
             (
                 "participation_owners",
-                "参与表决的业主人数",
-                f"{counts['participating_owners']} / {counts['total_owners']} 人",
+                _("参与表决的业主人数"),
+                _("%(value)s / %(value2)s 人")
+                % {"value": counts["participating_owners"], "value2": counts["total_owners"]},
                 counts["participation_owners_pct"],
             ),
             (
                 "agree_area",
-                "同意的面积占参与表决面积",
+                _("同意的面积占参与表决面积"),
                 f"{counts['agreeing_area']} / {counts['participating_area']} ㎡",
                 counts["agree_area_pct"],
             ),
             (
                 "agree_owners",
-                "同意的人数占参与表决人数",
-                f"{counts['agreeing_owners']} / {counts['participating_owners']} 人",
+                _("同意的人数占参与表决人数"),
+                _("%(value)s / %(value2)s 人")
+                % {"value": counts["agreeing_owners"], "value2": counts["participating_owners"]},
                 counts["agree_owners_pct"],
             ),
         ]
     elif rule.get("kind") == "meeting":
-        base = "出席户数" if rule["majority_base"] == "present" else "全体户数"
+        base = _("出席户数") if rule["majority_base"] == "present" else _("全体户数")
         rows = [
             (
                 "quorum",
-                "参加表决户数",
-                f"{counts['present']} / {counts['members']} 户",
+                _("参加表决户数"),
+                _("%(value)s / %(value2)s 户")
+                % {"value": counts["present"], "value2": counts["members"]},
                 counts["present_pct"],
             ),
-            ("majority", f"同意户数占{base}", f"{counts['agree']} 户", counts["agree_pct"]),
+            (
+                "majority",
+                _("同意户数占%(base)s") % {"base": base},
+                _("%(value)s 户") % {"value": counts["agree"]},
+                counts["agree_pct"],
+            ),
         ]
     else:
         return []
@@ -452,7 +463,7 @@ def result_context(request, vote: Vote) -> dict:
 @login_required
 def vote_result(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.view_results", vote, "结果将在表决结束后公布")
+    require(request.user, "voting.view_results", vote, _("结果将在表决结束后公布"))
     return render(request, "voting/result.html", result_context(request, vote))
 
 
@@ -460,22 +471,22 @@ def vote_result(request, pk: int):
 @require_POST
 def vote_recount(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.view_results", vote, "结果将在表决结束后公布")
+    require(request.user, "voting.view_results", vote, _("结果将在表决结束后公布"))
     outcome = services.vote_recount(actor=request.user, vote=vote)
     if outcome["agrees"]:
-        messages.success(request, "复核计票与已签署结果一致")
+        messages.success(request, _("复核计票与已签署结果一致"))
     else:
-        messages.error(request, "复核计票与已签署结果不一致，请立即核查")
+        messages.error(request, _("复核计票与已签署结果不一致，请立即核查"))
     return redirect("voting:result", vote.pk)
 
 
 @login_required
 def ballots_pdf(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.manage_vote", vote, "只有居委会工作人员可以打印书面表决票")
+    require(request.user, "voting.manage_vote", vote, _("只有居委会工作人员可以打印书面表决票"))
     if vote.status == Vote.Status.DRAFT:
         raise ServiceError(
-            "开启投票后才能打印书面表决票（编码在开启时生成）", code="state", status=409
+            _("开启投票后才能打印书面表决票（编码在开启时生成）"), code="state", status=409
         )
     from linli.voting.exports import ballots_pdf_bytes
 
@@ -488,7 +499,7 @@ def ballots_pdf(request, pk: int):
 def import_pb(request):
     """A participatory-budgeting vote from a pabulib .pb file (budget and projects)."""
     committees = committees_managed_by(request.user)
-    require(request.user, "voting.manage_vote", committees.first(), "您无权发起表决")
+    require(request.user, "voting.manage_vote", committees.first(), _("您无权发起表决"))
     form = PbImportForm(request.POST or None, request.FILES or None, committees=committees)
     status = 200
     if request.method == "POST":
@@ -498,11 +509,11 @@ def import_pb(request):
             raw = d["file"].read(5 * 1024 * 1024 + 1)
             try:
                 if len(raw) > 5 * 1024 * 1024:
-                    raise ServiceError("文件过大（上限 5 MB）", code="too_large")
+                    raise ServiceError(_("文件过大（上限 5 MB）"), code="too_large")
                 try:
                     text = raw.decode("utf-8-sig")
                 except UnicodeDecodeError as exc:
-                    raise ServiceError("文件须为 UTF-8 编码的文本", code="pb_format") from exc
+                    raise ServiceError(_("文件须为 UTF-8 编码的文本"), code="pb_format") from exc
                 vote = services.vote_import_pb(
                     actor=request.user,
                     committee=d["committee"],
@@ -518,7 +529,9 @@ def import_pb(request):
                 form.add_error(None, exc.message)
                 status = exc.status
             else:
-                messages.success(request, f"已导入 {vote.options.count()} 个项目")
+                messages.success(
+                    request, _("已导入 %(count)s 个项目") % {"count": vote.options.count()}
+                )
                 return redirect("voting:detail", vote.pk)
     return render(request, "voting/import_pb.html", {"form": form}, status=status)
 
@@ -526,7 +539,7 @@ def import_pb(request):
 @login_required
 def export_pb(request, pk: int):
     vote = _get_vote(request, pk)
-    require(request.user, "voting.view_results", vote, "结果将在表决结束后公布")
+    require(request.user, "voting.view_results", vote, _("结果将在表决结束后公布"))
     response = HttpResponse(services.vote_export_pb(vote), content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="linli-vote-{vote.pk}.pb"'
     return response
