@@ -48,7 +48,7 @@ from django.utils.translation import gettext_lazy
 
 ONLINE = "online"
 OFFLINE = "offline"
-CHANNEL_LABELS = {ONLINE: "线上", OFFLINE: "线下"}
+CHANNEL_LABELS = {ONLINE: gettext_lazy("线上"), OFFLINE: gettext_lazy("线下")}
 
 # age bands, by rank; the labels follow needs.AgeGroup
 BANDS = [
