@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from linli.core.errors import ServiceError
@@ -20,7 +21,8 @@ def _year(value: int | None) -> int:
         return selectors.default_year()
     if value not in selectors.years():
         raise ServiceError(
-            f"年份须为 {selectors.FIRST_YEAR}–{selectors.default_year()} 之间的整数",
+            _("年份须为 %(first)s–%(last)s 之间的整数")
+            % {"first": selectors.FIRST_YEAR, "last": selectors.default_year()},
             code="year",
             status=400,
         )

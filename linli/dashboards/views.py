@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from linli.accounts.scopes import scopes_for
 from linli.core.permissions import get_visible, require
@@ -42,7 +43,8 @@ def _year(request) -> int:
         from linli.core.errors import ServiceError
 
         raise ServiceError(
-            f"年份须为 {selectors.FIRST_YEAR}–{selectors.default_year()} 之间的整数",
+            _("年份须为 %(first)s–%(last)s 之间的整数")
+            % {"first": selectors.FIRST_YEAR, "last": selectors.default_year()},
             code="year",
             status=400,
         )
@@ -130,7 +132,7 @@ def _records(request, kind: str, pk: int, figure: str):
     key = (request.GET.get("key") or "")[:40]
     found = figure_rows(area, year, figure, key)
     if found is None:
-        raise Http404("没有这个统计项")
+        raise Http404(_("没有这个统计项"))
     title, qs, row = found
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = [row(obj) for obj in page.object_list]

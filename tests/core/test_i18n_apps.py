@@ -121,12 +121,7 @@ def test_every_marked_string_has_an_english_entry(app):
     assert not missing, "\n".join(missing)
 
 
-# dashboards' views.py and api.py are wrapped in the working tree but sit in helper H6's
-# uncommitted change (the cached dashboard); add "dashboards" back once that is in.
-LITERAL_APPS = [a for a in APPS if a != "dashboards"]
-
-
-@pytest.mark.parametrize("app", LITERAL_APPS)
+@pytest.mark.parametrize("app", APPS)
 def test_no_chinese_literal_outside_gettext_in_services_views_forms(app):
     found = []
     for name in ("services.py", "views.py", "forms.py"):
