@@ -69,9 +69,9 @@ STILL_CHINESE: dict[str, str] = {
     # dashboards (helper H6): the records pages' titles come from dashboards/records.py
     "dashboards:district_records": "record list title 全部项目",
     "dashboards:street_records": "record list title 全部项目",
-    "dashboards:district": "channel rows 线上/线下 (now marked; the dashboard is cached by H6's change)",
-    "dashboards:street": "channel rows 线上/线下 (now marked; the dashboard is cached by H6's change)",
-    "opendata:dictionary": "some dictionary text, not yet identified",
+    "dashboards:district": "age bands 18岁以下 … of dashboards/participation.py",
+    "dashboards:street": "age bands 18岁以下 … of dashboards/participation.py",
+    "opendata:dictionary": "licence note 本数据由居委会已公开的记录汇总生成…",
 }
 
 
