@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from linli.audit.checkpoints import checkpoint_object
 from linli.audit.services import audit_record
@@ -76,42 +77,45 @@ def vote_create(
     budget_rule: str = "",
 ) -> Vote:
     """Create a draft vote. ``options`` are labels, or (label, cost in yuan) for budgets."""
-    require(actor, "voting.manage_vote", committee, "您无权在该居委会发起表决")
+    require(actor, "voting.manage_vote", committee, _("您无权在该居委会发起表决"))
     compounds, buildings = list(compounds), list(buildings)
     pairs = [(o, None) if isinstance(o, str) else (o[0], o[1]) for o in options]
     pairs = [((label or "").strip(), cost) for label, cost in pairs if label and label.strip()]
     options = [label for label, _ in pairs]
-    ensure(kind in Vote.Kind.values, "表决类型无效")
-    ensure(compounds or buildings, "请选择表决范围（小区或楼栋）")
+    ensure(kind in Vote.Kind.values, _("表决类型无效"))
+    ensure(compounds or buildings, _("请选择表决范围（小区或楼栋）"))
     for item in [*compounds, *buildings]:
         # Generic on purpose: naming the item would tell another committee's compound names.
-        ensure(committee_id_of(item) == committee.pk, "所选的小区或楼栋不属于本居委会")
+        ensure(committee_id_of(item) == committee.pk, _("所选的小区或楼栋不属于本居委会"))
     if project is not None:
-        ensure(project.committee_id == committee.pk, "关联项目不属于该居委会")
+        ensure(project.committee_id == committee.pk, _("关联项目不属于该居委会"))
     if kind == Vote.Kind.OWNERS:
-        ensure(matter in Vote.Matter.values, "请选择业主共同决定的事项类别")
-        ensure(not secret, "业主共同决定应当公开表决，不能设为无记名")
+        ensure(matter in Vote.Matter.values, _("请选择业主共同决定的事项类别"))
+        ensure(not secret, _("业主共同决定应当公开表决，不能设为无记名"))
         meeting_rule = method = ""
     elif kind == Vote.Kind.MEETING:
-        ensure(meeting_rule in Vote.MeetingRule.values, "请选择会议表决规则")
+        ensure(meeting_rule in Vote.MeetingRule.values, _("请选择会议表决规则"))
         matter = method = ""
     elif kind == Vote.Kind.BUDGET:
-        ensure(method in (Vote.Method.APPROVAL, Vote.Method.COST_LIMITED), "请选择预算投票方式")
-        ensure(budget_rule in Vote.BudgetRule.values, "请选择预算分配规则")
-        ensure(budget is not None and budget > 0, "请填写预算总额（元）")
+        ensure(method in (Vote.Method.APPROVAL, Vote.Method.COST_LIMITED), _("请选择预算投票方式"))
+        ensure(budget_rule in Vote.BudgetRule.values, _("请选择预算分配规则"))
+        ensure(budget is not None and budget > 0, _("请填写预算总额（元）"))
         for label, cost in pairs:
-            ensure(cost is not None and cost > 0, f"请填写项目“{label}”的预算（元）")
+            ensure(
+                cost is not None and cost > 0,
+                _("请填写项目“%(label)s”的预算（元）") % {"label": label},
+            )
         matter = meeting_rule = ""
     else:
         ensure(
             method in (Vote.Method.SINGLE, Vote.Method.APPROVAL, Vote.Method.RANKED),
-            "请选择投票方式",
+            _("请选择投票方式"),
         )
         matter = meeting_rule = ""
     if kind != Vote.Kind.BUDGET:
         budget, budget_rule = None, ""
         pairs = [(label, None) for label, _ in pairs]
-    ensure(len(set(options)) == len(options), "选项不能重复")
+    ensure(len(set(options)) == len(options), _("选项不能重复"))
     vote = Vote(
         committee=committee,
         project=project,
@@ -129,8 +133,8 @@ def vote_create(
         closes_at=closes_at,
         created_by=actor,
     )
-    ensure(vote.title, "请填写表决事项")
-    ensure(closes_at > opens_at, "截止时间必须晚于开始时间")
+    ensure(vote.title, _("请填写表决事项"))
+    ensure(closes_at > opens_at, _("截止时间必须晚于开始时间"))
     vote.full_clean()
     vote.save()
     vote.compounds.set(compounds)
@@ -165,9 +169,9 @@ def vote_create(
 def vote_start_proposals(*, actor, vote: Vote) -> Vote:
     """Naming campaign (征名): residents propose names before the vote opens."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    require(actor, "voting.manage_vote", vote, "您无权管理该表决")
-    ensure(vote.has_options, "只有方案选择/征名或参与式预算投票可以征集提案")
-    ensure(vote.status == Vote.Status.DRAFT, "只有草稿状态的投票可以开始征集")
+    require(actor, "voting.manage_vote", vote, _("您无权管理该表决"))
+    ensure(vote.has_options, _("只有方案选择/征名或参与式预算投票可以征集提案"))
+    ensure(vote.status == Vote.Status.DRAFT, _("只有草稿状态的投票可以开始征集"))
     vote.status = Vote.Status.PROPOSING
     vote.save(update_fields=["status"])
     audit_record(
@@ -181,14 +185,17 @@ def option_propose(
     *, actor, vote: Vote, label: str, description: str = "", cost: int | None = None
 ) -> Option:
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    require(actor, "voting.propose_option", vote, "现在不能提出名称")
+    require(actor, "voting.propose_option", vote, _("现在不能提出名称"))
     label = (label or "").strip()
-    ensure(label, "请填写名称")
+    ensure(label, _("请填写名称"))
     if vote.kind == Vote.Kind.BUDGET:
-        ensure(cost is not None and cost > 0, "请填写项目预算（元）")
+        ensure(cost is not None and cost > 0, _("请填写项目预算（元）"))
     else:
         cost = None
-    ensure(not vote.options.filter(label=label).exists(), f"“{label}”已经有人提出")
+    ensure(
+        not vote.options.filter(label=label).exists(),
+        _("“%(label)s”已经有人提出") % {"label": label},
+    )
     opt = Option(
         vote=vote,
         label=label,
@@ -221,17 +228,17 @@ def _scope_flats(vote: Vote):
 def vote_open(*, actor, vote: Vote) -> Vote:
     """Open the vote and snapshot its electorate: flats in scope, areas, owners, codes."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    require(actor, "voting.manage_vote", vote, "您无权管理该表决")
+    require(actor, "voting.manage_vote", vote, _("您无权管理该表决"))
     ensure(
         vote.status in (Vote.Status.DRAFT, Vote.Status.PROPOSING),
-        "只有草稿或征集中的表决可以开启",
+        _("只有草稿或征集中的表决可以开启"),
         code="state",
     )
-    ensure(timezone.now() < vote.closes_at, "截止时间已过，不能开启")
+    ensure(timezone.now() < vote.closes_at, _("截止时间已过，不能开启"))
     if vote.has_options:
-        ensure(vote.options.count() >= 2, "至少需要两个选项")
+        ensure(vote.options.count() >= 2, _("至少需要两个选项"))
     flats = list(_scope_flats(vote))
-    ensure(flats, "表决范围内没有登记的户室")
+    ensure(flats, _("表决范围内没有登记的户室"))
     flat_ids = [f.pk for f in flats]
     owners: dict[int, list] = {}
     for o in (
@@ -250,7 +257,8 @@ def vote_open(*, actor, vote: Vote) -> Vote:
         missing = [str(f) for f in flats if not owners.get(f.pk)]
         ensure(
             not missing,
-            "以下户室没有登记业主，请先完善房屋名册：" + "、".join(missing[:10]),
+            _("以下户室没有登记业主，请先完善房屋名册：%(flats)s")
+            % {"flats": "、".join(missing[:10])},
             code="no_owner",
         )
     electors = []
@@ -304,33 +312,34 @@ def vote_open(*, actor, vote: Vote) -> Vote:
 
 def _clean_marks(vote: Vote, choice: str, option_ids) -> tuple[str, list[int]]:
     if vote.is_yes_no:
-        ensure(choice in Choice.values, "请选择同意、反对或弃权", code="choice")
+        ensure(choice in Choice.values, _("请选择同意、反对或弃权"), code="choice")
         return choice, []
     ids = []
     for raw in option_ids or []:
         try:
             ids.append(int(raw))
         except (TypeError, ValueError):
-            raise ServiceError("选项无效", code="choice") from None
-    ensure(ids, "请至少选择一个选项", code="choice")
-    ensure(len(set(ids)) == len(ids), "同一选项不能重复选择", code="choice")
+            raise ServiceError(_("选项无效"), code="choice") from None
+    ensure(ids, _("请至少选择一个选项"), code="choice")
+    ensure(len(set(ids)) == len(ids), _("同一选项不能重复选择"), code="choice")
     if vote.method == Vote.Method.RANKED:
         # Order is the ranking (first = most preferred): keep it as cast.
         ensure(
             set(ids) <= set(vote.options.values_list("id", flat=True)),
-            "所选选项不属于本次投票",
+            _("所选选项不属于本次投票"),
             code="choice",
         )
         return "", ids
     valid = set(vote.options.values_list("id", flat=True))
-    ensure(set(ids) <= valid, "所选选项不属于本次投票", code="choice")
+    ensure(set(ids) <= valid, _("所选选项不属于本次投票"), code="choice")
     if vote.method == Vote.Method.SINGLE:
-        ensure(len(ids) == 1, "本次投票只能选择一项", code="choice")
+        ensure(len(ids) == 1, _("本次投票只能选择一项"), code="choice")
     if vote.method == Vote.Method.COST_LIMITED:
         total = sum(vote.options.filter(id__in=ids).values_list("cost", flat=True))
         ensure(
             total <= (vote.budget or 0),
-            f"所选项目合计 {total} 元，超过预算 {vote.budget} 元",
+            _("所选项目合计 %(total)s 元，超过预算 %(budget)s 元")
+            % {"total": total, "budget": vote.budget},
             code="over_budget",
         )
     return "", sorted(ids)
@@ -343,10 +352,13 @@ def _locked_open_vote(vote: Vote) -> Vote:
 def _check_open(vote: Vote) -> Vote:
     now = timezone.now()
     ensure(
-        vote.status == Vote.Status.OPEN, "本次表决未在进行中，不能投票", code="closed", status=409
+        vote.status == Vote.Status.OPEN,
+        _("本次表决未在进行中，不能投票"),
+        code="closed",
+        status=409,
     )
-    ensure(now >= vote.opens_at, "表决尚未开始", code="not_started", status=409)
-    ensure(now < vote.closes_at, "表决已经截止，不能再投票", code="closed", status=409)
+    ensure(now >= vote.opens_at, _("表决尚未开始"), code="not_started", status=409)
+    ensure(now < vote.closes_at, _("表决已经截止，不能再投票"), code="closed", status=409)
     return vote
 
 
@@ -588,11 +600,11 @@ def _cast_online_pg(*, actor, vote: Vote, elector: Elector, key: str, choice: st
             row = cursor.fetchone()
             ensure(
                 row is not None and row[0] == elector.pk and row[1] is not None,
-                "该幂等键已用于其他户的投票",
+                _("该幂等键已用于其他户的投票"),
                 code="idempotency",
                 status=409,
             )
-            _, ballot_id, choice, marks_text, channel, revision, at = row
+            _elector, ballot_id, choice, marks_text, channel, revision, at = row
             ids = Ballot._meta.get_field("option_ids").from_db_value(marks_text, None, connection)
             return _ballot_row(vote, elector, ballot_id, choice, ids, channel, revision, at, None)
     ballot = _ballot_row(vote, elector, ballot_id, choice, ids, Channel.ONLINE, revision, at, actor)
@@ -669,27 +681,27 @@ def ballot_cast(
     NOTHING`` on its idempotency key, and the audit append comes last.
     """
     key = (idempotency_key or "").strip()
-    ensure(key and len(key) <= 64, "缺少有效的幂等键（idempotency key）", code="idempotency")
-    ensure(channel in Channel.values, "投票渠道无效")
-    ensure(channel != Channel.PAPER, "书面表决票须由两名工作人员分别录入", code="channel")
+    ensure(key and len(key) <= 64, _("缺少有效的幂等键（idempotency key）"), code="idempotency")
+    ensure(channel in Channel.values, _("投票渠道无效"))
+    ensure(channel != Channel.PAPER, _("书面表决票须由两名工作人员分别录入"), code="channel")
     vote_id = vote if isinstance(vote, int) else vote.pk
     flat_id = flat if isinstance(flat, int) else flat.pk
     vote, elector = _cast_target(vote_id, flat_id, actor)
     _check_open(vote)
-    ensure(elector is not None, "该户不在本次表决范围内", code="not_in_scope", status=403)
+    ensure(elector is not None, _("该户不在本次表决范围内"), code="not_in_scope", status=403)
     if channel == Channel.ONLINE:
         if vote.kind == Vote.Kind.OWNERS and not elector.registered:
-            raise ScopeError("您不是该户登记的业主，不能投票（请先在居委会核验身份并关联账号）")
+            raise ScopeError(_("您不是该户登记的业主，不能投票（请先在居委会核验身份并关联账号）"))
         if not elector.registered:
-            raise ScopeError("您不是该户登记的业主或居民，不能投票")
+            raise ScopeError(_("您不是该户登记的业主或居民，不能投票"))
         proxy_name = proxy_authorisation = ""
     else:
-        require(actor, "voting.manage_vote", vote, "只有居委会工作人员可以登记现场或委托投票")
+        require(actor, "voting.manage_vote", vote, _("只有居委会工作人员可以登记现场或委托投票"))
         proxy_name = (proxy_name or "").strip()
         proxy_authorisation = (proxy_authorisation or "").strip()
         if channel == Channel.PROXY:
-            ensure(proxy_name, "委托投票须登记受托人姓名", code="proxy")
-            ensure(proxy_authorisation, "委托投票须登记授权委托书（编号或说明）", code="proxy")
+            ensure(proxy_name, _("委托投票须登记受托人姓名"), code="proxy")
+            ensure(proxy_authorisation, _("委托投票须登记授权委托书（编号或说明）"), code="proxy")
         else:
             proxy_name = proxy_authorisation = ""
     choice, ids = _clean_marks(vote, choice, option_ids)
@@ -712,7 +724,7 @@ def ballot_cast(
         previous = BallotCast.objects.filter(vote_id=vote.pk, idempotency_key=key).first()
         ensure(
             previous is not None and previous.elector_id == elector.pk,
-            "该幂等键已用于其他户的投票",
+            _("该幂等键已用于其他户的投票"),
             code="idempotency",
             status=409,
         )
@@ -752,15 +764,15 @@ def paper_entry_record(
     checking with the owner; otherwise it is refused with the rule stated.
     """
     vote = _locked_open_vote(vote)
-    require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以录入书面表决票")
+    require(actor, "voting.enter_paper", vote, _("只有居委会工作人员可以录入书面表决票"))
     code = normalise_code(code)
     elector = Elector.objects.filter(vote=vote, paper_code=code).first()
-    ensure(elector is not None, "选票编码无效：不是本次表决印发的书面表决票", code="bad_code")
+    ensure(elector is not None, _("选票编码无效：不是本次表决印发的书面表决票"), code="bad_code")
     choice, ids = _clean_marks(vote, choice, option_ids)
     last = PaperEntry.objects.filter(vote=vote, elector=elector).order_by("-batch", "-slot").first()
     ensure(
         last is None or last.state not in (PaperEntry.State.MATCHED, PaperEntry.State.RESOLVED),
-        f"该书面表决票（{elector.label}）已计入，不能再次录入",
+        _("该书面表决票（%(label)s）已计入，不能再次录入") % {"label": elector.label},
         code="already_counted",
         status=409,
     )
@@ -772,19 +784,21 @@ def paper_entry_record(
     )
     ensure(
         online is None or replace_online,
-        f"{elector.label}已在网上投票（或已有会议、委托表决）。按“以最后一次有效表决为准”的规则，"
-        "录入书面票将替代该户原有选票：请与业主核实后勾选“确认替代”再录入",
+        _(
+            "%(label)s已在网上投票（或已有会议、委托表决）。按“以最后一次有效表决为准”的规则，录入书面票将替代该户原有选票：请与业主核实后勾选“确认替代”再录入"
+        )
+        % {"label": elector.label},
         code="online_exists",
         status=409,
     )
     if last is None:
         batch, slot = 1, 1
     elif last.state == PaperEntry.State.MISMATCH:
-        raise ServiceError("该票两次录入不一致，请先核对原票", code="mismatch", status=409)
+        raise ServiceError(_("该票两次录入不一致，请先核对原票"), code="mismatch", status=409)
     else:
         ensure(
             last.entered_by_id != actor.pk,
-            "第二次录入须由另一名工作人员完成",
+            _("第二次录入须由另一名工作人员完成"),
             code="same_clerk",
             status=409,
         )
@@ -843,12 +857,12 @@ def paper_mismatch_resolve(
 ) -> Ballot:
     """After checking the paper ballot, staff record what it says; the flat's ballot counts."""
     vote = _locked_open_vote(vote)
-    require(actor, "voting.enter_paper", vote, "只有居委会工作人员可以核对书面表决票")
-    ensure(elector.vote_id == vote.pk, "该户不在本次表决范围内", code="not_in_scope")
+    require(actor, "voting.enter_paper", vote, _("只有居委会工作人员可以核对书面表决票"))
+    ensure(elector.vote_id == vote.pk, _("该户不在本次表决范围内"), code="not_in_scope")
     entries = list(
         PaperEntry.objects.filter(vote=vote, elector=elector, state=PaperEntry.State.MISMATCH)
     )
-    ensure(entries, "该户没有待核对的书面表决票", code="no_mismatch")
+    ensure(entries, _("该户没有待核对的书面表决票"), code="no_mismatch")
     choice, ids = _clean_marks(vote, choice, option_ids)
     batch = entries[0].batch
     PaperEntry.objects.filter(pk__in=[e.pk for e in entries]).update(
@@ -899,18 +913,19 @@ def _payload(vote: Vote, result: VoteResult) -> dict:
 def vote_close(*, actor, vote: Vote, reason: str = "") -> VoteResult:
     """Close the vote, count it through the engine and sign the result record."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    require(actor, "voting.manage_vote", vote, "您无权管理该表决")
-    ensure(vote.status == Vote.Status.OPEN, "只有进行中的表决可以结束", code="state", status=409)
+    require(actor, "voting.manage_vote", vote, _("您无权管理该表决"))
+    ensure(vote.status == Vote.Status.OPEN, _("只有进行中的表决可以结束"), code="state", status=409)
     reason = (reason or "").strip()
     early = timezone.now() < vote.closes_at
     if early:
-        ensure(reason, "截止时间未到，提前结束须说明原因", code="reason_required")
+        ensure(reason, _("截止时间未到，提前结束须说明原因"), code="reason_required")
     pending = PaperEntry.objects.filter(
         vote=vote, state__in=[PaperEntry.State.PENDING, PaperEntry.State.MISMATCH]
     ).count()
     ensure(
         pending == 0,
-        f"还有 {pending} 条书面表决票录入未完成或不一致，请先完成第二次录入或核对",
+        _("还有 %(pending)s 条书面表决票录入未完成或不一致，请先完成第二次录入或核对")
+        % {"pending": pending},
         code="paper_pending",
         status=409,
     )
@@ -975,8 +990,8 @@ def result_verify(result: VoteResult) -> bool:
 def vote_recount(*, actor, vote: Vote) -> dict:
     """Recompute the closed vote from its ballots; it must agree with the signed record."""
     vote = Vote.objects.select_for_update().get(pk=vote.pk)
-    require(actor, "voting.view_results", vote, "您无权查看该表决结果")
-    ensure(vote.status == Vote.Status.CLOSED, "表决结束后才能复核计票", code="state", status=409)
+    require(actor, "voting.view_results", vote, _("您无权查看该表决结果"))
+    ensure(vote.status == Vote.Status.CLOSED, _("表决结束后才能复核计票"), code="state", status=409)
     result = VoteResult.objects.get(vote=vote)
     electors = list(vote.electors.order_by("id"))
     ballots = list(vote.ballots.order_by("elector_id"))
@@ -1014,12 +1029,14 @@ def vote_import_pb(
     try:
         election = parse(text)
     except (PbFormatError, KeyError, ValueError) as exc:
-        raise ServiceError(f"pabulib 文件格式有误：{exc}", code="pb_format") from exc
+        raise ServiceError(
+            _("pabulib 文件格式有误：%(exc)s") % {"exc": exc}, code="pb_format"
+        ) from exc
     inst = election.instance
     from fractions import Fraction
 
     def yuan(x) -> int:
-        ensure(Fraction(x).denominator == 1, "预算和项目金额须为整元", code="pb_format")
+        ensure(Fraction(x).denominator == 1, _("预算和项目金额须为整元"), code="pb_format")
         return int(x)
 
     options = [(p.name or f"项目{p.id}", yuan(p.cost)) for p in inst.projects.values()]
@@ -1043,7 +1060,7 @@ def vote_export_pb(vote: Vote) -> str:
     """The vote's projects and ballots as a pabulib .pb file (voters = flats, anonymous ids)."""
     from linli.engine.budgeting.pbfile import dumps
 
-    ensure(vote.kind == Vote.Kind.BUDGET, "只有参与式预算投票可以导出 pabulib 文件")
+    ensure(vote.kind == Vote.Kind.BUDGET, _("只有参与式预算投票可以导出 pabulib 文件"))
     return dumps(adapters.budget_election(vote))
 
 
@@ -1052,4 +1069,4 @@ def ballot_cast_safely(**kwargs) -> Ballot:
     try:
         return ballot_cast(**kwargs)
     except IntegrityError as exc:
-        raise ServiceError("投票冲突，请重试", code="conflict", status=409) from exc
+        raise ServiceError(_("投票冲突，请重试"), code="conflict", status=409) from exc
