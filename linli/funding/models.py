@@ -78,9 +78,15 @@ class FundingPlan(models.Model):
 
 class CostItem(models.Model):
     plan = models.ForeignKey(FundingPlan, on_delete=models.CASCADE, related_name="items")
-    name = models.CharField(gettext_lazy("费用项目"), max_length=80, validators=[validate_no_script])
-    amount_fen = models.BigIntegerField(gettext_lazy("金额（分）"), validators=[MinValueValidator(1)])
-    note = models.CharField(gettext_lazy("说明"), max_length=200, blank=True, validators=[validate_no_script])
+    name = models.CharField(
+        gettext_lazy("费用项目"), max_length=80, validators=[validate_no_script]
+    )
+    amount_fen = models.BigIntegerField(
+        gettext_lazy("金额（分）"), validators=[MinValueValidator(1)]
+    )
+    note = models.CharField(
+        gettext_lazy("说明"), max_length=200, blank=True, validators=[validate_no_script]
+    )
 
     class Meta:
         verbose_name = gettext_lazy("费用明细")
@@ -118,13 +124,18 @@ class FundingSource(models.Model):
     kind = models.CharField(gettext_lazy("来源类型"), max_length=20, choices=SourceKind.choices)
     name = models.CharField(gettext_lazy("出资方"), max_length=80, validators=[validate_no_script])
     amount_fen = models.BigIntegerField(
-        gettext_lazy("金额（分）"), validators=[MinValueValidator(0)], help_text=gettext_lazy("配套资金为上限")
+        gettext_lazy("金额（分）"),
+        validators=[MinValueValidator(0)],
+        help_text=gettext_lazy("配套资金为上限"),
     )
     conditions = models.CharField(
         gettext_lazy("条件"), max_length=300, blank=True, validators=[validate_no_script]
     )
     status = models.CharField(
-        gettext_lazy("状态"), max_length=10, choices=SourceStatus.choices, default=SourceStatus.PLEDGED
+        gettext_lazy("状态"),
+        max_length=10,
+        choices=SourceStatus.choices,
+        default=SourceStatus.PLEDGED,
     )
     # maintenance fund: the owners' decision that allows it
     vote_result = models.ForeignKey(
@@ -300,7 +311,9 @@ class JournalEntry(models.Model):
 
     @property
     def status_label(self) -> str:
-        return {"reviewed": _("已审核"), "posted": _("已入账"), "recorded": _("待出纳确认")}[self.status]
+        return {"reviewed": _("已审核"), "posted": _("已入账"), "recorded": _("待出纳确认")}[
+            self.status
+        ]
 
 
 class JournalLine(models.Model):
@@ -375,9 +388,13 @@ class Contribution(models.Model):
     household = models.ForeignKey(
         "places.Household", on_delete=models.PROTECT, related_name="contributions"
     )
-    share_fen = models.BigIntegerField(gettext_lazy("应摊（分）"), validators=[MinValueValidator(0)])
+    share_fen = models.BigIntegerField(
+        gettext_lazy("应摊（分）"), validators=[MinValueValidator(0)]
+    )
     exempt = models.BooleanField(gettext_lazy("免缴"), default=False)
-    pledged_fen = models.BigIntegerField(gettext_lazy("认缴（分）"), default=0, validators=[MinValueValidator(0)])
+    pledged_fen = models.BigIntegerField(
+        gettext_lazy("认缴（分）"), default=0, validators=[MinValueValidator(0)]
+    )
     pledged_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -442,7 +459,9 @@ class BotContract(models.Model):
     project = models.OneToOneField(
         "projects.Project", on_delete=models.PROTECT, related_name="bot_contract"
     )
-    operator = models.CharField(gettext_lazy("建设运营方"), max_length=80, validators=[validate_no_script])
+    operator = models.CharField(
+        gettext_lazy("建设运营方"), max_length=80, validators=[validate_no_script]
+    )
     construction_cost_fen = models.BigIntegerField(
         gettext_lazy("建设投资（分）"), validators=[MinValueValidator(1)]
     )
@@ -458,7 +477,9 @@ class BotContract(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
-    transfers = models.CharField(gettext_lazy("转让内容"), max_length=200, validators=[validate_no_script])
+    transfers = models.CharField(
+        gettext_lazy("转让内容"), max_length=200, validators=[validate_no_script]
+    )
     maintenance_priority = models.CharField(
         gettext_lazy("转让后维护安排"), max_length=200, blank=True, validators=[validate_no_script]
     )
@@ -477,9 +498,15 @@ class BotContract(models.Model):
 
 class BotFee(models.Model):
     contract = models.ForeignKey(BotContract, on_delete=models.CASCADE, related_name="fees")
-    name = models.CharField(gettext_lazy("收费项目"), max_length=40, validators=[validate_no_script])
-    unit = models.CharField(gettext_lazy("计费单位"), max_length=20, validators=[validate_no_script])
-    price_fen = models.BigIntegerField(gettext_lazy("单价（分）"), validators=[MinValueValidator(0)])
+    name = models.CharField(
+        gettext_lazy("收费项目"), max_length=40, validators=[validate_no_script]
+    )
+    unit = models.CharField(
+        gettext_lazy("计费单位"), max_length=20, validators=[validate_no_script]
+    )
+    price_fen = models.BigIntegerField(
+        gettext_lazy("单价（分）"), validators=[MinValueValidator(0)]
+    )
     assumed_units_per_year = models.PositiveIntegerField(gettext_lazy("预计年使用量"))
 
     class Meta:
@@ -491,8 +518,12 @@ class BotFee(models.Model):
 
 class BotRevenue(models.Model):
     contract = models.ForeignKey(BotContract, on_delete=models.CASCADE, related_name="revenues")
-    year = models.PositiveSmallIntegerField(gettext_lazy("合同年度"), validators=[MinValueValidator(1)])
-    revenue_fen = models.BigIntegerField(gettext_lazy("实际收入（分）"), validators=[MinValueValidator(0)])
+    year = models.PositiveSmallIntegerField(
+        gettext_lazy("合同年度"), validators=[MinValueValidator(1)]
+    )
+    revenue_fen = models.BigIntegerField(
+        gettext_lazy("实际收入（分）"), validators=[MinValueValidator(0)]
+    )
     cost_fen = models.BigIntegerField(
         gettext_lazy("实际运营成本（分）"), default=0, validators=[MinValueValidator(0)]
     )

@@ -278,7 +278,9 @@ def contribution_rows(source: FundingSource) -> list[dict]:
                 "status": _("免缴")
                 if c.exempt
                 else (
-                    _("已缴清") if net >= c.share_fen and net > 0 else (_("部分缴纳") if net else _("未缴"))
+                    _("已缴清")
+                    if net >= c.share_fen and net > 0
+                    else (_("部分缴纳") if net else _("未缴"))
                 ),
                 "receipts": list(c.receipts.all()),
                 "due_fen": due,

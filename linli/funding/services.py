@@ -63,7 +63,10 @@ def _full_clean(obj, **kwargs) -> None:
 
 
 def _int_fen(value, what: str, *, positive: bool = True) -> int:
-    ensure(isinstance(value, int) and not isinstance(value, bool), _("%(what)s必须是以分为单位的整数") % {"what": what})
+    ensure(
+        isinstance(value, int) and not isinstance(value, bool),
+        _("%(what)s必须是以分为单位的整数") % {"what": what},
+    )
     ensure(
         abs(value) <= MAX_AMOUNT_FEN,
         _("%(what)s超出合理范围（单笔不超过 1 亿元），请核对后重新填写") % {"what": what},
@@ -235,7 +238,8 @@ def duty_assign(
     # A missing user gets the same answer as one from elsewhere: user ids reveal nothing.
     ensure(
         user is not None and project.committee_id in scopes_for(user).visible_committee_ids,
-        _("该用户在本社区没有登记角色（居民、楼组长或工作人员），不能担任%(label)s") % {"label": Duty(duty).label},
+        _("该用户在本社区没有登记角色（居民、楼组长或工作人员），不能担任%(label)s")
+        % {"label": Duty(duty).label},
         code="not_member",
     )
     # Separation of duties is refused at assignment, not only when a voucher is confirmed:
@@ -249,7 +253,8 @@ def duty_assign(
     )
     ensure(
         conflicting is None,
-        _("该用户已担任%(value)s，会计、出纳、监事不能同时由一人担任") % {"value": Duty(conflicting).label if conflicting else ''},
+        _("该用户已担任%(value)s，会计、出纳、监事不能同时由一人担任")
+        % {"value": Duty(conflicting).label if conflicting else ""},
         code="duty_conflict",
     )
     obj, created = FundingDuty.objects.get_or_create(
@@ -318,7 +323,8 @@ def entry_record(
     total = sum(a for _, a in lines)
     if total != 0:
         raise ServiceError(
-            _("借贷不平衡：借方合计与贷方合计相差 %(yuan)s 元") % {"yuan": fen_to_yuan(abs(total))}, code="unbalanced"
+            _("借贷不平衡：借方合计与贷方合计相差 %(yuan)s 元") % {"yuan": fen_to_yuan(abs(total))},
+            code="unbalanced",
         )
     entry = JournalEntry(
         plan=plan,
@@ -362,7 +368,9 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
     require(actor, "funding.confirm_entry", plan, _("只有本项目的出纳可以确认收付款"))
     if entry.recorded_by_id == actor.pk:
         raise ServiceError(
-            _("不能确认自己记录的凭证（记账与出纳须由不同的人担任）"), code="self_approval", status=403
+            _("不能确认自己记录的凭证（记账与出纳须由不同的人担任）"),
+            code="self_approval",
+            status=403,
         )
     ensure(entry.posted_at is None, _("该凭证已经入账，不能重复确认"), code="posted")
     lines = list(entry.lines.select_related("account"))
@@ -381,7 +389,12 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
         a = accounts[aid]
         if a.kind == Account.Kind.FUND and a.balance_fen + delta < 0:
             raise ServiceError(
-                _("“%(source)s”的可用余额 %(yuan)s 元不足，不能支出 %(yuan2)s 元") % {"source": a.source, "yuan": fen_to_yuan(a.balance_fen), "yuan2": fen_to_yuan(-delta)},
+                _("“%(source)s”的可用余额 %(yuan)s 元不足，不能支出 %(yuan2)s 元")
+                % {
+                    "source": a.source,
+                    "yuan": fen_to_yuan(a.balance_fen),
+                    "yuan2": fen_to_yuan(-delta),
+                },
                 code="overdraft",
             )
         if a.kind == Account.Kind.INCOME and a.balance_fen + delta > 0:
@@ -400,7 +413,8 @@ def entry_confirm(*, actor, entry: JournalEntry) -> JournalEntry:
             )
             if already + incoming > allowed:
                 raise ServiceError(
-                    _("配套资金按居民实际出资计算，最多 %(yuan)s 元，已到账 %(yuan2)s 元") % {"yuan": fen_to_yuan(allowed), "yuan2": fen_to_yuan(already)},
+                    _("配套资金按居民实际出资计算，最多 %(yuan)s 元，已到账 %(yuan2)s 元")
+                    % {"yuan": fen_to_yuan(allowed), "yuan2": fen_to_yuan(already)},
                     code="match_exceeds",
                 )
     for aid, delta in deltas.items():
@@ -512,7 +526,8 @@ def spending_record(
     fund = _account(plan, Account.Kind.FUND, source=source)
     ensure(
         fund.balance_fen >= amount_fen,
-        _("“%(source)s”的可用余额 %(yuan)s 元不足") % {"source": source, "yuan": fen_to_yuan(fund.balance_fen)},
+        _("“%(source)s”的可用余额 %(yuan)s 元不足")
+        % {"source": source, "yuan": fen_to_yuan(fund.balance_fen)},
         code="overdraft",
     )
     return entry_record(
@@ -552,7 +567,10 @@ def attachment_add(*, actor, entry: JournalEntry, kind: str, file) -> Attachment
 
 def _check_household(project: Project, household: Household) -> None:
     if not project_households(project).filter(pk=household.pk).exists():
-        raise ScopeError(_("住户“%(household)s”不在本项目范围内，不能登记出资") % {"household": household}, code="out_of_scope")
+        raise ScopeError(
+            _("住户“%(household)s”不在本项目范围内，不能登记出资") % {"household": household},
+            code="out_of_scope",
+        )
 
 
 @transaction.atomic
@@ -678,7 +696,9 @@ def contribution_receive(
     contribution = Contribution.objects.filter(source=source, household=household).first()
     if contribution is None:
         contribution = Contribution.objects.create(source=source, household=household, share_fen=0)
-    ensure(not contribution.exempt, _("“%(household)s”已免缴，不能登记缴款") % {"household": household})
+    ensure(
+        not contribution.exempt, _("“%(household)s”已免缴，不能登记缴款") % {"household": household}
+    )
     if contribution.share_fen > 0:
         # What is still owed: the larger of the share and the pledge, less what was paid
         # and what is already recorded but not yet confirmed by the cashier.
@@ -691,7 +711,12 @@ def contribution_receive(
         owed = due - row["net_fen"] - row["pending_fen"]
         ensure(
             amount_fen <= owed,
-            _("缴款 %(yuan)s 元超过“%(household)s”尚未缴纳的应缴金额 %(yuan2)s 元，请核对金额") % {"yuan": fen_to_yuan(amount_fen), "household": household, "yuan2": fen_to_yuan(max(owed, 0))},
+            _("缴款 %(yuan)s 元超过“%(household)s”尚未缴纳的应缴金额 %(yuan2)s 元，请核对金额")
+            % {
+                "yuan": fen_to_yuan(amount_fen),
+                "household": household,
+                "yuan2": fen_to_yuan(max(owed, 0)),
+            },
             code="overpayment",
         )
     entry = entry_record(
@@ -743,7 +768,8 @@ def contribution_refund(
     refundable = row["net_fen"] - pending_refunds
     if amount_fen > refundable:
         raise ServiceError(
-            _("退款 %(yuan)s 元超过该户已缴金额 %(yuan2)s 元") % {"yuan": fen_to_yuan(amount_fen), "yuan2": fen_to_yuan(max(refundable, 0))},
+            _("退款 %(yuan)s 元超过该户已缴金额 %(yuan2)s 元")
+            % {"yuan": fen_to_yuan(amount_fen), "yuan2": fen_to_yuan(max(refundable, 0))},
             code="refund_exceeds",
         )
     source = contribution.source
@@ -835,7 +861,10 @@ def bot_revenue_record(
     _int_fen(revenue_fen, _("实际收入"), positive=False)
     _int_fen(cost_fen, _("实际成本"), positive=False)
     ensure(1 <= year <= contract.recovery_years + contract.sharing_years, _("合同年度超出合同期限"))
-    ensure(not contract.revenues.filter(year=year).exists(), _("第%(year)s年的实际收入已登记") % {"year": year})
+    ensure(
+        not contract.revenues.filter(year=year).exists(),
+        _("第%(year)s年的实际收入已登记") % {"year": year},
+    )
     row = BotRevenue(
         contract=contract, year=year, revenue_fen=revenue_fen, cost_fen=cost_fen, recorded_by=actor
     )

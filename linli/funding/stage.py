@@ -167,7 +167,12 @@ def funding_todos(user):
             todos.append(
                 Todo(
                     kind=label,
-                    title=_("%(number)s %(memo)s · %(yuan)s 元") % {"number": entry.number, "memo": entry.memo, "yuan": _yuan(entry.amount or 0)},
+                    title=_("%(number)s %(memo)s · %(yuan)s 元")
+                    % {
+                        "number": entry.number,
+                        "memo": entry.memo,
+                        "yuan": _yuan(entry.amount or 0),
+                    },
                     url=reverse("funding:plan", args=[entry.plan.project_id]),
                 )
             )

@@ -355,7 +355,10 @@ def contributions(request, project_id: int):
 def _contributions_page(request, project_id: int, status: int = 200):
     plan = _plan(request, project_id)
     require(
-        request.user, "funding.view_contributions", plan, _("只有本楼工作小组和居委会可以查看缴款情况")
+        request.user,
+        "funding.view_contributions",
+        plan,
+        _("只有本楼工作小组和居委会可以查看缴款情况"),
     )
     return render(
         request,
@@ -425,7 +428,9 @@ def _coefficients(text: str) -> dict[int, Decimal]:
             floor, coeff = part.replace("：", ":").split(":")
             out[int(floor)] = Decimal(coeff.strip())
         except (ValueError, InvalidOperation) as exc:
-            raise ServiceError(_("楼层系数格式不正确：%(part)s（应为 楼层:系数）") % {"part": part}) from exc
+            raise ServiceError(
+                _("楼层系数格式不正确：%(part)s（应为 楼层:系数）") % {"part": part}
+            ) from exc
     return out
 
 

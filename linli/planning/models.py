@@ -37,15 +37,27 @@ class Planner(models.Model):
         UNAVAILABLE = "unavailable", gettext_lazy("暂不接受")
 
     district = models.ForeignKey(
-        "places.District", verbose_name=gettext_lazy("所属区"), on_delete=models.PROTECT, related_name="+"
+        "places.District",
+        verbose_name=gettext_lazy("所属区"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=NO_SCRIPT)
     profession = models.CharField(gettext_lazy("专业"), max_length=20, choices=Profession.choices)
-    qualifications = models.CharField(gettext_lazy("资质"), max_length=200, blank=True, validators=NO_SCRIPT)
-    organisation = models.CharField(gettext_lazy("单位"), max_length=100, blank=True, validators=NO_SCRIPT)
-    mobile = models.CharField(gettext_lazy("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    qualifications = models.CharField(
+        gettext_lazy("资质"), max_length=200, blank=True, validators=NO_SCRIPT
+    )
+    organisation = models.CharField(
+        gettext_lazy("单位"), max_length=100, blank=True, validators=NO_SCRIPT
+    )
+    mobile = models.CharField(
+        gettext_lazy("手机号"), max_length=11, blank=True, validators=[validate_mobile]
+    )
     availability = models.CharField(
-        gettext_lazy("可用状态"), max_length=12, choices=Availability.choices, default=Availability.AVAILABLE
+        gettext_lazy("可用状态"),
+        max_length=12,
+        choices=Availability.choices,
+        default=Availability.AVAILABLE,
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -70,10 +82,16 @@ class Pairing(models.Model):
     """定向结对: a planner with a street, or with one committee of it. Ended, never deleted."""
 
     planner = models.ForeignKey(
-        Planner, verbose_name=gettext_lazy("规划师"), on_delete=models.PROTECT, related_name="pairings"
+        Planner,
+        verbose_name=gettext_lazy("规划师"),
+        on_delete=models.PROTECT,
+        related_name="pairings",
     )
     street = models.ForeignKey(
-        "places.Street", verbose_name=gettext_lazy("街道/镇"), on_delete=models.PROTECT, related_name="+"
+        "places.Street",
+        verbose_name=gettext_lazy("街道/镇"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     committee = models.ForeignKey(
         "places.Committee",
@@ -121,12 +139,17 @@ class PlannerRating(models.Model):
     planner = models.ForeignKey(Planner, on_delete=models.CASCADE, related_name="ratings")
     committee = models.ForeignKey("places.Committee", on_delete=models.CASCADE, related_name="+")
     project = models.ForeignKey(
-        "projects.Project", verbose_name=gettext_lazy("项目"), on_delete=models.CASCADE, related_name="+"
+        "projects.Project",
+        verbose_name=gettext_lazy("项目"),
+        on_delete=models.CASCADE,
+        related_name="+",
     )
     score = models.PositiveSmallIntegerField(
         gettext_lazy("评分"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.CharField(gettext_lazy("评价"), max_length=300, blank=True, validators=NO_SCRIPT)
+    comment = models.CharField(
+        gettext_lazy("评价"), max_length=300, blank=True, validators=NO_SCRIPT
+    )
     rated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -157,13 +180,18 @@ class Partner(models.Model):
         EDUCATION = "education", gettext_lazy("教育")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name=gettext_lazy("居委会"), on_delete=models.PROTECT, related_name="+"
+        "places.Committee",
+        verbose_name=gettext_lazy("居委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(gettext_lazy("姓名"), max_length=50, validators=NO_SCRIPT)
     profession = models.CharField(gettext_lazy("职业"), max_length=50, validators=NO_SCRIPT)
     group = models.CharField(gettext_lazy("所属委员会"), max_length=12, choices=Group.choices)
     team = models.CharField(gettext_lazy("团队"), max_length=50, blank=True, validators=NO_SCRIPT)
-    mobile = models.CharField(gettext_lazy("手机号"), max_length=11, blank=True, validators=[validate_mobile])
+    mobile = models.CharField(
+        gettext_lazy("手机号"), max_length=11, blank=True, validators=[validate_mobile]
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -206,12 +234,19 @@ class CoBuildingUnit(models.Model):
         EXPERTISE = "expertise", gettext_lazy("专业支持")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name=gettext_lazy("居委会"), on_delete=models.PROTECT, related_name="+"
+        "places.Committee",
+        verbose_name=gettext_lazy("居委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     name = models.CharField(gettext_lazy("单位名称"), max_length=100, validators=NO_SCRIPT)
     offers = models.JSONField(gettext_lazy("可提供"), default=list)
-    description = models.CharField(gettext_lazy("说明"), max_length=300, blank=True, validators=NO_SCRIPT)
-    contact = models.CharField(gettext_lazy("联系人"), max_length=50, blank=True, validators=NO_SCRIPT)
+    description = models.CharField(
+        gettext_lazy("说明"), max_length=300, blank=True, validators=NO_SCRIPT
+    )
+    contact = models.CharField(
+        gettext_lazy("联系人"), max_length=50, blank=True, validators=NO_SCRIPT
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -235,7 +270,10 @@ class WorkLog(models.Model):
         INTERVIEW = "interview", gettext_lazy("居民座谈")
 
     committee = models.ForeignKey(
-        "places.Committee", verbose_name=gettext_lazy("居委会"), on_delete=models.PROTECT, related_name="+"
+        "places.Committee",
+        verbose_name=gettext_lazy("居委会"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     project = models.ForeignKey(
         "projects.Project",
@@ -248,7 +286,9 @@ class WorkLog(models.Model):
     kind = models.CharField(gettext_lazy("类型"), max_length=12, choices=Kind.choices)
     date = models.DateField(gettext_lazy("日期"))
     place = models.CharField(gettext_lazy("地点"), max_length=100, validators=NO_SCRIPT)
-    people_met = models.CharField(gettext_lazy("走访对象"), max_length=300, blank=True, validators=NO_SCRIPT)
+    people_met = models.CharField(
+        gettext_lazy("走访对象"), max_length=300, blank=True, validators=NO_SCRIPT
+    )
     findings = models.TextField(gettext_lazy("发现"), max_length=4000, validators=NO_SCRIPT)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -294,8 +334,12 @@ class Diagnosis(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    needs = models.ManyToManyField("needs.Need", verbose_name=gettext_lazy("回应的需求"), blank=True)
-    needs_analysis = models.TextField(gettext_lazy("需求分析"), max_length=4000, blank=True, validators=NO_SCRIPT)
+    needs = models.ManyToManyField(
+        "needs.Need", verbose_name=gettext_lazy("回应的需求"), blank=True
+    )
+    needs_analysis = models.TextField(
+        gettext_lazy("需求分析"), max_length=4000, blank=True, validators=NO_SCRIPT
+    )
     resource_analysis = models.TextField(
         gettext_lazy("资源分析"), max_length=4000, blank=True, validators=NO_SCRIPT
     )
@@ -305,8 +349,12 @@ class Diagnosis(models.Model):
     budget_band = models.CharField(
         gettext_lazy("预算区间"), max_length=10, choices=BudgetBand.choices, blank=True
     )
-    safety = models.TextField(gettext_lazy("安全约束"), max_length=2000, blank=True, validators=NO_SCRIPT)
-    recommendations = models.TextField(gettext_lazy("建议"), max_length=4000, blank=True, validators=NO_SCRIPT)
+    safety = models.TextField(
+        gettext_lazy("安全约束"), max_length=2000, blank=True, validators=NO_SCRIPT
+    )
+    recommendations = models.TextField(
+        gettext_lazy("建议"), max_length=4000, blank=True, validators=NO_SCRIPT
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -335,8 +383,12 @@ class DesignRound(models.Model):
         "projects.Project", on_delete=models.CASCADE, related_name="design_rounds"
     )
     number = models.PositiveSmallIntegerField(gettext_lazy("轮次"))
-    status = models.CharField(gettext_lazy("状态"), max_length=10, choices=Status.choices, default="draft")
-    change_note = models.TextField(gettext_lazy("修改说明"), max_length=2000, blank=True, validators=NO_SCRIPT)
+    status = models.CharField(
+        gettext_lazy("状态"), max_length=10, choices=Status.choices, default="draft"
+    )
+    change_note = models.TextField(
+        gettext_lazy("修改说明"), max_length=2000, blank=True, validators=NO_SCRIPT
+    )
     compounds = models.ManyToManyField("places.Compound", blank=True, related_name="+")
     buildings = models.ManyToManyField("places.Building", blank=True, related_name="+")
     published_at = models.DateTimeField(null=True, blank=True)
@@ -369,7 +421,9 @@ class DesignOption(models.Model):
     round = models.ForeignKey(DesignRound, on_delete=models.CASCADE, related_name="options")
     label = models.CharField(gettext_lazy("方案名称"), max_length=60, validators=NO_SCRIPT)
     description = models.TextField(gettext_lazy("方案说明"), max_length=4000, validators=NO_SCRIPT)
-    maintenance = models.TextField(gettext_lazy("后期维护"), max_length=2000, blank=True, validators=NO_SCRIPT)
+    maintenance = models.TextField(
+        gettext_lazy("后期维护"), max_length=2000, blank=True, validators=NO_SCRIPT
+    )
     derived_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -451,7 +505,9 @@ class OptionComment(models.Model):
     option = models.ForeignKey(DesignOption, on_delete=models.CASCADE, related_name="comments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     text = models.TextField(gettext_lazy("意见"), max_length=1000, validators=NO_SCRIPT)
-    reply = models.TextField(gettext_lazy("规划师答复"), max_length=1000, blank=True, validators=NO_SCRIPT)
+    reply = models.TextField(
+        gettext_lazy("规划师答复"), max_length=1000, blank=True, validators=NO_SCRIPT
+    )
     replied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,7 +21,11 @@ CHILD_AGE = 14  # 0–14: the statistical definition of children used by the cen
 
 
 def band_label(lo: int, hi: int | None) -> str:
-    return _("%(lo)s岁以上") % {"lo": lo} if hi is None else _("%(lo)s–%(hi)s岁") % {"lo": lo, "hi": hi}
+    return (
+        _("%(lo)s岁以上") % {"lo": lo}
+        if hi is None
+        else _("%(lo)s–%(hi)s岁") % {"lo": lo, "hi": hi}
+    )
 
 
 def _band(age: int) -> int:

@@ -79,11 +79,15 @@ def _clean_pdf(upload) -> ContentFile:
     name = getattr(upload, "name", "文件") or "文件"
     size = getattr(upload, "size", None)
     if size is not None and size > MAX_PDF_BYTES:
-        raise ServiceError(_("文件“%(name)s”超过20MB，请压缩后再上传") % {"name": name}, code="file_too_large")
+        raise ServiceError(
+            _("文件“%(name)s”超过20MB，请压缩后再上传") % {"name": name}, code="file_too_large"
+        )
     upload.seek(0)
     raw = upload.read(MAX_PDF_BYTES + 1)
     ensure(
-        len(raw) <= MAX_PDF_BYTES, _("文件“%(name)s”超过20MB，请压缩后再上传") % {"name": name}, code="file_too_large"
+        len(raw) <= MAX_PDF_BYTES,
+        _("文件“%(name)s”超过20MB，请压缩后再上传") % {"name": name},
+        code="file_too_large",
     )
     ensure(
         raw.startswith(b"%PDF-"),
@@ -148,7 +152,9 @@ def planner_link_account(*, actor, planner: Planner, mobile: str) -> Planner:
     from linli.accounts.models import Role, User
     from linli.accounts.services import role_assign
 
-    require(actor, "planning.manage_pool", planner.district, _("只有区级管理员可以维护规划师人才库"))
+    require(
+        actor, "planning.manage_pool", planner.district, _("只有区级管理员可以维护规划师人才库")
+    )
     planner = Planner.objects.select_for_update().get(pk=planner.pk)
     mobile = _text(mobile)
     ensure(mobile, _("请填写规划师登录平台所用的手机号"))
@@ -190,7 +196,10 @@ def planner_pair(
         _("规划师“%(name)s”暂不接受结对") % {"name": planner.name},
     )
     if committee is not None:
-        ensure(committee.street_id == street.pk, _("“%(name)s”不属于%(name2)s") % {"name": committee.name, "name2": street.name})
+        ensure(
+            committee.street_id == street.pk,
+            _("“%(name)s”不属于%(name2)s") % {"name": committee.name, "name2": street.name},
+        )
     existing = Pairing.objects.filter(
         planner=planner, street=street, committee=committee, ended_at__isnull=True
     ).first()
@@ -491,7 +500,10 @@ def round_create(
         ensure(change_note, _("请填写本轮相对上一轮的修改说明"))
     compounds, buildings = list(compounds), list(buildings)
     for item in [*compounds, *buildings]:
-        ensure(committee_id_of(item) == project.committee_id, _("“%(item)s”不属于该居委会") % {"item": item})
+        ensure(
+            committee_id_of(item) == project.committee_id,
+            _("“%(item)s”不属于该居委会") % {"item": item},
+        )
     if previous is not None and not compounds and not buildings:
         compounds = list(previous.compounds.all())
         buildings = list(previous.buildings.all())
@@ -618,7 +630,10 @@ def option_add_files(*, actor, option: DesignOption, files: Iterable) -> DesignO
     rnd = _draft_round(actor, option.round)
     files = list(files)
     ensure(files, _("请选择要上传的文件"))
-    ensure(option.files.count() + len(files) <= MAX_FILES, _("每个方案最多上传%(MAX_FILES)s个文件") % {"MAX_FILES": MAX_FILES})
+    ensure(
+        option.files.count() + len(files) <= MAX_FILES,
+        _("每个方案最多上传%(MAX_FILES)s个文件") % {"MAX_FILES": MAX_FILES},
+    )
     cleaned = []
     for f in files:
         if _is_pdf_name(f):
@@ -672,7 +687,9 @@ def round_publish(*, actor, round: DesignRound) -> DesignRound:
 @transaction.atomic
 def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
     """One rating per resident per option (DB constraint); rating again replaces it."""
-    require(actor, "planning.give_feedback", option, _("您不在本轮方案的征询范围内，或本轮已结束征询"))
+    require(
+        actor, "planning.give_feedback", option, _("您不在本轮方案的征询范围内，或本轮已结束征询")
+    )
     try:
         score = int(score)
     except (TypeError, ValueError):
@@ -701,7 +718,9 @@ def option_rate(*, actor, option: DesignOption, score) -> OptionRating:
 
 @transaction.atomic
 def option_comment(*, actor, option: DesignOption, text: str) -> OptionComment:
-    require(actor, "planning.give_feedback", option, _("您不在本轮方案的征询范围内，或本轮已结束征询"))
+    require(
+        actor, "planning.give_feedback", option, _("您不在本轮方案的征询范围内，或本轮已结束征询")
+    )
     c = OptionComment(option=option, user=actor, text=_text(text))
     ensure(c.text, _("请填写意见"))
     _full_clean(c)
