@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,11 +48,17 @@ def notices_section(project, user):
 
 
 def notices_todos(user):
-    """Notices on display where this user may still lodge an objection."""
+    """Notices on display where this user may still lodge an objection: inside the period
+    only (``Notice.is_open_for_objections``); an ended notice is nothing left to do."""
     from linli.notices.models import Notice
     from linli.notices.selectors import notices_visible_to
 
-    rows = notices_visible_to(user).filter(status=Notice.Status.PUBLISHED).order_by("-id")[:8]
+    now = timezone.now()
+    rows = (
+        notices_visible_to(user)
+        .filter(status=Notice.Status.PUBLISHED, starts_at__lte=now, ends_at__gte=now)
+        .order_by("-id")[:8]
+    )
     return [
         Todo(
             kind=_("公示"),

@@ -225,3 +225,20 @@ def test_publish_approved_minutes_as_a_notice(client, world, project):
     # another committee's staff cannot name these minutes as a subject
     client.force_login(world.users.staff_b)
     assert client.get(reverse("notices:create") + link).status_code == 404
+
+
+def test_resident_home_lists_a_notice_only_while_objections_can_be_lodged(client, world, notice):
+    """等您参与 lists a notice during its period; once the period has ended (or before it
+    starts) there is nothing to do, and the to-do must go (issue 11 walk-through)."""
+    client.force_login(world.users.resident_a)
+    assert notice.title in client.get("/places/mine/").content.decode()
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=10),
+        ends_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    assert notice.title not in client.get("/places/mine/").content.decode()
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_at=timezone.now() + datetime.timedelta(days=1),
+        ends_at=timezone.now() + datetime.timedelta(days=8),
+    )
+    assert notice.title not in client.get("/places/mine/").content.decode()
