@@ -41,7 +41,7 @@ def notices_section(project, user):
         rows=rows,
         item_url=lambda n: reverse("notices:detail", args=[n.pk]),
         item_status=lambda n: (
-            n.get_status_display()
+            n.status_label
             + (_("，%(n)s条异议待答复") % {"n": n.n_unanswered} if n.n_unanswered else "")
         ),
     )

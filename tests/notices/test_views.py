@@ -242,3 +242,16 @@ def test_resident_home_lists_a_notice_only_while_objections_can_be_lodged(client
         ends_at=timezone.now() + datetime.timedelta(days=8),
     )
     assert notice.title not in client.get("/places/mine/").content.decode()
+
+
+def test_project_page_says_a_notice_has_ended(client, world, notice, project):
+    """The project page's 公示 section reads the status as residents do (公示期满), not the
+    stored 公示中, once the period is over."""
+    Notice.objects.filter(pk=notice.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(days=10),
+        ends_at=timezone.now() - datetime.timedelta(days=3),
+    )
+    client.force_login(world.users.staff_a)
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    section = html[html.index(notice.title) :][:400]
+    assert "公示期满" in section and "公示中" not in section
