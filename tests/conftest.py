@@ -29,6 +29,17 @@ def _plain_http_on_loopback(django_test_environment):
 
 
 @pytest.fixture(autouse=True)
+def _source_language_again():
+    """A request in English leaves English active in the test's thread: restore the
+    default so that later tests (which read Chinese messages) are not affected."""
+    yield
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -115,3 +115,34 @@ def catalogue(app: str) -> dict[str, str]:
     merged = english_entries(ROOT / "linli" / app / "locale/en/LC_MESSAGES/django.po")
     merged.update(english_entries(ROOT / "locale/en/LC_MESSAGES/django.po"))
     return merged
+
+
+def client_in(user, lang: str):
+    """A test client logged in as ``user`` asking for ``lang`` (the language cookie)."""
+    from django.test import Client
+
+    c = Client()
+    c.force_login(user)
+    c.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
+    return c
+
+
+def assert_no_untranslated_literal(app: str, allowed: set[tuple[str, str]]) -> None:
+    """Every CJK literal of the app's python is inside gettext or on its allow-list of data
+    constants, given as (file relative to the app, literal)."""
+    found = {
+        (str(p.relative_to(ROOT / "linli" / app)), literal)
+        for p in app_sources(app)
+        for _line, literal in untranslated(p)
+    }
+    assert found <= allowed, sorted(found - allowed)
+
+
+def assert_every_gettext_string_translated(app: str, *, at_least: int = 50) -> None:
+    """Every gettext string of the app's python has an English entry (and there are many:
+    a check over nothing would pass)."""
+    english = catalogue(app)
+    used = set().union(*(gettext_ids(p) for p in app_sources(app)))
+    assert len(used) > at_least
+    missing = sorted(used - set(english))
+    assert not missing, missing

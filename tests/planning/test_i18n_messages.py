@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.test import Client
-from django.utils import translation
 
-from tests.i18n_check import ROOT, app_sources, catalogue, gettext_ids, untranslated
+from tests.i18n_check import (
+    assert_every_gettext_string_translated,
+    assert_no_untranslated_literal,
+    client_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,36 +54,15 @@ ALLOWED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _source_language_again():
-    """A request in English leaves English active in this thread: restore the default so
-    that later tests (which assert Chinese messages) are not affected."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-def _client(user, lang: str) -> Client:
-    c = Client()
-    c.force_login(user)
-    c.cookies[settings.LANGUAGE_COOKIE_NAME] = lang
-    return c
+_client = client_in
 
 
 def test_no_chinese_literal_reaches_a_user_without_gettext():
-    found = {
-        (str(p.relative_to(ROOT / "linli" / APP)), literal)
-        for p in app_sources(APP)
-        for _line, literal in untranslated(p)
-    }
-    assert found <= ALLOWED, sorted(found - ALLOWED)
+    assert_no_untranslated_literal(APP, ALLOWED)
 
 
 def test_every_gettext_string_has_an_english_entry():
-    english = catalogue(APP)
-    used = set().union(*(gettext_ids(p) for p in app_sources(APP)))
-    assert len(used) > 50
-    missing = sorted(used - set(english))
-    assert not missing, missing
+    assert_every_gettext_string_translated(APP)
 
 
 def test_refusal_in_english_and_in_chinese(paired):
