@@ -123,7 +123,9 @@ def score_summary(evaluation: Evaluation) -> ScoreSummary:
             dist[c][v - 1] += 1
             sums[c] += v
     n = len(rows)
-    averages = [(c, Criterion(c).label, round(sums[c] / n, 2) if n else None) for c in CRITERIA]
+    averages = [
+        (c, str(Criterion(c).label), round(sums[c] / n, 2) if n else None) for c in CRITERIA
+    ]
     overall = round(sum(sums.values()) / (n * len(CRITERIA)), 2) if n else None
     return ScoreSummary(
         n=n,
@@ -277,7 +279,8 @@ def stage_dates(project) -> list[dict]:
     entered = {Stage.NEEDS.value: project.created_at}
     for ev in ProjectEvent.objects.filter(project_id=project.pk, kind=ProjectEvent.Kind.STAGE):
         entered[ev.to_stage] = ev.at  # a later re-entry replaces an earlier one
-    return [{"stage": s.value, "label": s.label, "at": entered.get(s.value)} for s in Stage]
+    # str(): the labels are lazy translations; the API's schemas take plain strings
+    return [{"stage": s.value, "label": str(s.label), "at": entered.get(s.value)} for s in Stage]
 
 
 def money_by_source(project) -> dict:

@@ -38,7 +38,7 @@ def _who(world, side):
 @builder
 def places_and_projects(world, side):
     from linli.accounts.services import api_token_create
-    from linli.places.models import Facility, MicroSpace
+    from linli.places.models import Facility, MicroSpace, Ownership, Person
     from linli.places.roster_models import RosterImport
     from linli.projects.services import project_create
 
@@ -57,10 +57,12 @@ def places_and_projects(world, side):
     )
     token, _ = api_token_create(actor=w["staff"], name=f"{w['marker']}令牌")
     roster_import = RosterImport.objects.create(committee=w["committee"], created_by=w["staff"])
+    person = Person.objects.create(name=f"{w['marker']}业主")
+    Ownership.objects.create(flat=w["flat"], person=person)
     return {
         "committee": w["committee"], "street": w["street"], "district": world.district, "compound": w["compound"],
         "building": w["building"], "flat": w["flat"], "project": project, "microspace": microspace,
-        "facility": facility, "token": token, "roster_import": roster_import,
+        "facility": facility, "token": token, "roster_import": roster_import, "person": person,
     }  # fmt: skip
 
 
@@ -168,7 +170,7 @@ KWARG_KINDS = {
     "import_id": "roster_import", "need_id": "need", "list_id": "needs_list", "report_id": "space_report",
     "vote_id": "vote", "elector_id": "elector", "conversation_id": "conversation", "statement_id": "statement",
     "survey_id": "survey", "question_id": "question", "meeting_id": "meeting", "notice_id": "notice",
-    "objection_id": "objection", "attachment_id": "attachment",
+    "objection_id": "objection", "attachment_id": "attachment", "person_pk": "person",
 }  # fmt: skip
 
 # A bare ``pk`` means the namespace's main object (or, in places, the one the URL name says).
@@ -191,7 +193,7 @@ PUBLIC_URL_NAMES: set[str] = set()
 # Where the same parameter name means something else under a particular URL name.
 URL_NAME_OVERRIDES = {("objection", "attachment_id"): "objection_attachment"}  # fmt: skip
 PLACES_PK_KINDS = [
-    ("workbench", "committee"), ("committee", "committee"), ("street", "street"), ("district", "district"),
+    ("person_link_account", "flat"), ("workbench", "committee"), ("committee", "committee"), ("street", "street"), ("district", "district"),
     ("compound", "compound"), ("building", "building"), ("flat", "flat"), ("microspace", "microspace"),
     ("facilit", "facility"),
 ]  # fmt: skip
