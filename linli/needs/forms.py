@@ -4,6 +4,7 @@ on the form, with everything the resident typed kept)."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -49,7 +50,8 @@ def _text_field(label: str, placeholder: str) -> forms.CharField:
         required=False,  # the service says "请填写…" in its own words
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": TEXT_MAX, "placeholder": placeholder}),
-        help_text=_("最多%(TEXT_MAX)s字") % {"TEXT_MAX": TEXT_MAX},
+        # lazy: the field is built once at import, the help text is read per request
+        help_text=lazy(lambda: _("最多%(TEXT_MAX)s字") % {"TEXT_MAX": TEXT_MAX}, str)(),
     )
 
 

@@ -54,9 +54,6 @@ STILL_CHINESE: dict[str, str] = {
     # labels of the needs, surveys, opinions and planning apps (helper H7a)
     "home (/places/mine/)": "to-do badge 问卷",
     "places:my_home": "to-do badge 问卷",
-    "needs:offline": "help text 最多500字",
-    "needs:space_report_new": "help text 最多500字",
-    "needs:submit": "help text 最多500字",
     "opinions:detail": "status 征询中",
     "opinions:list": "status 征询中",
     "opinions:moderate": "status 已通过",
