@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.functional import Promise
 from ninja import Field, File, Router, Schema, Status, UploadedFile
 
 from linli.core.actions import service_args
@@ -301,7 +302,16 @@ def committee_profile(request, committee_id: int):
     data["housing"]["flats_by_floor"] = {
         str(k): v for k, v in data["housing"]["flats_by_floor"].items()
     }
-    return data
+    return _plain(data)
+
+
+def _plain(value):
+    """JSON-ready copy: the profile's labels (and some keys) are lazy translations."""
+    if isinstance(value, dict):
+        return {_plain(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return str(value) if isinstance(value, Promise) else value
 
 
 # ------------------------------------------------------------------ pool and pairing
