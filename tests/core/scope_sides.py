@@ -171,6 +171,7 @@ KWARG_KINDS = {
     "vote_id": "vote", "elector_id": "elector", "conversation_id": "conversation", "statement_id": "statement",
     "survey_id": "survey", "question_id": "question", "meeting_id": "meeting", "notice_id": "notice",
     "objection_id": "objection", "attachment_id": "attachment", "person_pk": "person",
+    "person_id": "person",
 }  # fmt: skip
 
 # A bare ``pk`` means the namespace's main object (or, in places, the one the URL name says).
